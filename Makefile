@@ -1,0 +1,56 @@
+# One interface for people and CI alike. Needs Python 3.11+ (PYTHON=python3.12 make run to choose).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run serve demo test test-browser quality fix bench clean
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cordée a besoin de Python 3.11 ou plus récent (trouvé : " + sys.version.split()[0] + "). Indiquez-en un avec PYTHON=python3.12 make run")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_territories --wet-run
+	$(MANAGE) load_demo --wet-run
+
+run: demo
+	$(MANAGE) demo_accounts
+	HOST=$(HOST) PORT=$(PORT) bin/serve
+
+serve: install
+	HOST=$(HOST) PORT=$(PORT) bin/serve
+
+test: install
+	bin/ensure-chromium
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+quality: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --lint cordee
+	$(VENV)/bin/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
+	@if command -v shellcheck >/dev/null; then shellcheck .ci/run bin/serve bin/ensure-chromium; else echo "shellcheck absent : scripts non vérifiés"; fi
+
+fix: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/djlint --reformat cordee || true
+
+bench: install
+	$(PY) -m pytest -m bench -p no:randomly -s $(PYTEST_ARGS) tests/bench
+
+clean:
+	rm -rf $(VENV) var/cordee.sqlite3* var/huey.sqlite3*

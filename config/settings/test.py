@@ -1,0 +1,25 @@
+from config.settings.base import *  # noqa: F403
+
+SECRET_KEY = "test-only-not-secret-cordee"
+DEBUG = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+HUEY.pop("filename", None)
+HUEY["huey_class"] = "huey.MemoryHuey"
+HUEY.pop("url", None)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute", "user": "10000/minute"}}  # noqa: F405
+
+
+class _InvalidTemplateVariable(str):
+    """Make any undefined template variable fail the test that renders it."""
+
+    def __mod__(self, other):
+        raise AssertionError(f"Variable de gabarit indéfinie : {other!r}")
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _InvalidTemplateVariable("%s")  # noqa: F405

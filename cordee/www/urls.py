@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from cordee.www.home import views as home_views
+
+app_name = "www"
+
+urlpatterns = [
+    path("", home_views.home, name="home"),
+    path("compte/", include("cordee.www.accounts.urls")),
+    path("tableau-de-bord/", include("cordee.www.dashboard.urls")),
+]
