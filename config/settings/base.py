@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cordee.journal",
     "cordee.places",
     "cordee.api",
+    "cordee.demo",
     "cordee.www",
 ]
 
