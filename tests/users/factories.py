@@ -18,6 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         national_admin = factory.Trait(is_national_admin=True)
+        inactive = factory.Trait(is_active=False)
 
     @factory.post_generation
     def _save_password(self, create, extracted, **kwargs):
