@@ -1,0 +1,166 @@
+"""Opening hours in OpenStreetMap ``opening_hours`` syntax, parsed with ``opening-hours-py``.
+
+Parsing and evaluating costs ~20 µs: too slow per request at national scale. So each place's typical
+week is precomputed once (``weekly_intervals``, stored as ``PlaceOpeningInterval`` rows) and the parser
+is only needed for expressions that depend on dates (``needs_parser``: public holidays, months, weeks…).
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from opening_hours import OpeningHours, ParserError, State
+
+WEEK_MINUTES = 7 * 24 * 60
+
+# Mondays of weeks without any French public holiday (métropole, Alsace-Moselle and overseas), spread
+# over seasons, years and week-number parities. The first one gives the typical week.
+REFERENCE_MONDAYS = [
+    dt.date(2024, 6, 3),
+    dt.date(2024, 7, 22),
+    dt.date(2024, 10, 7),
+    dt.date(2024, 12, 9),
+    dt.date(2025, 2, 3),
+    dt.date(2025, 4, 7),
+]
+# Selectors whose result depends on the date (beyond the day of the week).
+DATE_DEPENDENT_TOKENS = re.compile(
+    r"\b(PH|SH|easter|week|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|sunrise|sunset|dawn|dusk)\b"
+    r"|\b\d{4}\b(?!:)",
+    re.IGNORECASE,
+)
+MAX_WARNING_LENGTH = 300
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@dataclass
+class HoursAssessment:
+    """What we know of an expression: status, French warning, typical week, dependence on dates."""
+
+    status: str  # values of enums.HoursStatus
+    warning: str = ""
+    intervals: list[tuple[int, int]] = field(default_factory=list)
+    need_parser: bool = False
+
+
+def _build(expr: str, lat=None, lon=None) -> OpeningHours:
+    if lat is not None and lon is not None:
+        return OpeningHours(expr, coords=(lat, lon))
+    return OpeningHours(expr, country="FR")
+
+
+def parse(expr: str) -> tuple[bool, str]:
+    """(True, "") when ``expr`` is a valid expression, else (False, why in French)."""
+    text = (expr or "").strip()
+    if not text:
+        return False, "les horaires sont vides"
+    try:
+        OpeningHours(text, country="FR")
+    except (ParserError, SyntaxError, ValueError) as error:
+        position = _error_position(str(error))
+        where = f" (vers le caractère {position})" if position else ""
+        return False, (
+            f"horaires illisibles{where} : « {text[:80]} » n'est pas au format OpenStreetMap "
+            "(ex. « Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00 »)"
+        )
+    return True, ""
+
+
+def _error_position(message: str) -> str:
+    match = re.search(r"-->\s*\d+:(\d+)", message)
+    return match.group(1) if match else ""
+
+
+def _week_intervals(oh: OpeningHours, monday: dt.date) -> list[tuple[int, int]]:
+    start = dt.datetime.combine(monday, dt.time())
+    end = start + dt.timedelta(days=7)
+    result = []
+    for begin, finish, state, _comment in oh.intervals(start, end):
+        if state != State.OPEN:
+            continue
+        begin_minute = _minutes_between(start, begin)
+        end_minute = WEEK_MINUTES if finish is None else _minutes_between(start, finish)
+        begin_minute, end_minute = max(begin_minute, 0), min(end_minute, WEEK_MINUTES)
+        if begin_minute < end_minute:
+            if result and result[-1][1] == begin_minute:
+                result[-1] = (result[-1][0], end_minute)
+            else:
+                result.append((begin_minute, end_minute))
+    return result
+
+
+def _minutes_between(start: dt.datetime, moment: dt.datetime) -> int:
+    if moment.tzinfo is not None:
+        moment = moment.replace(tzinfo=None)
+    return int((moment - start).total_seconds() // 60)
+
+
+def weekly_intervals(expr: str, lat=None, lon=None) -> list[tuple[int, int]]:
+    """Open intervals of a typical week (without public holiday), in minutes from Monday 00:00.
+
+    An interval crossing Sunday midnight comes out split: its end as (10080 - n, 10080) and its
+    beginning as (0, m). Raises ``ValueError`` if the expression is invalid.
+    """
+    oh = _parse_or_raise(expr, lat, lon)
+    return _week_intervals(oh, REFERENCE_MONDAYS[0])
+
+
+def needs_parser(expr: str, lat=None, lon=None) -> bool:
+    """True when whether the place is open depends on the date, not only on the day and time."""
+    oh = _parse_or_raise(expr, lat, lon)
+    return _needs_parser(expr, oh)
+
+
+def _needs_parser(expr: str, oh: OpeningHours, typical=None) -> bool:
+    if DATE_DEPENDENT_TOKENS.search(expr):
+        return True
+    typical = typical if typical is not None else _week_intervals(oh, REFERENCE_MONDAYS[0])
+    return any(_week_intervals(oh, monday) != typical for monday in REFERENCE_MONDAYS[1:])
+
+
+def _parse_or_raise(expr, lat, lon) -> OpeningHours:
+    try:
+        return _build((expr or "").strip(), lat, lon)
+    except (ParserError, SyntaxError) as error:
+        raise ValueError(parse(expr)[1]) from error
+
+
+def assess(expr: str, lat=None, lon=None) -> HoursAssessment:
+    """Everything the directory stores about an expression, computed in one parse."""
+    text = (expr or "").strip()
+    if not text:
+        return HoursAssessment(status="none")
+    try:
+        oh = _build(text, lat, lon)
+    except (ParserError, SyntaxError, ValueError):
+        return HoursAssessment(status="invalid", warning=parse(text)[1][:MAX_WARNING_LENGTH])
+    typical = _week_intervals(oh, REFERENCE_MONDAYS[0])
+    return HoursAssessment(status="valid", intervals=typical, need_parser=_needs_parser(text, oh, typical))
+
+
+def is_open_at(place_or_expr, when: dt.datetime, lat=None, lon=None) -> bool:
+    """Whether the place (or the expression) is open at ``when``; False when hours are unknown or invalid.
+
+    With coordinates the parser knows the country and its public holidays (French overseas included).
+    """
+    if isinstance(place_or_expr, str):
+        expr = place_or_expr
+    else:
+        expr = place_or_expr.opening_hours
+        lat = place_or_expr.latitude if lat is None else lat
+        lon = place_or_expr.longitude if lon is None else lon
+    if not (expr or "").strip():
+        return False
+    try:
+        oh = _build(expr.strip(), lat, lon)
+    except (ParserError, SyntaxError, ValueError):
+        return False
+    if when.tzinfo is not None and (lat is None or lon is None):
+        when = when.astimezone(PARIS).replace(tzinfo=None)
+    return oh.is_open(when)
+
+
+def minute_of_week(when: dt.datetime) -> int:
+    """Minutes since Monday 00:00 of ``when`` (local time), to match ``PlaceOpeningInterval``."""
+    return when.weekday() * 24 * 60 + when.hour * 60 + when.minute
