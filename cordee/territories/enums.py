@@ -14,9 +14,9 @@ class CommuneKind(models.TextChoices):
 
 
 class EpciKind(models.TextChoices):
+    """The kinds of EPCI à fiscalité propre found in the shipped data (the Métropole de Lyon is a « ME » too)."""
+
     CC = "CC", "Communauté de communes"
     CA = "CA", "Communauté d'agglomération"
     CU = "CU", "Communauté urbaine"
-    METROPOLE = "METRO", "Métropole"
-    METROPOLE_LYON = "MET69", "Métropole de Lyon"
-    EPT = "EPT", "Établissement public territorial"
+    METROPOLE = "ME", "Métropole"

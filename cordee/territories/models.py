@@ -1,8 +1,24 @@
 """Territories from the INSEE Code officiel géographique, with the digital fragility index."""
 
-from django.db import models
+from typing import NamedTuple
 
-from cordee.territories.enums import CommuneKind, EpciKind
+from django.db import models
+from django.db.models import Q
+
+from cordee.territories import geo
+from cordee.territories.enums import CommuneKind, EpciKind, TerritoryKind
+from cordee.territories.normalize import search_key
+
+# Abbreviations people type for the words that start so many commune names: "st etienne" → Saint-Étienne.
+SEARCH_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+class TerritoryRef(NamedTuple):
+    """A territory designated by its kind and its code (INSEE code, or SIREN for an EPCI)."""
+
+    kind: TerritoryKind
+    code: str
+    name: str
 
 
 class FragilityScores(models.Model):
@@ -30,6 +46,10 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def territory(self):
+        return TerritoryRef(TerritoryKind.REGION, self.code, self.name)
+
 
 class Departement(models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
@@ -42,6 +62,10 @@ class Departement(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    @property
+    def territory(self):
+        return TerritoryRef(TerritoryKind.DEPARTEMENT, self.code, self.name)
 
 
 class Epci(FragilityScores):
@@ -57,9 +81,97 @@ class Epci(FragilityScores):
     def __str__(self):
         return self.name
 
+    @property
+    def territory(self):
+        return TerritoryRef(TerritoryKind.EPCI, self.siren, self.name)
+
+
+def territory_q(kind, code, prefix=""):
+    """Q object selecting the communes (and municipal arrondissements) of one territory.
+
+    ``prefix`` lets another model filter through its relation to Commune,
+    e.g. ``Place.objects.filter(territory_q(kind, code, "commune__"))``.
+    A commune's territory also holds its arrondissements (Paris, Lyon, Marseille).
+    """
+    match kind:
+        case TerritoryKind.REGION:
+            return Q(**{f"{prefix}departement__region_id": code})
+        case TerritoryKind.DEPARTEMENT:
+            return Q(**{f"{prefix}departement_id": code})
+        case TerritoryKind.EPCI:
+            return Q(**{f"{prefix}epci_id": code})
+        case TerritoryKind.COMMUNE:
+            return Q(**{f"{prefix}code_insee": code}) | Q(**{f"{prefix}parent_id": code})
+    raise ValueError(f"Type de territoire inconnu : {kind!r}")
+
 
 class CommuneQuerySet(models.QuerySet):
-    pass
+    def only_communes(self):
+        """Without the municipal arrondissements of Paris, Lyon and Marseille."""
+        return self.filter(kind=CommuneKind.COMMUNE)
+
+    def by_code_insee(self, code_insee):
+        return self.filter(code_insee=code_insee)
+
+    def by_postal_code(self, postal_code):
+        """Communes served by a postal code (often several), the most populated first."""
+        return self.filter(postal_code_rows__code=postal_code).order_by("-population", "name", "code_insee")
+
+    def autocomplete(self, text):
+        """Accent- and case-insensitive search on the start of the words of the name, the most populated first.
+
+        Every word typed must start a word of the name: "st etienne", "saint-étienne" and "SAINT ET" all find
+        Saint-Étienne. Slice the result to limit it.
+        """
+        words = search_key(text).split()
+        if not words:
+            return self.none()
+        queryset = self
+        for word in words:
+            condition = Q()
+            for variant in {word, SEARCH_ABBREVIATIONS.get(word, word)}:
+                condition |= Q(search_name__startswith=variant) | Q(search_name__contains=f" {variant}")
+            queryset = queryset.filter(condition)
+        return queryset.order_by("-population", "name", "code_insee")
+
+    def in_territory(self, kind, code):
+        """Communes (and arrondissements) of a région, département, EPCI or commune."""
+        return self.filter(territory_q(kind, code))
+
+    def in_territories(self, territories):
+        """Communes of any of the (kind, code) pairs given, e.g. a coordinator's scope."""
+        condition = Q()
+        for kind, code, *_ in territories:
+            condition |= territory_q(kind, code)
+        return self.filter(condition) if condition else self.none()
+
+    def nearest(self, latitude, longitude, max_distance_km=100.0):
+        """The commune whose centre is the nearest to the point, or None if none is within max_distance_km.
+
+        A bounding box on the indexed latitude/longitude keeps the candidates few; the exact distance is computed
+        in Python. The result carries a ``distance_km`` attribute.
+        """
+        radius = min(5.0, max_distance_km)
+        while True:
+            min_lat, max_lat, min_lon, max_lon = geo.bounding_box(latitude, longitude, radius)
+            candidates = self.filter(
+                latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
+            ).values_list("code_insee", "latitude", "longitude")
+            best = min(
+                ((geo.haversine_km(latitude, longitude, lat, lon), code) for code, lat, lon in candidates),
+                default=None,
+            )
+            # Only a candidate within the radius is sure to be the nearest: the box holds the whole circle.
+            if best is not None and best[0] <= radius:
+                break
+            if radius >= max_distance_km:
+                if best is None or best[0] > max_distance_km:
+                    return None
+                break
+            radius = min(max_distance_km, max(radius * 2, best[0] if best else 0))
+        commune = self.get(code_insee=best[1])
+        commune.distance_km = best[0]
+        return commune
 
 
 class Commune(FragilityScores):
@@ -100,6 +212,37 @@ class Commune(FragilityScores):
     @property
     def postal_code_list(self):
         return [code for code in self.postal_codes.split("|") if code]
+
+    @property
+    def territory(self):
+        return TerritoryRef(TerritoryKind.COMMUNE, self.code_insee, self.name)
+
+    @property
+    def region(self):
+        return self.departement.region
+
+    def hierarchy(self):
+        """This commune and the territories holding it, from the smallest: (parent commune,) EPCI, département,
+        région."""
+        chain = [self.territory]
+        if self.parent_id:
+            chain.append(self.parent.territory)
+        if self.epci_id:
+            chain.append(self.epci.territory)
+        chain += [self.departement.territory, self.region.territory]
+        return chain
+
+    def is_in_territory(self, kind, code):
+        match kind:
+            case TerritoryKind.REGION:
+                return self.departement.region_id == code
+            case TerritoryKind.DEPARTEMENT:
+                return self.departement_id == code
+            case TerritoryKind.EPCI:
+                return self.epci_id == code
+            case TerritoryKind.COMMUNE:
+                return code in (self.code_insee, self.parent_id)
+        raise ValueError(f"Type de territoire inconnu : {kind!r}")
 
 
 class PostalCode(models.Model):

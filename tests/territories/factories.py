@@ -39,6 +39,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commune
         django_get_or_create = ["code_insee"]
+        skip_postgeneration_save = True
 
     code_insee = "23096"
     name = "Guéret"
@@ -67,7 +68,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
                 region=factory.SubFactory(RegionFactory, code="93", name="Provence-Alpes-Côte d'Azur"),
             ),
             epci=factory.SubFactory(
-                EpciFactory, siren="200054807", name="Métropole d'Aix-Marseille-Provence", kind="METRO"
+                EpciFactory, siren="200054807", name="Métropole d'Aix-Marseille-Provence", kind="ME"
             ),
             population=873076,
             latitude=43.29617,
@@ -84,7 +85,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
                 region=factory.SubFactory(RegionFactory, code="32", name="Hauts-de-France"),
             ),
             epci=factory.SubFactory(
-                EpciFactory, siren="200093201", name="Métropole Européenne de Lille", kind="METRO"
+                EpciFactory, siren="200093201", name="Métropole Européenne de Lille", kind="ME"
             ),
             population=236710,
             latitude=50.63194,

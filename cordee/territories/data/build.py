@@ -1,0 +1,131 @@
+"""Rebuild the territory files shipped in this folder from the raw sources.
+
+Usage, from the project root (the raw sources are not needed at run time, only to rebuild):
+
+    .venv/bin/python cordee/territories/data/build.py [--source ../shared/data]
+
+Reads ``territoires/{regions,departements,epci}.csv``, ``territoires/communes.csv.gz`` and
+``fragilite/ifn-{communes-2023-08-24,epci}.csv`` under the source folder, and writes
+``regions.csv``, ``departements.csv``, ``epci.csv.gz`` and ``communes.csv.gz`` next to this script,
+with the digital fragility index merged into the EPCI and commune files (rounded to 3 decimals).
+Paris, Lyon and Marseille get the postal codes of their municipal arrondissements.
+Only the standard library is used, so the script runs without Django.
+"""
+
+import argparse
+import csv
+import gzip
+import io
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SOURCE = HERE.parents[2].parent / "shared" / "data"
+
+FRAGILITY_COLUMNS = {
+    # source column → shipped column
+    "no_thd_coverage_rate": "fragilite_sans_thd",
+    "no_4g_coverage_rate": "fragilite_sans_4g",
+    "poverty_rate": "fragilite_pauvrete",
+    "older_65_rate": "fragilite_65_ans_et_plus",
+    "nscol15p_rate": "fragilite_sans_diplome",
+    "total": "fragilite_total",
+}
+COMMUNE_COLUMNS = [
+    "code_insee",
+    "type",
+    "nom",
+    "departement_code",
+    "epci_siren",
+    "commune_parent_code",
+    "population",
+    "latitude",
+    "longitude",
+    "codes_postaux",
+    *FRAGILITY_COLUMNS.values(),
+]
+EPCI_COLUMNS = ["siren", "nom", "type", *FRAGILITY_COLUMNS.values()]
+
+
+def read_csv(path):
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def fragility_by_code(path):
+    scores = {}
+    for row in read_csv(path):
+        scores[row["code"]] = {
+            target: (f"{float(row[source]):.3f}".rstrip("0").rstrip(".") if row[source] else "")
+            for source, target in FRAGILITY_COLUMNS.items()
+        }
+    return scores
+
+
+def write_csv(path, columns, rows):
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    data = buffer.getvalue().encode("utf-8")
+    if path.suffix == ".gz":
+        # mtime=0 makes the output reproducible: rebuilding unchanged sources gives identical bytes.
+        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as f:
+            f.write(data)
+    else:
+        path.write_bytes(data)
+    print(f"{path.name}: {len(rows)} lignes", file=sys.stderr)
+
+
+def build(source: Path, target: Path):
+    territoires = source / "territoires"
+    fragilite = source / "fragilite"
+    no_scores = dict.fromkeys(FRAGILITY_COLUMNS.values(), "")
+
+    write_csv(target / "regions.csv", ["code", "nom"], read_csv(territoires / "regions.csv"))
+    write_csv(target / "departements.csv", ["code", "nom", "region_code"], read_csv(territoires / "departements.csv"))
+
+    epci_scores = fragility_by_code(fragilite / "ifn-epci.csv")
+    epcis = [
+        {"siren": row["siren"], "nom": row["nom"], "type": row["type"], **epci_scores.get(row["siren"], no_scores)}
+        for row in read_csv(territoires / "epci.csv")
+    ]
+    write_csv(target / "epci.csv.gz", EPCI_COLUMNS, sorted(epcis, key=lambda row: row["siren"]))
+
+    commune_scores = fragility_by_code(fragilite / "ifn-communes-2023-08-24.csv")
+    communes = [
+        {
+            "code_insee": row["code_insee"],
+            "type": row["type"],
+            "nom": row["nom"],
+            "departement_code": row["departement_code"],
+            "epci_siren": row["epci_siren"],
+            "commune_parent_code": row["commune_parent_code"],
+            "population": row["population_municipale"],
+            "latitude": row["latitude"],
+            "longitude": row["longitude"],
+            "codes_postaux": "|".join(row["codes_postaux"].split()),
+            **commune_scores.get(row["code_insee"], no_scores),
+        }
+        for row in read_csv(territoires / "communes.csv.gz")
+    ]
+    # Paris, Lyon and Marseille have no postal code of their own: give them those of their arrondissements.
+    by_code = {row["code_insee"]: row for row in communes}
+    for row in communes:
+        parent = by_code.get(row["commune_parent_code"])
+        if parent is not None and row["codes_postaux"]:
+            codes = set(filter(None, parent["codes_postaux"].split("|"))) | set(row["codes_postaux"].split("|"))
+            parent["codes_postaux"] = "|".join(sorted(codes))
+    write_csv(target / "communes.csv.gz", COMMUNE_COLUMNS, sorted(communes, key=lambda row: row["code_insee"]))
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Reconstruit les fichiers de territoires livrés avec Cordée.")
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="dossier des données brutes")
+    args = parser.parse_args()
+    build(args.source, HERE)
+
+
+if __name__ == "__main__":
+    main()
