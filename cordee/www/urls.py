@@ -6,6 +6,7 @@ app_name = "www"
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("bientot/<slug:slug>/", home_views.coming_soon, name="coming_soon"),
     path("compte/", include("cordee.www.accounts.urls")),
     path("tableau-de-bord/", include("cordee.www.dashboard.urls")),
 ]

@@ -1,7 +1,34 @@
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.shortcuts import render
+
+from cordee.www.home.entries import chain_entries, role_entries
+from cordee.www.home.placeholders import PLACEHOLDERS
+
+CHAIN_STEPS = [
+    ("Repérer", "Les professionnels qui reçoivent du public repèrent les personnes en difficulté avec le numérique."),
+    ("Diagnostiquer", "Quelques questions simples disent ce que la personne sait faire et ce qui l'aiderait."),
+    ("Orienter", "La personne est envoyée vers un lieu près de chez elle, qui lui répond."),
+    (
+        "Accompagner, former",
+        "Un médiateur ou un conseiller numérique l'aide ou la forme, parfois payé par un Pass numérique.",
+    ),
+    ("Mesurer", "Chaque territoire voit ce qui est fait et ce qui manque encore."),
+]
 
 
 @login_not_required
 def home(request):
-    return render(request, "www/home/home.html")
+    return render(
+        request,
+        "www/home/home.html",
+        {"chain_steps": CHAIN_STEPS, "chain_entries": chain_entries(), "role_entries": role_entries()},
+    )
+
+
+@login_not_required
+def coming_soon(request, slug):
+    placeholder = PLACEHOLDERS.get(slug)
+    if placeholder is None:
+        raise Http404("Cette page n'existe pas.")
+    return render(request, "www/home/coming_soon.html", {"placeholder": placeholder})

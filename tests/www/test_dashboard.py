@@ -1,0 +1,144 @@
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from cordee.territories.enums import TerritoryKind
+from cordee.www.dashboard.roles import Role, user_roles
+from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
+from tests.territories.factories import CommuneFactory
+from tests.users.factories import UserFactory
+
+DASHBOARD_URL = "/tableau-de-bord/"
+
+# Heading of each role's section on the dashboard.
+SECTION_TITLES = {
+    "mediateur": "Mes accompagnements",
+    "conseiller_numerique": "Mes accompagnements",
+    "aiguilleur": "Orienter une personne",
+    "gestionnaire": "Les structures que je gère",
+    "coordinator": "Mes territoires",
+    "national_admin": "Administration nationale",
+}
+
+
+def make_user(kind):
+    if kind == "national_admin":
+        return UserFactory(national_admin=True)
+    if kind == "coordinator":
+        return CoordinatorScopeFactory().user
+    if kind == "sans_role":
+        return UserFactory()
+    return MembershipFactory(**{kind: True} if kind != "mediateur" else {}).user
+
+
+def test_dashboard_url_is_stable():
+    assert reverse("www:dashboard:index") == DASHBOARD_URL
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(DASHBOARD_URL)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('www:accounts:login')}?next={DASHBOARD_URL}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(SECTION_TITLES))
+def test_each_role_sees_its_own_section_only(client, kind):
+    client.force_login(make_user(kind))
+    response = client.get(DASHBOARD_URL)
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert SECTION_TITLES[kind] in html
+    for other_kind, title in SECTION_TITLES.items():
+        if title != SECTION_TITLES[kind]:
+            assert title not in html, other_kind
+    assert "Vous n'avez pas encore de rôle" not in html
+
+
+@pytest.mark.django_db
+def test_user_without_role_is_told_how_to_get_one(client):
+    client.force_login(make_user("sans_role"))
+    html = unescape(client.get(DASHBOARD_URL).content.decode())
+    assert "Vous n'avez pas encore de rôle" in html
+    for title in SECTION_TITLES.values():
+        assert title not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["mediateur", "aiguilleur", "national_admin"])
+def test_placeholder_sections_say_they_are_in_preparation(client, kind):
+    client.force_login(make_user(kind))
+    html = client.get(DASHBOARD_URL).content.decode()
+    assert "En préparation" in html
+    assert "pas encore utilisable" in html
+
+
+@pytest.mark.django_db
+def test_mediateur_and_conseiller_numerique_get_one_section_listing_both_structures(client):
+    membership = MembershipFactory(structure=StructureFactory(name="Médiathèque de Guéret"))
+    MembershipFactory(
+        user=membership.user, conseiller_numerique=True, structure=StructureFactory(name="France Services Bourganeuf")
+    )
+    client.force_login(membership.user)
+    html = unescape(client.get(DASHBOARD_URL).content.decode())
+    assert html.count('<h2 id="section-accompagnements">') == 1
+    assert "Médiathèque de Guéret" in html
+    assert "France Services Bourganeuf" in html
+
+
+@pytest.mark.django_db
+def test_inactive_membership_gives_no_role(client):
+    membership = MembershipFactory(gestionnaire=True, is_active=False)
+    assert user_roles(membership.user) == set()
+    client.force_login(membership.user)
+    html = unescape(client.get(DASHBOARD_URL).content.decode())
+    assert SECTION_TITLES["gestionnaire"] not in html
+
+
+@pytest.mark.django_db
+def test_gestionnaire_sees_their_structures(client):
+    membership = MembershipFactory(gestionnaire=True, structure=StructureFactory(name="Espace Cyber Creuse"))
+    MembershipFactory(gestionnaire=True, structure=StructureFactory(name="Structure d'un autre"))
+    client.force_login(membership.user)
+    html = unescape(client.get(DASHBOARD_URL).content.decode())
+    assert "Espace Cyber Creuse" in html
+    assert "Structure d'un autre" not in html
+
+
+@pytest.mark.django_db
+def test_coordinator_sees_territories_with_population(client, django_assert_max_num_queries):
+    CommuneFactory()  # Guéret, 12 804 inhabitants, in Creuse (23)
+    CommuneFactory(code_insee="23008", name="Aubusson", population=3300, postal_codes="23200")
+    CommuneFactory(lille=True)
+    scope = CoordinatorScopeFactory(territory_kind=TerritoryKind.DEPARTEMENT, territory_code="23")
+    CoordinatorScopeFactory(user=scope.user, territory_kind=TerritoryKind.COMMUNE, territory_code="59350")
+    CoordinatorScopeFactory(user=scope.user, territory_kind=TerritoryKind.REGION, territory_code="32")
+    client.force_login(scope.user)
+    with django_assert_max_num_queries(14):
+        response = client.get(DASHBOARD_URL)
+    html = unescape(response.content.decode())
+    assert "Creuse" in html
+    assert "16\u00a0104 habitants" in html  # 12 804 + 3 300
+    assert "Lille" in html
+    assert "Hauts-de-France" in html
+    assert html.count("236\u00a0710 habitants") == 2  # the commune, and its région with only it loaded
+
+
+@pytest.mark.django_db
+def test_coordinator_of_an_unknown_territory_still_gets_a_page(client):
+    scope = CoordinatorScopeFactory(territory_kind=TerritoryKind.EPCI, territory_code="999999999")
+    client.force_login(scope.user)
+    html = unescape(client.get(DASHBOARD_URL).content.decode())
+    assert "Territoire inconnu" in html
+    assert "Non connue" in html
+
+
+@pytest.mark.django_db
+def test_roles_of_a_user_with_several_hats():
+    membership = MembershipFactory(aiguilleur=True)
+    CoordinatorScopeFactory(user=membership.user)
+    membership.user.is_national_admin = True
+    membership.user.save()
+    assert user_roles(membership.user) == {Role.AIGUILLEUR, Role.COORDINATOR, Role.NATIONAL_ADMIN}
