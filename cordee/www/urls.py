@@ -9,4 +9,5 @@ urlpatterns = [
     path("bientot/<slug:slug>/", home_views.coming_soon, name="coming_soon"),
     path("compte/", include("cordee.www.accounts.urls")),
     path("tableau-de-bord/", include("cordee.www.dashboard.urls")),
+    path("structures/", include("cordee.www.structures.urls")),
 ]
