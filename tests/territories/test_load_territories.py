@@ -1,0 +1,197 @@
+"""The real loader on the shipped files: loaded once per module inside a transaction rolled back at the end."""
+
+import gzip
+import shutil
+import time
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from cordee.territories import loader
+from cordee.territories.enums import CommuneKind, EpciKind, TerritoryKind
+from cordee.territories.models import Commune, Departement, Epci, PostalCode, Region
+
+GUERET_EPCI = "200034825"
+
+
+def run_loader(*args, data_dir=None):
+    stdout = StringIO()
+    options = {"data_dir": data_dir} if data_dir else {}
+    call_command("load_territories", *args, stdout=stdout, stderr=StringIO(), verbosity=1, **options)
+    return stdout.getvalue()
+
+
+@pytest.fixture(scope="module")
+def territories(django_db_setup, django_db_blocker):
+    """Load the shipped territories once for the module; every test runs in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        run_loader("--wet-run")
+        yield
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.usefixtures("territories")
+
+
+def test_full_load_counts_and_fragility(db):
+    assert Region.objects.count() == 18
+    assert Departement.objects.count() == 101
+    assert Epci.objects.count() == 1253
+    assert set(Epci.objects.values_list("kind", flat=True)) == set(EpciKind.values)
+    assert Commune.objects.filter(kind=CommuneKind.COMMUNE).count() == 34875
+    assert Commune.objects.filter(kind=CommuneKind.ARRONDISSEMENT).count() == 45
+    assert PostalCode.objects.filter(code="23000", commune_id="23096").exists()
+
+    gueret = Commune.objects.get(code_insee="23096")
+    assert gueret.name == "Guéret"
+    assert gueret.search_name == "gueret"
+    assert gueret.epci_id == GUERET_EPCI
+    assert gueret.fragility_total == pytest.approx(5.787)
+    assert gueret.fragility_no_4g == pytest.approx(5.594)
+    assert Epci.objects.get(siren=GUERET_EPCI).fragility_total == pytest.approx(6.616)
+    assert Commune.objects.get(code_insee="42218").search_name == "saint etienne"
+    # No index for Marseille as a whole (only for its arrondissements): left empty, not zero.
+    assert Commune.objects.get(code_insee="13055").fragility_total is None
+
+
+def test_second_run_changes_nothing(db):
+    output = run_loader("--wet-run")
+    assert "Communes : 0 ajout(s), 0 modification(s), 0 suppression(s)" in output
+    assert output.count(" 0 ajout(s), 0 modification(s), 0 suppression(s)") == 5
+
+
+def test_dry_run_shows_the_diff_and_writes_nothing(db):
+    Commune.objects.filter(code_insee="23096").update(name="Gueret ancien", population=1)
+    PostalCode.objects.filter(commune_id="23176").delete()  # Saint-Fiel
+    Commune.objects.filter(code_insee="23176").delete()
+
+    output = run_loader()
+
+    assert "Communes : 1 ajout(s), 1 modification(s), 0 suppression(s)" in output
+    assert "rien n'a été écrit" in output
+    assert Commune.objects.get(code_insee="23096").name == "Gueret ancien"
+    assert not Commune.objects.filter(code_insee="23176").exists()
+
+
+def test_wet_run_repairs_adds_and_removes(db):
+    Commune.objects.filter(code_insee="23096").update(name="Gueret ancien", search_name="gueret ancien")
+    commune = Commune.objects.create(code_insee="23999", name="Commune disparue", departement_id="23")
+    PostalCode.objects.create(code="23000", commune=commune)
+    PostalCode.objects.filter(code="23000", commune_id="23096").delete()
+
+    output = run_loader("--wet-run")
+
+    assert "Communes : 0 ajout(s), 1 modification(s), 1 suppression(s)" in output
+    assert "Codes postaux : 1 ajout(s), 0 modification(s), 1 suppression(s)" in output
+    gueret = Commune.objects.get(code_insee="23096")
+    assert (gueret.name, gueret.search_name) == ("Guéret", "gueret")
+    assert not Commune.objects.filter(code_insee="23999").exists()
+    assert list(Commune.objects.by_postal_code("23000").values_list("code_insee", flat=True))[0] == "23096"
+
+
+def test_missing_file_is_a_clear_error(db, tmp_path):
+    for name in ["regions.csv", "departements.csv", "epci.csv.gz"]:
+        shutil.copy(loader.DATA_DIR / name, tmp_path / name)
+
+    with pytest.raises(CommandError, match=r"Le fichier de données .*communes\.csv\.gz est introuvable"):
+        run_loader("--wet-run", data_dir=tmp_path)
+
+
+def test_unreadable_file_is_a_clear_error_and_writes_nothing(db, tmp_path):
+    for name in loader.FILES.values():
+        shutil.copy(loader.DATA_DIR / name, tmp_path / name)
+    (tmp_path / "communes.csv.gz").write_bytes(b"ceci n'est pas un fichier gzip")
+    Commune.objects.filter(code_insee="23096").update(name="Gueret ancien")
+
+    with pytest.raises(CommandError, match=r"Le fichier de données .*communes\.csv\.gz est illisible"):
+        run_loader("--wet-run", data_dir=tmp_path)
+    assert Commune.objects.get(code_insee="23096").name == "Gueret ancien"
+
+
+def test_bad_value_names_the_row_and_the_column(db, tmp_path):
+    for name in loader.FILES.values():
+        shutil.copy(loader.DATA_DIR / name, tmp_path / name)
+    with gzip.open(loader.DATA_DIR / "communes.csv.gz", "rt", encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    lines[2] = lines[2].replace(",COM,", ",XXX,", 1)
+    with gzip.open(tmp_path / "communes.csv.gz", "wt", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+
+    with pytest.raises(CommandError, match=r"communes\.csv\.gz, ligne 3, colonne « type » : type « XXX » inconnu"):
+        run_loader("--wet-run", data_dir=tmp_path)
+
+
+# Lookups on the real data
+
+
+def test_postal_code_lookup(db):
+    communes = list(Commune.objects.by_postal_code("23000"))
+    assert communes[0].name == "Guéret"
+    assert len(communes) > 1  # 23000 serves Guéret and its neighbours
+    assert all(commune.departement_id == "23" for commune in communes)
+    assert [c.code_insee for c in Commune.objects.by_postal_code("13001")] == ["13055", "13201"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("gueret", "23096"),
+        ("GUÉRET", "23096"),
+        ("st etienne", "42218"),
+        ("saint-etienne", "42218"),
+        ("Saint-Étienne", "42218"),
+        ("MARSEILLE", "13055"),
+        ("paris 15", "75115"),
+    ],
+)
+def test_autocomplete(db, text, expected):
+    assert Commune.objects.autocomplete(text).first().code_insee == expected
+
+
+def test_autocomplete_ranks_by_population(db):
+    results = list(Commune.objects.autocomplete("marseille")[:20])
+    assert results[0].name == "Marseille"
+    assert "Marseille-en-Beauvaisis" in [commune.name for commune in results]
+    populations = [commune.population for commune in results]
+    assert populations == sorted(populations, reverse=True)
+
+
+def test_nearest_commune_is_fast(db):
+    Commune.objects.nearest(46.0, 2.0)  # warm the connection and the statement cache
+    started = time.perf_counter()
+    commune = Commune.objects.nearest(46.1712, 1.8735)  # near the town hall of Guéret
+    elapsed = time.perf_counter() - started
+
+    assert commune.code_insee == "23096"
+    assert commune.distance_km < 1
+    assert elapsed < 0.05  # a few ms in practice; generous for a loaded CI machine
+
+
+def test_hierarchy_and_territory_membership(db):
+    arrondissement = Commune.objects.get(code_insee="13201")
+    assert arrondissement.parent.name == "Marseille"
+    assert [(ref.kind, ref.code) for ref in arrondissement.hierarchy()] == [
+        (TerritoryKind.COMMUNE, "13201"),
+        (TerritoryKind.COMMUNE, "13055"),
+        (TerritoryKind.EPCI, "200054807"),
+        (TerritoryKind.DEPARTEMENT, "13"),
+        (TerritoryKind.REGION, "93"),
+    ]
+    assert arrondissement.is_in_territory(TerritoryKind.COMMUNE, "13055")
+    assert arrondissement.is_in_territory(TerritoryKind.REGION, "93")
+    assert not arrondissement.is_in_territory(TerritoryKind.DEPARTEMENT, "23")
+
+
+def test_communes_of_a_territory(db):
+    assert Commune.objects.in_territory(TerritoryKind.DEPARTEMENT, "23").count() == 255
+    assert Commune.objects.in_territory(TerritoryKind.EPCI, GUERET_EPCI).count() == 25
+    assert Commune.objects.in_territory(TerritoryKind.COMMUNE, "13055").count() == 17
+    marseille_region = Commune.objects.in_territory(TerritoryKind.REGION, "93")
+    assert marseille_region.only_communes().count() == 946
+    assert marseille_region.count() == 946 + 16
+    scope = [(TerritoryKind.DEPARTEMENT, "23"), (TerritoryKind.EPCI, "200054807")]
+    metropole = Commune.objects.in_territory("epci", "200054807").count()
+    assert metropole > 90
+    assert Commune.objects.in_territories(scope).count() == 255 + metropole
