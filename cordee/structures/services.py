@@ -5,6 +5,7 @@ Journal details hold ids and roles only, never an e-mail address or a name.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -177,6 +178,32 @@ def accept_invitation(invitation: Invitation, user) -> Membership:
         )
     invitation.accepted_at = locked.accepted_at
     return membership
+
+
+def invited_account_exists(invitation: Invitation) -> bool:
+    return get_user_model().objects.filter(email__iexact=invitation.email).exists()
+
+
+def create_account_and_accept(invitation: Invitation, *, first_name: str, last_name: str, password: str):
+    """Create the invited person's account (the e-mail is the invitation's) and accept the invitation."""
+    user_model = get_user_model()
+    with transaction.atomic():
+        if user_model.objects.filter(email__iexact=invitation.email).exists():
+            raise InvitationWrongAccount(
+                "Un compte existe déjà avec cette adresse électronique : connectez-vous pour accepter l'invitation."
+            )
+        user = user_model.objects.create_user(
+            email=invitation.email, password=password, first_name=first_name, last_name=last_name
+        )
+        record(
+            user,
+            "users.user.created_from_invitation",
+            invitation.structure,
+            invitation_id=invitation.pk,
+            user_id=user.pk,
+        )
+        membership = accept_invitation(invitation, user)
+    return user, membership
 
 
 # --- Members -------------------------------------------------------------------------------------

@@ -1,0 +1,126 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from cordee.users.models import User
+
+
+class DsfrFormMixin:
+    """DSFR classes on widgets, and each field's help text and errors linked to it for screen readers.
+
+    Render fields with {% include "www/accounts/_field.html" %}: ids follow `<auto_id>_helptext` and
+    `<auto_id>-errors`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                css = "fr-select"
+            elif isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+                css = ""
+            else:
+                css = "fr-input"
+            if css:
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def fields_in_error(self):
+        return [self[name] for name in self.fields if name in self.errors]
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            described_by = [f"{bound.auto_id}-errors"]
+            if self.fields[name].help_text:
+                described_by.insert(0, f"{bound.auto_id}_helptext")
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)
+            self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+class LoginForm(DsfrFormMixin, AuthenticationForm):
+    username = forms.EmailField(
+        label="Adresse électronique",
+        help_text="Format attendu : nom@domaine.fr",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    error_messages = {
+        "invalid_login": (
+            "Adresse électronique ou mot de passe incorrect. Vérifiez-les, puis réessayez. "
+            "Vous pouvez aussi choisir un nouveau mot de passe."
+        ),
+        "inactive": "Ce compte est désactivé. Contactez le gestionnaire de votre structure.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "Mot de passe"
+
+
+class CordeePasswordResetForm(DsfrFormMixin, PasswordResetForm):
+    email = forms.EmailField(
+        label="Adresse électronique",
+        help_text="L'adresse avec laquelle vous vous connectez. Format attendu : nom@domaine.fr",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class CordeeSetPasswordForm(DsfrFormMixin, SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "Nouveau mot de passe"
+        self.fields["new_password2"].label = "Nouveau mot de passe, une deuxième fois"
+        self.fields["new_password2"].help_text = "Pour vérifier qu'il n'y a pas de faute de frappe."
+
+
+class SignupFromInvitationForm(DsfrFormMixin, forms.Form):
+    """A new account for the person an invitation was sent to: the e-mail comes from the invitation."""
+
+    first_name = forms.CharField(
+        label="Prénom", max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(label="Nom", max_length=150, widget=forms.TextInput({"autocomplete": "family-name"}))
+    password1 = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        help_text="Au moins 10 caractères, pas uniquement des chiffres, et différent de votre nom.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Mot de passe, une deuxième fois",
+        strip=False,
+        help_text="Pour vérifier qu'il n'y a pas de faute de frappe.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif password1:
+            user = User(
+                email=self.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+            )
+            try:
+                password_validation.validate_password(password1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def save(self) -> User:
+        return User.objects.create_user(
+            email=self.email,
+            password=self.cleaned_data["password1"],
+            first_name=self.cleaned_data["first_name"],
+            last_name=self.cleaned_data["last_name"],
+        )

@@ -1,0 +1,38 @@
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+
+from cordee.www.accounts.forms import CordeePasswordResetForm, CordeeSetPasswordForm, LoginForm
+
+# Django marks these views login_not_required already: login and password reset are public pages.
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "www/accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (a link cannot log someone out behind their back)."""
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "www/accounts/password_reset_form.html"
+    form_class = CordeePasswordResetForm
+    email_template_name = "www/accounts/emails/password_reset.txt"
+    subject_template_name = "www/accounts/emails/password_reset_subject.txt"
+    success_url = reverse_lazy("www:accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "www/accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "www/accounts/password_reset_confirm.html"
+    form_class = CordeeSetPasswordForm
+    success_url = reverse_lazy("www:accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "www/accounts/password_reset_complete.html"
