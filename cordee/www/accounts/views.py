@@ -1,9 +1,11 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 
 from cordee.www.accounts.forms import CordeePasswordResetForm, CordeeSetPasswordForm, LoginForm
 
-# Django marks these views login_not_required already: login and password reset are public pages.
+# Login and password reset are public pages: Django marks them login_not_required already.
 
 
 class LoginView(auth_views.LoginView):
@@ -12,8 +14,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@method_decorator(login_not_required, name="dispatch")
 class LogoutView(auth_views.LogoutView):
-    """POST only (a link cannot log someone out behind their back)."""
+    """POST only (a link cannot log someone out behind their back). Harmless when already signed out."""
 
 
 class PasswordResetView(auth_views.PasswordResetView):
