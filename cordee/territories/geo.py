@@ -3,7 +3,6 @@
 import math
 
 EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_KM / 180
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -17,7 +16,9 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lon, max_lon) of a box holding every point within radius_km of (lat, lon)."""
-    d_lat = radius_km / KM_PER_DEGREE_LATITUDE
-    cos_lat = math.cos(math.radians(lat))
-    d_lon = 180.0 if cos_lat < 1e-6 else min(180.0, d_lat / cos_lat)
+    angle = radius_km / EARTH_RADIUS_KM  # angular radius, in radians
+    d_lat = math.degrees(angle)
+    # The widest longitude span of a spherical cap is asin(sin r / cos φ), a bit more than r / cos φ.
+    ratio = math.sin(angle) / max(math.cos(math.radians(lat)), 1e-12)
+    d_lon = 180.0 if angle >= math.pi / 2 or ratio >= 1 else math.degrees(math.asin(ratio))
     return lat - d_lat, lat + d_lat, lon - d_lon, lon + d_lon

@@ -1,5 +1,6 @@
 import factory
 
+from cordee.territories.enums import CommuneKind
 from cordee.territories.models import Commune, Departement, Epci, PostalCode, Region
 from cordee.territories.normalize import search_key
 
@@ -58,6 +59,27 @@ class CommuneFactory(factory.django.DjangoModelFactory):
                 PostalCode.objects.get_or_create(code=code, commune=self)
 
     class Params:
+        fragile = factory.Trait(
+            fragility_no_thd=8.0,
+            fragility_no_4g=7.0,
+            fragility_poverty=6.5,
+            fragility_older_65=7.5,
+            fragility_no_diploma=6.0,
+            fragility_total=7.0,
+        )
+        without_epci = factory.Trait(epci=None)
+        marseille_1er = factory.Trait(
+            code_insee="13201",
+            kind=CommuneKind.ARRONDISSEMENT,
+            name="Marseille 1er Arrondissement",
+            parent=factory.SubFactory("tests.territories.factories.CommuneFactory", marseille=True),
+            departement=factory.SelfAttribute("parent.departement"),
+            epci=factory.SelfAttribute("parent.epci"),
+            population=39786,
+            latitude=43.29701,
+            longitude=5.37901,
+            postal_codes="13001",
+        )
         marseille = factory.Trait(
             code_insee="13055",
             name="Marseille",
@@ -84,9 +106,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
                 name="Nord",
                 region=factory.SubFactory(RegionFactory, code="32", name="Hauts-de-France"),
             ),
-            epci=factory.SubFactory(
-                EpciFactory, siren="200093201", name="Métropole Européenne de Lille", kind="ME"
-            ),
+            epci=factory.SubFactory(EpciFactory, siren="200093201", name="Métropole Européenne de Lille", kind="ME"),
             population=236710,
             latitude=50.63194,
             longitude=3.0575,
