@@ -5,6 +5,7 @@ Multi-valued fields are ``|``-separated in v1 files (``;`` in v0.1 files, see ``
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import models
 
@@ -24,15 +25,27 @@ class MultiEnumField:
     choices: type[models.TextChoices]
     mask_field: str | None = None
 
+    @cached_property
+    def values(self) -> tuple[str, ...]:
+        return tuple(self.choices.values)
+
+    @cached_property
+    def bits(self) -> dict[str, int]:
+        return {value: 1 << index for index, value in enumerate(self.values)}
+
     def bit(self, value: str) -> int:
-        return 1 << list(self.choices.values).index(value)
+        return self.bits[value]
 
     def mask(self, values) -> int:
         mask = 0
         for value in values or ():
-            if value in self.choices.values:
-                mask |= self.bit(value)
+            mask |= self.bits.get(value, 0)
         return mask
+
+    def ordered(self, values) -> list[str]:
+        """Known values, without duplicates, in the standard's order."""
+        present = set(values)
+        return [value for value in self.values if value in present]
 
 
 MULTI_ENUM_FIELDS = [

@@ -1,0 +1,436 @@
+"""Validation and normalisation of one row of a places file (standard v1.0.x or v0.1).
+
+Nothing is silently dropped: every value we cannot keep gives a warning (row, field, why), and a row we
+cannot save at all is rejected with the reason.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+
+from cordee.places import enums, hours
+from cordee.places.importing import v01
+from cordee.places.standard import (
+    MULTI_ENUM_BY_STANDARD_NAME,
+    MULTI_TEXT_FIELDS,
+    SCALAR_FIELDS,
+    SIRET_PLACEHOLDER,
+    VALUE_ALIASES,
+)
+from cordee.structures.validators import siret_error
+from cordee.territories.normalize import search_key
+
+REJECTED = "rejet"
+WARNING = "avertissement"
+POSTAL_CODE = re.compile(r"^\d{5}$")
+CODE_INSEE = re.compile(r"^([013-9]\d|2[AB1-9])\d{3}$")
+RNA = re.compile(r"^W\d{9}$")
+MULTI_SEPARATORS = re.compile(r"[|;]")
+SUMMARY_MAX_LENGTH = 280
+MAX_LENGTHS = {
+    "name": 255,
+    "commune_name": 150,
+    "address": 255,
+    "address_complement": 255,
+    "original_source": 255,
+    "parent_structure": 255,
+}
+URL_FIELDS = {"fiche_acces_libre": "accessibility_url", "prise_rdv": "booking_url"}
+# Overseas territories have their own numbering regions: "0262…" is a Réunion number.
+PHONE_REGIONS = {
+    "971": "GP",
+    "972": "MQ",
+    "973": "GF",
+    "974": "RE",
+    "975": "PM",
+    "976": "YT",
+    "977": "BL",
+    "978": "MF",
+    "986": "WF",
+    "987": "PF",
+    "988": "NC",
+}
+_email_validator = EmailValidator()
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class Issue:
+    row: int
+    field: str
+    message: str
+    level: str = WARNING
+    value: str = ""
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    source_id: str = ""
+    values: dict = field(default_factory=dict)
+    accepts_pass_numerique: bool = False
+    hours_assessment: hours.HoursAssessment | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def rejected(self):
+        return any(issue.level == REJECTED for issue in self.issues)
+
+    def warn(self, column, message, value=""):
+        self.issues.append(Issue(self.row, column, message, WARNING, _short(value)))
+
+    def reject(self, column, message, value=""):
+        self.issues.append(Issue(self.row, column, message, REJECTED, _short(value)))
+
+
+def _short(value):
+    text = "" if value is None else str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+@dataclass
+class CommuneInfo:
+    code_insee: str
+    name: str
+    latitude: float | None
+    longitude: float | None
+    postal_codes: tuple
+
+
+class CommuneIndex:
+    """In-memory look-up of communes by INSEE code, postal code and normalised name."""
+
+    def __init__(self, communes=()):
+        self.by_code = {}
+        self.by_postal_code = {}
+        self.by_name = {}
+        for commune in communes:
+            self.by_code[commune.code_insee] = commune
+            for postal_code in commune.postal_codes:
+                self.by_postal_code.setdefault(postal_code, []).append(commune)
+            self.by_name.setdefault(search_key(commune.name), []).append(commune)
+
+    @classmethod
+    def from_database(cls):
+        from cordee.territories.models import Commune
+
+        rows = Commune.objects.values_list("code_insee", "name", "latitude", "longitude", "postal_codes")
+        return cls(
+            CommuneInfo(code, name, lat, lon, tuple(p for p in (postal or "").split("|") if p))
+            for code, name, lat, lon, postal in rows.iterator(chunk_size=5000)
+        )
+
+    def find(self, code_insee, postal_code, name):
+        if code_insee and code_insee in self.by_code:
+            return self.by_code[code_insee]
+        key = search_key(name)
+        candidates = self.by_postal_code.get(postal_code, []) if postal_code else []
+        if candidates:
+            exact = [commune for commune in candidates if search_key(commune.name) == key]
+            if exact:
+                return exact[0]
+            if key:
+                # "MARSEILLE 11" in 13011 → Marseille rather than nothing.
+                close = [c for c in candidates if _prefix_of_each_other(key, search_key(c.name))]
+                if close:
+                    return min(close, key=lambda c: len(c.name))
+            if len(candidates) == 1:
+                return candidates[0]
+        by_name = self.by_name.get(key, []) if key else []
+        if len(by_name) == 1:
+            return by_name[0]
+        if by_name and postal_code:
+            same_departement = [c for c in by_name if c.code_insee[:2] == postal_code[:2]]
+            if len(same_departement) == 1:
+                return same_departement[0]
+        return None
+
+
+def _prefix_of_each_other(first, second):
+    return first.startswith(second) or second.startswith(first)
+
+
+def normalise_columns(raw: dict) -> tuple[dict, list[str]]:
+    """Lower-cased, stripped column names with v0.1 and misspelt names renamed; also the unknown ones."""
+    known = set(SCALAR_FIELDS) | set(MULTI_TEXT_FIELDS) | set(MULTI_ENUM_BY_STANDARD_NAME) | v01.LEGACY_COLUMNS
+    values, unknown = {}, []
+    for column, value in raw.items():
+        name = column.strip().lower()
+        name = v01.COLUMN_ALIASES.get(name, name)
+        if name in v01.IGNORED_COLUMNS:
+            continue
+        if name not in known:
+            unknown.append(column)
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if value in ("", None):
+            continue
+        # A v1 column wins over its v0.1 twin when both are filled.
+        if name in values and column.strip().lower() != name:
+            continue
+        values[name] = value
+    return values, unknown
+
+
+def split_multi(value) -> list[str]:
+    if value is None:
+        return []
+    return [part.strip() for part in MULTI_SEPARATORS.split(str(value)) if part.strip()]
+
+
+def validate_row(number: int, raw: dict, communes: CommuneIndex) -> RowOutcome:
+    values, _unknown = normalise_columns(raw)
+    outcome = RowOutcome(row=number)
+    place = outcome.values
+
+    outcome.source_id = _text(values.get("id"))
+    if not outcome.source_id:
+        outcome.reject("id", "identifiant manquant : sans lui, une nouvelle importation créerait un doublon")
+    place["name"] = _text(values.get("nom"))
+    if not place["name"]:
+        outcome.reject("nom", "nom du lieu manquant")
+
+    _location(outcome, values, communes)
+    _scalars(outcome, values)
+    _pivot(outcome, values.get("pivot"))
+    _contacts(outcome, values)
+    _multi_enums(outcome, values)
+    _legacy(outcome, values)
+    _hours(outcome, values.get("horaires"))
+    return outcome
+
+
+def _text(value):
+    return "" if value is None else str(value).strip()
+
+
+def _location(outcome, values, communes):
+    place = outcome.values
+    postal_code = _text(values.get("code_postal")).replace(" ", "")
+    if postal_code and len(postal_code) == 4 and postal_code.isdigit():
+        postal_code = "0" + postal_code
+    if postal_code and not POSTAL_CODE.match(postal_code):
+        outcome.warn("code_postal", "le code postal doit compter 5 chiffres : valeur ignorée", postal_code)
+        postal_code = ""
+    code_insee = _text(values.get("code_insee")).upper()
+    if code_insee and not CODE_INSEE.match(code_insee):
+        outcome.warn("code_insee", "code INSEE invalide (ex. 23096 ou 2A004) : valeur ignorée", code_insee)
+        code_insee = ""
+    commune_name = _text(values.get("commune"))
+    address = _text(values.get("adresse"))
+
+    commune = communes.find(code_insee, postal_code, commune_name)
+    if commune is not None:
+        place["commune_ref_id"] = commune.code_insee
+        code_insee = code_insee or commune.code_insee
+        commune_name = commune_name or commune.name
+        postal_code = postal_code or (commune.postal_codes[0] if len(commune.postal_codes) == 1 else "")
+    elif code_insee and communes.by_code:
+        outcome.warn("code_insee", "code INSEE inconnu du référentiel des communes", code_insee)
+
+    if not address and not commune_name and commune is None:
+        outcome.reject("adresse", "ni adresse ni commune : impossible de situer le lieu")
+    elif not commune_name and not postal_code:
+        outcome.reject("commune", "ni commune ni code postal : impossible de situer le lieu")
+    elif not address:
+        outcome.warn("adresse", "adresse manquante : le lieu est situé à la commune")
+
+    place.update(postal_code=postal_code, code_insee=code_insee, commune_name=commune_name, address=address)
+
+    latitude = _coordinate(outcome, "latitude", values.get("latitude"), -90, 90)
+    longitude = _coordinate(outcome, "longitude", values.get("longitude"), -180, 180)
+    if latitude is not None and longitude is not None and not (latitude == 0 and longitude == 0):
+        place.update(latitude=latitude, longitude=longitude, coordinates_precision=enums.CoordinatesPrecision.ADDRESS)
+    elif commune is not None and commune.latitude is not None:
+        place.update(
+            latitude=commune.latitude,
+            longitude=commune.longitude,
+            coordinates_precision=enums.CoordinatesPrecision.COMMUNE,
+        )
+    else:
+        place.update(latitude=None, longitude=None, coordinates_precision=enums.CoordinatesPrecision.UNKNOWN)
+
+
+def _coordinate(outcome, column, value, low, high):
+    if value in (None, ""):
+        return None
+    try:
+        number = float(str(value).replace(",", "."))
+    except ValueError:
+        outcome.warn(column, "ce n'est pas un nombre : valeur ignorée", value)
+        return None
+    if not low <= number <= high:
+        outcome.warn(column, f"doit être comprise entre {low} et {high} : valeur ignorée", value)
+        return None
+    return number
+
+
+def _scalars(outcome, values):
+    place = outcome.values
+    for column in ("complement_adresse", "source", "structure_parente", "presentation_detail"):
+        place[SCALAR_FIELDS[column]] = _text(values.get(column))
+    summary = _text(values.get("presentation_resume"))
+    if len(summary) > SUMMARY_MAX_LENGTH:
+        outcome.warn(
+            "presentation_resume",
+            f"résumé de {len(summary)} caractères (le standard v1 en autorise {SUMMARY_MAX_LENGTH}) : conservé",
+        )
+    place["summary"] = summary
+    place["other_training_labels"] = " | ".join(split_multi(values.get("autres_formations_labels")))
+    for model_field, max_length in MAX_LENGTHS.items():
+        if len(place.get(model_field, "")) > max_length:
+            column = {v: k for k, v in SCALAR_FIELDS.items()}[model_field]
+            outcome.warn(column, f"texte tronqué à {max_length} caractères")
+            place[model_field] = place[model_field][: max_length - 1] + "…"
+    place["source_updated_on"] = _date(outcome, values.get("date_maj"))
+    for column, model_field in URL_FIELDS.items():
+        place[model_field] = _url(outcome, column, values.get(column)) or ""
+
+
+def _date(outcome, value):
+    text = _text(value)
+    if not text:
+        outcome.warn("date_maj", "date de mise à jour manquante (obligatoire dans le standard)")
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d"):
+        try:
+            return dt.datetime.strptime(text[:19] if "T" in text else text, pattern).date()
+        except ValueError:
+            continue
+    outcome.warn("date_maj", "date illisible (attendu AAAA-MM-JJ) : valeur ignorée", text)
+    return None
+
+
+def _url(outcome, column, value, warn=True):
+    text = _text(value)
+    if not text:
+        return None
+    candidate = text if re.match(r"^https?://", text, re.IGNORECASE) else f"https://{text}"
+    try:
+        _url_validator(candidate)
+    except ValidationError:
+        if warn:
+            outcome.warn(column, "adresse web invalide : valeur ignorée", text)
+        return None
+    if len(candidate) > 500:
+        outcome.warn(column, "adresse web de plus de 500 caractères : valeur ignorée", text)
+        return None
+    return candidate
+
+
+def _pivot(outcome, value):
+    pivot = re.sub(r"\s", "", _text(value))
+    place = outcome.values
+    place["pivot"] = pivot[:20]
+    if not pivot:
+        place["siret_status"] = enums.SiretStatus.MISSING
+    elif pivot == SIRET_PLACEHOLDER:
+        place["siret_status"] = enums.SiretStatus.PLACEHOLDER
+    elif RNA.match(pivot.upper()):
+        place["pivot"] = pivot.upper()
+        place["siret_status"] = enums.SiretStatus.RNA
+    else:
+        error = siret_error(pivot)
+        if error:
+            place["siret_status"] = enums.SiretStatus.INVALID
+            outcome.warn("pivot", f"SIRET invalide : {error} (conservé, marqué invalide)", pivot)
+        else:
+            place["siret_status"] = enums.SiretStatus.VALID
+
+
+def _contacts(outcome, values):
+    place = outcome.values
+    phones = []
+    region = PHONE_REGIONS.get(place.get("postal_code", "")[:3], "FR")
+    for text in split_multi(values.get("telephone")):
+        number = _phone(text, region)
+        if number is None:
+            outcome.warn("telephone", "numéro de téléphone invalide : ignoré", text)
+            continue
+        formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if formatted not in phones:
+            phones.append(formatted)
+    place["phones"] = phones
+
+    emails = []
+    for text in split_multi(values.get("courriels")):
+        try:
+            _email_validator(text)
+        except ValidationError:
+            outcome.warn("courriels", "adresse électronique invalide : ignorée", text)
+            continue
+        if text.lower() not in emails:
+            emails.append(text.lower())
+    place["emails"] = emails
+
+    websites = []
+    for text in split_multi(values.get("site_web")):
+        url = _url(outcome, "site_web", text)
+        if url and url not in websites:
+            websites.append(url)
+    place["websites"] = websites
+    place["typologies"] = split_multi(values.get("typologie"))
+
+
+def _phone(text, region):
+    """A valid phone number, read as French (or as the overseas territory's) national format."""
+    for candidate_region in dict.fromkeys([region, "FR"]):
+        try:
+            number = phonenumbers.parse(text, candidate_region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number
+    return None
+
+
+def _multi_enums(outcome, values):
+    place = outcome.values
+    for column, spec in MULTI_ENUM_BY_STANDARD_NAME.items():
+        aliases = VALUE_ALIASES.get(column, {})
+        old_values = v01.OLD_VALUES_IN_V1_COLUMNS.get(column, {})
+        kept = []
+        for value in split_multi(values.get(column)):
+            value = aliases.get(value, value)
+            targets = [value] if value in spec.bits else old_values.get(value)
+            if targets is None:
+                outcome.warn(column, "valeur inconnue du standard : ignorée", value)
+                continue
+            kept.extend(str(target) for target in targets)
+        place[spec.field] = spec.ordered(kept)
+
+
+def _legacy(outcome, values):
+    """v0.1 columns: publics_accueillis, conditions_acces, labels_nationaux."""
+    place = outcome.values
+    other_labels = []
+    for column in sorted(v01.LEGACY_COLUMNS):
+        for value in split_multi(values.get(column)):
+            targets = v01.LEGACY_VALUES[column].get(value)
+            if targets is None:
+                outcome.warn(column, "valeur inconnue du standard v0.1 : ignorée", value)
+                continue
+            for target_column, target_value in targets:
+                if target_column == v01.PASS_NUMERIQUE:
+                    outcome.accepts_pass_numerique = True
+                elif target_column == v01.OTHER_LABEL:
+                    other_labels.append(target_value)
+                else:
+                    spec = MULTI_ENUM_BY_STANDARD_NAME[target_column]
+                    place[spec.field] = spec.ordered([*place[spec.field], str(target_value)])
+    if other_labels:
+        existing = [label for label in place["other_training_labels"].split(" | ") if label]
+        place["other_training_labels"] = " | ".join(dict.fromkeys(existing + other_labels))
+
+
+def _hours(outcome, value):
+    place = outcome.values
+    place["opening_hours"] = _text(value)
+    outcome.hours_assessment = hours.assess(place["opening_hours"], place.get("latitude"), place.get("longitude"))
+    if outcome.hours_assessment.status == enums.HoursStatus.INVALID:
+        outcome.warn("horaires", f"{outcome.hours_assessment.warning} : conservés, exclus du filtre « ouvert »")
