@@ -11,6 +11,7 @@ from django.db.models import Q
 from cordee.structures.enums import MembershipRole
 from cordee.structures.models import CoordinatorScope, Membership, Structure
 from cordee.territories.enums import TerritoryKind
+from cordee.territories.models import territory_q
 
 NOTHING = Q(pk__in=[])
 
@@ -34,25 +35,11 @@ def _scopes(user) -> list[tuple[str, str]]:
     return cached
 
 
-def territory_communes_q(kind: str, code: str, prefix: str = "") -> Q:
-    """A Q on Commune (or on a model through `prefix`, e.g. "commune__") for the communes of one territory."""
-    if kind == TerritoryKind.REGION:
-        return Q(**{f"{prefix}departement__region_id": code})
-    if kind == TerritoryKind.DEPARTEMENT:
-        return Q(**{f"{prefix}departement_id": code})
-    if kind == TerritoryKind.EPCI:
-        return Q(**{f"{prefix}epci_id": code})
-    if kind == TerritoryKind.COMMUNE:
-        # A city with arrondissements (Paris, Lyon, Marseille) covers them too.
-        return Q(**{f"{prefix}code_insee": code}) | Q(**{f"{prefix}parent_id": code})
-    return NOTHING
-
-
 def coordinated_communes_q(user, prefix: str = "") -> Q:
     """A Q selecting the communes a user coordinates (nothing if they coordinate none)."""
     query = NOTHING
     for kind, code in _scopes(user):
-        query |= territory_communes_q(kind, code, prefix)
+        query |= territory_q(kind, code, prefix)
     return query
 
 
