@@ -15,3 +15,31 @@ def _static_root_exists():
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _journal_flushable_between_transactional_tests():
+    """On PostgreSQL the journal's triggers refuse TRUNCATE, which Django's flush uses after each transactional
+    test (live server, concurrency): lift them for the flush only, the journal stays append-only otherwise."""
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+
+    def set_triggers(test_case, action):
+        for alias in test_case._databases_names(include_mirrors=False):
+            connection = connections[alias]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ALTER TABLE journal_entry {action} TRIGGER USER")
+
+    def fixture_teardown(test_case):
+        set_triggers(test_case, "DISABLE")
+        try:
+            original(test_case)
+        finally:
+            set_triggers(test_case, "ENABLE")
+
+    TransactionTestCase._fixture_teardown = fixture_teardown
+    yield
+    TransactionTestCase._fixture_teardown = original

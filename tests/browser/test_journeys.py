@@ -1,0 +1,69 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import MOBILE
+from tests.structures.factories import MembershipFactory
+from tests.users.factories import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_anonymous_finds_a_place_from_the_home_page(page, assert_accessible):
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("numérique")
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Trouver un lieu").click()
+    expect(page).to_have_url(re.compile(r"/bientot/trouver-un-lieu/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trouver un lieu")
+    expect(page.get_by_text("Cette partie du site est en préparation")).to_be_visible()
+    expect(page.get_by_role("link", name="Trouver un lieu")).to_have_attribute("aria-current", "page")
+    assert_accessible(page)
+
+
+def test_mediateur_logs_in_with_the_form_and_sees_their_dashboard(page, assert_accessible):
+    membership = MembershipFactory(structure__name="Médiathèque de Guéret")
+    page.goto("/")
+    page.get_by_role("link", name="Se connecter").first.click()
+    expect(page).to_have_url(re.compile(r"/compte/connexion/"))
+    assert_accessible(page)
+
+    form = page.locator("main form")
+    form.locator("input[name=username]").fill(membership.user.email)
+    form.locator("input[name=password]").fill(DEFAULT_PASSWORD)
+    form.get_by_role("button", name="Se connecter").click()
+
+    expect(page).to_have_url(re.compile(r"/tableau-de-bord/$"))
+    expect(page.get_by_role("heading", name="Mes accompagnements")).to_be_visible()
+    expect(page.get_by_text("Médiathèque de Guéret")).to_be_visible()
+    expect(page.get_by_text("En préparation").first).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()
+
+
+def test_signed_in_gestionnaire_dashboard_is_accessible(page, login_as, assert_accessible):
+    login_as(MembershipFactory(gestionnaire=True).user)
+    page.goto("/tableau-de-bord/")
+    expect(page.get_by_role("heading", name="Les structures que je gère")).to_be_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [MOBILE], ids=["375px"])
+def test_mobile_shows_the_menu_behind_a_burger_without_horizontal_scroll(page, viewport, assert_accessible):
+    page.goto("/")
+    nav_link = page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Trouver un lieu")
+    expect(nav_link).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Menu").click()
+    expect(nav_link).to_be_visible()
+    expect(page.locator("#menu-principal").get_by_role("link", name="Se connecter")).to_be_visible()
+    assert_accessible(page)
+    nav_link.click()
+    expect(page).to_have_url(re.compile(r"/bientot/trouver-un-lieu/$"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
