@@ -125,6 +125,7 @@ def _fragility(path, line, row):
 def read_territories(data_dir=DATA_DIR):
     """Read and check every shipped file; return {level: {key: field values}} and the postal code pairs."""
     reader = _Reader(data_dir)
+    epci_kinds, commune_kinds = set(EpciKind.values), set(CommuneKind.values)
 
     path, rows = reader.rows("regions", ["code", "nom"])
     regions = {_required(path, n, row, "code"): {"name": _required(path, n, row, "nom")} for n, row in rows}
@@ -141,7 +142,7 @@ def read_territories(data_dir=DATA_DIR):
     epcis = {}
     for n, row in rows:
         kind = _required(path, n, row, "type")
-        if kind not in EpciKind.values:
+        if kind not in epci_kinds:
             expected = ", ".join(EpciKind.values)
             raise _error(path, n, "type", f"nature d'EPCI « {kind} » inconnue (attendu : {expected})")
         epcis[_required(path, n, row, "siren")] = {
@@ -158,7 +159,7 @@ def read_territories(data_dir=DATA_DIR):
         code = _required(path, n, row, "code_insee")
         name = _required(path, n, row, "nom")
         kind = _required(path, n, row, "type")
-        if kind not in CommuneKind.values:
+        if kind not in commune_kinds:
             raise _error(path, n, "type", f"type « {kind} » inconnu (attendu : {', '.join(CommuneKind.values)})")
         departement = _required(path, n, row, "departement_code")
         if departement not in departements:

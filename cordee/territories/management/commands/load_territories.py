@@ -29,7 +29,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 diff = loader.compute_diff(data_dir)
                 for level in diff.levels.values():
-                    self.stdout.write(level.summary())
+                    if verbosity >= 1:
+                        self.stdout.write(level.summary())
                     if verbosity >= 2:
                         for key, changes in list(level.changed.items())[:20]:
                             detail = ", ".join(f"{name} : {old!r} → {new!r}" for name, (old, new) in changes.items())
@@ -52,4 +53,5 @@ class Command(BaseCommand):
             logger.info("Territoires chargés en %.1f s : %s", duration, counts)
         else:
             logger.info("Simulation terminée en %.1f s, rien n'a été écrit : %s", duration, counts)
-            self.stdout.write("Simulation : rien n'a été écrit. Relancez avec --wet-run pour enregistrer.")
+            if verbosity >= 1:
+                self.stdout.write("Simulation : rien n'a été écrit. Relancez avec --wet-run pour enregistrer.")
