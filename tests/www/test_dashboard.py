@@ -104,6 +104,8 @@ def test_gestionnaire_sees_their_structures(client):
     client.force_login(membership.user)
     html = unescape(client.get(DASHBOARD_URL).content.decode())
     assert "Espace Cyber Creuse" in html
+    assert f'href="{reverse("www:structures:detail", args=[membership.structure.pk])}"' in html
+    assert f'href="{reverse("www:structures:list")}"' in html
     assert "Structure d'un autre" not in html
 
 

@@ -1,11 +1,8 @@
-"""A user's roles, as the dashboard needs them.
-
-Stand-in until ``cordee.structures.perms`` gives the roles: same answers, computed from the user's
-flags, coordinator scopes and active memberships.
-"""
+"""A user's roles, as the dashboard sections need them (computed by cordee.structures.perms)."""
 
 from django.db import models
 
+from cordee.structures import perms
 from cordee.structures.enums import MembershipRole
 
 
@@ -20,11 +17,4 @@ class Role(models.TextChoices):
 
 def user_roles(user):
     """The set of roles of ``user`` (empty for an anonymous visitor)."""
-    if not user.is_authenticated:
-        return set()
-    roles = {Role(role) for role in user.memberships.active().values_list("role", flat=True).distinct()}
-    if user.coordinator_scopes.exists():
-        roles.add(Role.COORDINATOR)
-    if user.is_national_admin:
-        roles.add(Role.NATIONAL_ADMIN)
-    return roles
+    return {Role(kind) for kind in perms.user_roles(user).kinds}

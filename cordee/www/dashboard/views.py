@@ -1,5 +1,4 @@
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 
 from cordee.structures.models import Membership
 from cordee.www.dashboard.roles import Role, user_roles
@@ -16,23 +15,13 @@ SECTIONS = [
 ]
 
 
-def _structure_url(structure):
-    """The structure's page, once the structures pages exist."""
-    try:
-        return reverse("www:structures:detail", kwargs={"pk": structure.pk})
-    except NoReverseMatch:
-        return None
-
-
 def index(request):
     user = request.user
     roles = user_roles(user)
     memberships = Membership.objects.active().filter(user=user).select_related("structure__commune").order_by("pk")
     structures_by_role = {}
     for membership in memberships:
-        structures_by_role.setdefault(membership.role, []).append(
-            {"structure": membership.structure, "url": _structure_url(membership.structure)}
-        )
+        structures_by_role.setdefault(membership.role, []).append(membership.structure)
 
     sections, by_template = [], {}
     for role, template_name in SECTIONS:
