@@ -146,6 +146,19 @@ def invite_member(actor, structure: Structure, email: str, role: str) -> Invitat
     return invitation
 
 
+def cancel_invitation(actor, invitation: Invitation) -> None:
+    """Withdraw a pending invitation: its link stops working."""
+    _require_manager(actor, invitation.structure)
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None:
+            raise StructureActionError(
+                "Cette invitation a déjà été acceptée : retirez plutôt la personne des membres."
+            )
+        record(actor, "structures.invitation.cancelled", invitation.structure, invitation_id=locked.pk)
+        locked.delete()
+
+
 def accept_invitation(invitation: Invitation, user) -> Membership:
     """Give the invited user their membership. The invitation is used once, by the invited address only."""
     if user is None or not user.is_authenticated:

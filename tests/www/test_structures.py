@@ -325,3 +325,22 @@ def test_last_gestionnaire_cannot_be_removed(client, structure):
     assert response.status_code == 400
     assert "dernier gestionnaire" in unescape(response.content.decode())
     assert Membership.objects.get(pk=gestionnaire.pk).is_active
+
+
+# --- number of queries (guards against N+1) -------------------------------------------------------
+
+
+def test_pages_queries_do_not_grow_with_members(client, structure, django_assert_max_num_queries):
+    gestionnaire = member_of(structure, MembershipRole.GESTIONNAIRE).user
+    client.force_login(gestionnaire)
+    detail = reverse("www:structures:detail", kwargs={"pk": structure.pk})
+    with django_assert_max_num_queries(12):
+        client.get(detail)
+    MembershipFactory.create_batch(15, structure=structure)
+    for index in range(5):
+        MembershipFactory(user=gestionnaire, structure=StructureFactory(name=f"Autre structure {index}"))
+    with django_assert_max_num_queries(12):
+        assert client.get(detail).status_code == 200
+    with django_assert_max_num_queries(12):
+        html = unescape(client.get(reverse("www:structures:list")).content.decode())
+    assert "Autre structure 4" in html

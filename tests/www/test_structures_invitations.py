@@ -186,3 +186,60 @@ def test_invalid_email_in_invitation_form(client, gestionnaire):
     html = unescape(response.content.decode())
     assert "Saisissez une adresse e-mail valide" in html or "adresse électronique valide" in html
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "kind,allowed",
+    [
+        ("gestionnaire", True),
+        ("national_admin", True),
+        ("member", False),
+        ("member_elsewhere", False),
+        ("coordinator_in_scope", False),
+        ("coordinator_out_of_scope", False),
+        ("anonymous", False),
+    ],
+)
+def test_cancel_invitation(client, gestionnaire, kind, allowed):
+    from tests.structures.factories import CoordinatorScopeFactory
+
+    invitation = InvitationFactory(structure=gestionnaire.structure)
+    token = invitation_token(invitation)
+    users = {
+        "gestionnaire": lambda: gestionnaire.user,
+        "national_admin": lambda: UserFactory(national_admin=True),
+        "member": lambda: MembershipFactory(structure=gestionnaire.structure).user,
+        "member_elsewhere": lambda: MembershipFactory(gestionnaire=True, structure=StructureFactory()).user,
+        "coordinator_in_scope": lambda: CoordinatorScopeFactory().user,
+        "coordinator_out_of_scope": lambda: CoordinatorScopeFactory(nord=True).user,
+        "anonymous": lambda: None,
+    }
+    user = users[kind]()
+    if user:
+        client.force_login(user)
+    url = reverse(
+        "www:structures:invitation_cancel", kwargs={"pk": gestionnaire.structure_id, "invitation_pk": invitation.pk}
+    )
+    assert client.get(url).status_code == (302 if user is None else 405)  # POST only
+    response = client.post(url)
+    if allowed:
+        assert response.status_code == 302
+        assert not Invitation.objects.exists()
+        assert Entry.objects.filter(action="structures.invitation.cancelled").count() == 1
+        client.logout()
+        link = client.get(reverse("www:structures:invitation_accept", kwargs={"token": token}))
+        assert link.status_code == 400
+        assert "Cette invitation n'existe plus" in unescape(link.content.decode())
+    else:
+        assert response.status_code == (302 if user is None else 403)
+        assert Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_accepted_invitation_cannot_be_cancelled(client, gestionnaire):
+    invitation = InvitationFactory(structure=gestionnaire.structure, accepted=True)
+    client.force_login(gestionnaire.user)
+    url = reverse(
+        "www:structures:invitation_cancel", kwargs={"pk": gestionnaire.structure_id, "invitation_pk": invitation.pk}
+    )
+    assert client.post(url).status_code == 404
+    assert Invitation.objects.filter(pk=invitation.pk).exists()

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/membres/inviter/", views.member_invite, name="member_invite"),
     path("<int:pk>/membres/<int:membership_pk>/role/", views.member_role, name="member_role"),
     path("<int:pk>/membres/<int:membership_pk>/retirer/", views.member_remove, name="member_remove"),
+    path("<int:pk>/invitations/<int:invitation_pk>/annuler/", views.invitation_cancel, name="invitation_cancel"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

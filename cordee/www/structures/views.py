@@ -146,6 +146,19 @@ def member_remove(request, pk, membership_pk):
     )
 
 
+@require_http_methods(["POST"])
+def invitation_cancel(request, pk, invitation_pk):
+    structure = _structure(request, pk, manage=True)
+    invitation = get_object_or_404(structure.invitations.filter(accepted_at__isnull=True), pk=invitation_pk)
+    try:
+        services.cancel_invitation(request.user, invitation)
+    except services.StructureActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "L'invitation est annulée : son lien ne fonctionne plus.")
+    return redirect("www:structures:detail", pk=structure.pk)
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
