@@ -2,7 +2,7 @@
 
 import re
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers
 
 from cordee.territories.models import Commune, Departement
@@ -61,6 +61,18 @@ class CommuneSearchSerializer(serializers.Serializer):
     ),
     tags=["Territoires"],
     auth=[],
+    responses={
+        200: CommuneSerializer(many=True),
+        400: OpenApiResponse(
+            description="Paramètre invalide : la réponse nomme le paramètre et dit pourquoi.",
+            examples=[
+                OpenApiExample(
+                    "Code postal invalide",
+                    value={"postal_code": ["« abc » n'est pas un code postal : indiquez 5 chiffres."]},
+                )
+            ],
+        ),
+    },
     parameters=[
         OpenApiParameter("q", str, description="Début du nom de la commune, par exemple « gueret »."),
         OpenApiParameter("postal_code", str, description="Code postal à 5 chiffres, par exemple 23000."),

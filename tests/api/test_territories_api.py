@@ -133,3 +133,7 @@ def test_openapi_documents_the_public_endpoint(db):
     assert "Accès public" in operation["description"]
     assert {"q", "postal_code", "departement", "page"} <= {parameter["name"] for parameter in operation["parameters"]}
     assert "security" not in operation  # no authentication scheme required
+    assert set(operation["responses"]) == {"200", "400"}
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PaginatedCommuneList"
+    }
