@@ -10,6 +10,7 @@ from django.db.models import F, Q
 
 from cordee.places import enums, hours
 from cordee.places.standard import MULTI_ENUM_BY_FIELD, MULTI_ENUM_FIELDS
+from cordee.territories.normalize import search_key
 
 WEEK_MINUTES = 7 * 24 * 60
 
@@ -84,6 +85,9 @@ class Place(models.Model):
     # Fields of the standard v1.0.x
     pivot = models.CharField("SIRET, RNA ou RIDET", max_length=20, blank=True)
     name = models.CharField("nom", max_length=255)
+    search_name = models.CharField(
+        "nom normalisé", max_length=255, blank=True, editable=False, help_text="Sans accents ni majuscules."
+    )
     commune_name = models.CharField("commune", max_length=150, blank=True)
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     code_insee = models.CharField("code INSEE", max_length=5, blank=True)
@@ -214,6 +218,7 @@ class Place(models.Model):
             if spec.mask_field:
                 setattr(self, spec.mask_field, spec.mask(getattr(self, spec.field)))
         self.departement_code = departement_code_from(self.code_insee, self.postal_code)
+        self.search_name = search_key(self.name)
         self.completeness = self.compute_completeness()
 
     def compute_completeness(self) -> int:
@@ -276,7 +281,11 @@ class PlaceOpeningInterval(models.Model):
         verbose_name = "plage d'ouverture"
         verbose_name_plural = "plages d'ouverture"
         ordering = ["place", "start_minute"]
-        indexes = [models.Index(fields=["start_minute", "end_minute"], name="opening_interval_idx")]
+        indexes = [
+            models.Index(fields=["start_minute", "end_minute"], name="opening_interval_idx"),
+            # "Open at": EXISTS (… WHERE place_id = … AND start_minute <= m AND end_minute > m), index only.
+            models.Index(fields=["place", "start_minute", "end_minute"], name="opening_interval_place_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_minute__lt=F("end_minute")) & Q(end_minute__lte=WEEK_MINUTES),
