@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, ReadOnlyPasswordHashWidget, UserChangeForm
 
 from cordee.structures.models import CoordinatorScope, Membership
 from cordee.users.models import User
@@ -12,10 +12,23 @@ class UserCreationForm(AdminUserCreationForm):
         fields = ("email",)
 
 
+class PasswordHashWidget(ReadOnlyPasswordHashWidget):
+    """Django's widget, with the link its template expects (it relies on a default for an unset variable)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context.setdefault("password_url", "../password/")
+        return context
+
+
 class UserEditForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget = PasswordHashWidget()
 
 
 class MembershipInline(admin.TabularInline):
