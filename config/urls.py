@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cordee.www.api_docs.views import api_docs
+
 urlpatterns = [
     path("", include("cordee.www.urls")),
+    # The human documentation of the API is a page of the web layer, served beside the API.
+    path("api/v1/docs/", api_docs, name="api-docs"),
     path("api/v1/", include("cordee.api.urls")),
     path("admin-technique/", admin.site.urls),
 ]

@@ -69,7 +69,7 @@ def test_layout_has_skiplinks_footer_and_compliance_status(client):
     assert "Accessibilité : partiellement conforme" in html
     assert "Mentions légales" in html
     assert "Données personnelles" in html
-    assert f'href="{reverse("api:docs")}"' in html
+    assert f'href="{reverse("api-docs")}"' in html
     assert '<html lang="fr"' in html
     assert " style=" not in html
 
