@@ -1,6 +1,7 @@
 """The real loader on the shipped files: loaded once per module inside a transaction rolled back at the end."""
 
 import gzip
+import logging
 import shutil
 import time
 from io import StringIO
@@ -56,8 +57,12 @@ def test_full_load_counts_and_fragility(db):
     assert Commune.objects.get(code_insee="13055").fragility_total is None
 
 
-def test_second_run_changes_nothing(db):
-    output = run_loader("--wet-run")
+def test_second_run_changes_nothing(db, caplog):
+    with caplog.at_level(logging.INFO):
+        output = run_loader("--wet-run")
+    assert len(caplog.records) == 1
+    assert caplog.records[0].getMessage().startswith("Territoires chargés en ")
+    assert "Communes +0 ~0 -0" in caplog.records[0].getMessage()
     assert "Communes : 0 ajout(s), 0 modification(s), 0 suppression(s)" in output
     assert output.count(" 0 ajout(s), 0 modification(s), 0 suppression(s)") == 5
 
