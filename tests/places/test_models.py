@@ -72,7 +72,7 @@ def test_invalid_hours_are_kept_with_a_warning_and_no_interval():
 
 def test_completeness_grows_with_filled_fields():
     sparse = PlaceFactory(services=[], fees=[], support_modes=[], source_updated_on=None)
-    rich = PlaceFactory(with_hours=True, with_contacts=True, summary="Ateliers", pivot="21230096600011")
+    rich = PlaceFactory(with_hours=True, with_contacts=True, summary="Ateliers", pivot="21230096600018")
 
     assert 0 < sparse.completeness < rich.completeness <= 100
 

@@ -54,6 +54,8 @@ PHONE_REGIONS = {
     "987": "PF",
     "988": "NC",
 }
+OVERSEAS_REGIONS = ["RE", "YT", "GP", "MQ", "GF", "PM"]
+WRONG_COUNTRY_CODE = re.compile(r"^\+(33|262|269|590|594|596|508)(?P<national>\d{9})$")
 _email_validator = EmailValidator()
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -348,11 +350,13 @@ def _contacts(outcome, values):
     phones = []
     region = PHONE_REGIONS.get(place.get("postal_code", "")[:3], "FR")
     for text in split_multi(values.get("telephone")):
-        number = _phone(text, region)
+        number, corrected = _phone(text, region)
         if number is None:
             outcome.warn("telephone", "numéro de téléphone invalide : ignoré", text)
             continue
         formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if corrected:
+            outcome.warn("telephone", f"indicatif pays erroné, numéro corrigé en {formatted}", text)
         if formatted not in phones:
             phones.append(formatted)
     place["phones"] = phones
@@ -378,15 +382,31 @@ def _contacts(outcome, values):
 
 
 def _phone(text, region):
-    """A valid phone number, read as French (or as the overseas territory's) national format."""
+    """(number, corrected): a valid phone number read in the French (or overseas) national format.
+
+    Real files write overseas numbers with a wrong country code ("+33262…", "+269269…" for Mayotte,
+    which the standard's own pattern suggests): the national number is then read again as an overseas one.
+    """
     for candidate_region in dict.fromkeys([region, "FR"]):
-        try:
-            number = phonenumbers.parse(text, candidate_region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            return number
-    return None
+        number = _parse_phone(text, candidate_region)
+        if number is not None:
+            return number, False
+    compact = re.sub(r"[^\d+]", "", text)
+    match = WRONG_COUNTRY_CODE.match(compact)
+    if match:
+        for candidate_region in OVERSEAS_REGIONS:
+            number = _parse_phone("0" + match.group("national"), candidate_region)
+            if number is not None:
+                return number, True
+    return None, False
+
+
+def _parse_phone(text, region):
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
 
 
 def _multi_enums(outcome, values):
