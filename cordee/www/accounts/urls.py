@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cordee.www.accounts import views
+from cordee.www.accounts import api_token, views
 
 app_name = "accounts"
 
@@ -15,4 +15,5 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("mot-de-passe/nouveau/fait/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("api/", api_token.api_token, name="api_token"),
 ]
