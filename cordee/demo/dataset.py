@@ -264,3 +264,113 @@ PRINTED = [
     "conseiller",
     "aiguilleur",
 ]
+
+
+@dataclass(frozen=True)
+class DemoPlace:
+    structure_key: str
+    name: str
+    opening_hours: str
+    services: tuple
+    support_modes: tuple
+    fees: tuple
+    pass_numerique: bool = False
+    qualified: bool = False
+    phone: str = ""
+    summary: str = ""
+    offset: tuple = (0.002, 0.003)  # a few hundred metres from the commune's point
+
+
+_S = "Aide aux démarches administratives"
+_Q = "Maîtrise des outils numériques du quotidien"
+_I = "Insertion professionnelle via le numérique"
+_SEC = "Utilisation sécurisée du numérique"
+_P = "Parentalité et éducation avec le numérique"
+_ACC = "Accès internet et matériel informatique"
+
+# Places run by the demo structures (their own, editable by their gestionnaires).
+PLACES = [
+    DemoPlace(
+        "fs-bourganeuf",
+        "France Services de Bourganeuf",
+        "Mo-Fr 09:00-12:00,13:30-17:00; PH off",
+        (_S, _Q, _ACC),
+        ("Accompagnement individuel", "En autonomie"),
+        ("Gratuit",),
+        pass_numerique=True,
+        qualified=True,
+        phone="+33555641234",
+        summary="Aide aux démarches en ligne (CAF, impôts, ANTS, retraite) et poste en libre accès.",
+    ),
+    DemoPlace(
+        "mediatheque-aubusson",
+        "Espace numérique de la médiathèque d'Aubusson",
+        "Tu,Th 14:00-18:00; We 10:00-12:00,14:00-18:00; Sa 10:00-12:30; PH off",
+        (_Q, _SEC, _P),
+        ("Dans un atelier collectif", "Accompagnement individuel"),
+        ("Gratuit",),
+        pass_numerique=True,
+        qualified=True,
+        phone="+33555661122",
+        summary="Ateliers pour débuter sur ordinateur, tablette et smartphone ; aide aux parents.",
+    ),
+    DemoPlace(
+        "tiers-lieu-souterraine",
+        "La Quincaillerie numérique",
+        "Mo-Fr 09:30-18:00",
+        (_Q, _I, _ACC),
+        ("En autonomie", "Dans un atelier collectif"),
+        ("Gratuit sous condition",),
+        summary="Tiers-lieu : ateliers, accès à internet et au matériel, aide à la recherche d'emploi.",
+    ),
+    DemoPlace(
+        "assoc-marseille",
+        "Connexions Solidaires — permanence du 3e",
+        "Mo-Th 09:00-12:30,14:00-17:30; Fr 09:00-12:30",
+        (_S, _Q, _SEC),
+        ("Accompagnement individuel", "Dans un atelier collectif"),
+        ("Gratuit",),
+        pass_numerique=True,
+        qualified=True,
+        phone="+33491123456",
+        summary="Accompagnement individuel sur rendez-vous ou sans, ateliers smartphone en arabe et en français.",
+    ),
+    DemoPlace(
+        "fs-arles",
+        "France Services d'Arles",
+        "Mo-Fr 08:30-12:00,13:30-16:30; PH off",
+        (_S, _ACC),
+        ("Accompagnement individuel",),
+        ("Gratuit",),
+        phone="+33490181234",
+    ),
+    DemoPlace(
+        "mediatheque-tourcoing",
+        "Médiathèque La Grand-Plage — espace multimédia",
+        "Tu-Fr 13:00-18:00; Sa 10:00-18:00; PH off",
+        (_Q, _P, _ACC),
+        ("En autonomie", "Dans un atelier collectif"),
+        ("Gratuit",),
+        pass_numerique=True,
+    ),
+    DemoPlace(
+        "assoc-lille",
+        "Les Clés du numérique — Wazemmes",
+        "Mo,We,Fr 09:00-12:00,14:00-17:00; Tu 14:00-19:00",
+        (_S, _Q, _I, _SEC),
+        ("Accompagnement individuel", "Dans un atelier collectif", "À distance"),
+        ("Gratuit",),
+        pass_numerique=True,
+        qualified=True,
+        phone="+33320123456",
+        summary="Conseillers numériques : démarches, emploi, sécurité en ligne. Accueil sans rendez-vous le matin.",
+    ),
+    DemoPlace(
+        "other-maubeuge",
+        "Centre social du Sous-le-Bois — point numérique",
+        "Mo-Fr 14:00-17:00",
+        (_Q, _S),
+        ("Accompagnement individuel",),
+        ("Gratuit",),
+    ),
+]

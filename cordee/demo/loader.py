@@ -1,10 +1,14 @@
 """Create (or bring up to date) the demo dataset. Running it twice changes nothing."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 
-from cordee.demo.dataset import DEMO_PASSWORD, STRUCTURES, USERS
+from cordee.demo.dataset import DEMO_PASSWORD, PLACES, STRUCTURES, USERS
+from cordee.places.enums import CoordinatesPrecision, QualificationState
+from cordee.places.importing.importer import default_source_name, import_file
+from cordee.places.models import Place
 from cordee.structures.models import CoordinatorScope, Membership, Structure
 from cordee.territories.models import Commune
 from cordee.users.models import User
@@ -77,6 +81,61 @@ def load_demo(dry_run: bool = False) -> DemoReport:
         for kind, code in demo.scopes:
             _, created = CoordinatorScope.objects.get_or_create(user=user, territory_kind=kind, territory_code=code)
             report.count("périmètres de coordination", created)
+    for demo in PLACES:
+        structure = structures[demo.structure_key]
+        commune = structure.commune
+        _, created = Place.objects.get_or_create(
+            source_name=DEMO_PLACES_SOURCE,
+            source_id=demo.structure_key,
+            defaults={
+                "name": demo.name,
+                "structure": structure,
+                "address": structure.address,
+                "postal_code": structure.postal_code,
+                "code_insee": commune.code_insee,
+                "commune_name": commune.parent.name if commune.parent_id else commune.name,
+                "commune_ref": commune,
+                "latitude": commune.latitude + demo.offset[0],
+                "longitude": commune.longitude + demo.offset[1],
+                "coordinates_precision": CoordinatesPrecision.ADDRESS,
+                "opening_hours": demo.opening_hours,
+                "services": list(demo.services),
+                "support_modes": list(demo.support_modes),
+                "fees": list(demo.fees),
+                "access_modes": ["Se présenter", "Téléphoner"] if demo.phone else ["Se présenter"],
+                "phones": [demo.phone] if demo.phone else [],
+                "summary": demo.summary,
+                "accepts_pass_numerique": demo.pass_numerique,
+                "qualification_state": (
+                    QualificationState.QUALIFIED if demo.qualified else QualificationState.NOT_REQUESTED
+                ),
+                "pivot": structure.siret or structure.rna,
+            },
+        )
+        report.count("lieux des structures de démonstration", created)
     if dry_run:
         transaction.set_rollback(True)
     return report
+
+
+DEMO_PLACES_SOURCE = "cordee-demo"
+REAL_PLACES_DIR = Path(__file__).resolve().parent / "data" / "lieux"
+
+
+def real_places_files() -> list[Path]:
+    """The shipped real files, oldest export of a source first so that the newest one wins."""
+    return sorted(REAL_PLACES_DIR.glob("*.json.gz"))
+
+
+def load_real_places(progress=None) -> list:
+    """Import the shipped real places files. A source already present is left as it is; a source with
+    several exports (Hub du Sud v0.1 then v1) gets them all, oldest first, so that the newest wins."""
+    by_source = {}
+    for path in real_places_files():
+        by_source.setdefault(default_source_name(path), []).append(path)
+    reports = []
+    for source_name, paths in by_source.items():
+        if Place.objects.filter(source_name=source_name).exists():
+            continue
+        reports.extend(import_file(path, source_name, progress=progress) for path in paths)
+    return reports

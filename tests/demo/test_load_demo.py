@@ -1,8 +1,13 @@
+import gzip
+import shutil
+
 import pytest
 from django.core.management import CommandError, call_command
 
-from cordee.demo.dataset import PRINTED, STRUCTURES, USERS
+from cordee.demo import loader
+from cordee.demo.dataset import PLACES, PRINTED, STRUCTURES, USERS
 from cordee.demo.loader import DemoDataError, load_demo
+from cordee.places.models import Place
 from cordee.structures.enums import MembershipRole, StructureKind
 from cordee.structures.models import CoordinatorScope, Membership, Structure
 from cordee.users.models import User
@@ -34,6 +39,10 @@ def test_load_demo_creates_every_role_and_is_idempotent(demo_communes):
     assert set(CoordinatorScope.objects.values_list("territory_code", flat=True)) == {"23", "13", "59"}
     assert set(Membership.objects.values_list("role", flat=True)) == set(MembershipRole.values)
     assert report.created["structures"] == len(STRUCTURES)
+    demo_places = Place.objects.filter(source_name=loader.DEMO_PLACES_SOURCE)
+    assert demo_places.count() == len(PLACES)
+    assert all(place.structure_id and place.hours_status == "valid" for place in demo_places)
+    assert demo_places.filter(accepts_pass_numerique=True, qualification_state="qualified").exists()
 
     second = load_demo()
 
@@ -70,3 +79,33 @@ def test_demo_accounts_prints_one_account_per_role(demo_communes, capsys):
     for local in PRINTED:
         assert f"{local}@cordee.example" in out
     assert "absent" not in out
+
+
+def test_real_places_are_imported_once_with_the_newest_export_last(tmp_path, monkeypatch):
+    shared = loader.REAL_PLACES_DIR
+    shutil.copy(shared / "bus-france-services-charente.json.gz", tmp_path)
+    shutil.copy(shared / "aix-en-provence.json.gz", tmp_path / "aix-en-provence-2020-01-01.json.gz")
+    # Two exports of one source: the later one must be applied after the earlier one.
+    with gzip.open(shared / "aix-en-provence.json.gz", "rt", encoding="utf-8") as source:
+        text = source.read().replace('"nom": "', '"nom": "2030 ')
+    with gzip.open(tmp_path / "aix-en-provence-2030-01-01.json.gz", "wt", encoding="utf-8") as later:
+        later.write(text)
+    monkeypatch.setattr(loader, "REAL_PLACES_DIR", tmp_path)
+
+    first = loader.load_real_places()
+
+    assert [(r.source_name, r.created, r.updated) for r in first] == [
+        ("aix-en-provence", 38, 0),
+        ("aix-en-provence", 0, 38),
+        ("bus-france-services-charente", 12, 0),
+    ]
+    assert Place.objects.count() == 50
+    assert Place.objects.filter(source_name="aix-en-provence", name__startswith="2030 ").count() == 38
+    assert loader.load_real_places() == []
+    assert Place.objects.count() == 50
+
+
+def test_shipped_real_places_files_are_readable():
+    names = {path.name for path in loader.real_places_files()}
+    assert "hub-du-sud-2023-05-17.json.gz" in names
+    assert len(names) == 7

@@ -158,7 +158,8 @@ class ImportReport:
 
 def default_source_name(path) -> str:
     """'hub-du-sud-2023-05-17.json' → 'hub-du-sud': successive exports of a source share its name."""
-    stem = Path(path).stem.lower()
+    name = Path(path).name.lower().removesuffix(".gz")
+    stem = Path(name).stem
     return re.sub(r"[-_ ]?\d{4}(-\d{2}){0,2}$", "", stem) or stem
 
 

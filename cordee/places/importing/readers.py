@@ -2,6 +2,7 @@
 with ``,``, ``;`` or tab as delimiter. Every value comes out as a string (or None)."""
 
 import csv
+import gzip
 import io
 import json
 from dataclasses import dataclass, field
@@ -37,12 +38,20 @@ class ReadResult:
         return text
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 def read_places_file(path) -> ReadResult:
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise UnreadableFile(f"Impossible de lire le fichier {path.name} : {error.strerror}.") from error
+    if data[:2] == GZIP_MAGIC:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise UnreadableFile(f"Le fichier compressé {path.name} est abîmé : {error}.") from error
     if not data.strip():
         raise UnreadableFile(f"Le fichier {path.name} est vide.")
     text, encoding = decode(data)
