@@ -1,6 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from cordee.api.places import PlaceDetailView, PlaceListView
 from cordee.api.territories import CommuneListView
 
 app_name = "api"
@@ -8,4 +9,6 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("territories/communes/", CommuneListView.as_view(), name="territories-communes"),
+    path("places/", PlaceListView.as_view(), name="places"),
+    path("places/<int:pk>/", PlaceDetailView.as_view(), name="place"),
 ]

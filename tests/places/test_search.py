@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.http import QueryDict
-from freezegun import freeze_time
 
 from cordee.places import enums
 from cordee.places.models import Place
@@ -14,6 +13,16 @@ from tests.places.factories import PlaceFactory
 from tests.territories.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def monday_10am(monkeypatch):
+    """Now is Monday 2 June 2025, 10:00 in Paris. (Not freezegun: the opening_hours extension remembers the
+    datetime class it first meets, and FakeDatetime would break every later call in the process.)"""
+    moment = dt.datetime(2025, 6, 2, 8, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    return moment
+
 
 PARIS = ZoneInfo("Europe/Paris")
 GUERET = (46.17199, 1.87148)
@@ -311,8 +320,7 @@ def test_places_with_unknown_or_invalid_hours_are_left_out_of_open_filter():
     assert hits["Illisibles"] is None
 
 
-@freeze_time("2025-06-02 08:00:00")  # UTC: Monday 10:00 in Paris
-def test_open_now_and_default_open_state():
+def test_open_now_and_default_open_state(monday_10am):
     PlaceFactory(name="Semaine", opening_hours=WEEKDAYS)
     PlaceFactory(name="Samedi", opening_hours="Sa 09:00-12:00")
 
