@@ -295,3 +295,13 @@ class PlaceOpeningInterval(models.Model):
 
     def __str__(self):
         return f"{self.place_id}: {self.start_minute}–{self.end_minute}"
+
+
+# Quality référentiel, qualification, reports and follow-up (own module, same app).
+from cordee.places.models_quality import (  # noqa: E402, F401
+    PlaceCriterion,
+    PlaceFollowUp,
+    PlaceReport,
+    QualificationTransition,
+    QualityCriterion,
+)

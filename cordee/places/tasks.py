@@ -1,0 +1,76 @@
+"""Background tasks of the places directory."""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from cordee.places.models import Place
+from cordee.places.models_quality import PlaceFollowUp
+from cordee.places.quality import STALE_AFTER
+from cordee.structures.enums import MembershipRole
+from cordee.structures.models import Membership
+
+logger = logging.getLogger(__name__)
+
+
+def stale_places(today=None):
+    """Places with a structure whose information is older than six months (see quality.freshness_date)."""
+    today = today or timezone.localdate()
+    cutoff = today - STALE_AFTER
+    created_cutoff = timezone.make_aware(dt.datetime.combine(cutoff, dt.time()))
+    return Place.objects.filter(structure__isnull=False).filter(
+        Q(source_updated_on__lt=cutoff) | Q(source_updated_on__isnull=True, created_at__lt=created_cutoff)
+    )
+
+
+def _needs_reminder(follow_up, cutoff_moment) -> bool:
+    """Once per period: not yet reminded, or reminded more than six months ago."""
+    notified = follow_up.stale_notified_at if follow_up else None
+    return notified is None or notified < cutoff_moment
+
+
+def notify_stale_places(today=None) -> dict:
+    """E-mail each structure's gestionnaires the list of its stale places not reminded in this period."""
+    now = timezone.now()
+    cutoff_moment = now - STALE_AFTER
+    places = list(stale_places(today).select_related("structure", "follow_up").order_by("structure_id", "name", "pk"))
+    by_structure = {}
+    for place in places:
+        if _needs_reminder(getattr(place, "follow_up", None), cutoff_moment):
+            by_structure.setdefault(place.structure, []).append(place)
+    mails = 0
+    for structure, structure_places in by_structure.items():
+        recipients = sorted(
+            Membership.objects.active()
+            .filter(structure=structure, role=MembershipRole.GESTIONNAIRE, user__is_active=True)
+            .values_list("user__email", flat=True)
+        )
+        if not recipients:
+            continue
+        for place in structure_places:
+            place.manage_path = reverse("www:places_manage:detail", kwargs={"pk": place.pk})
+        body = render_to_string(
+            "places/emails/stale_places.txt",
+            {"structure": structure, "places": structure_places, "site_url": settings.SITE_URL.rstrip("/")},
+        )
+        subject = f"Cordée : {len(structure_places)} lieu(x) de « {structure.name} » à mettre à jour"
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        mails += 1
+        for place in structure_places:
+            PlaceFollowUp.objects.update_or_create(place=place, defaults={"stale_notified_at": now})
+    counts = {"stale": len(places), "structures_notified": mails}
+    logger.info("Lieux à mettre à jour : %(stale)d, structures relancées : %(structures_notified)d", counts)
+    return counts
+
+
+@db_periodic_task(crontab(hour=6, minute=0))
+def notify_stale_places_daily():
+    return notify_stale_places()
