@@ -10,4 +10,5 @@ urlpatterns = [
     path("compte/", include("cordee.www.accounts.urls")),
     path("tableau-de-bord/", include("cordee.www.dashboard.urls")),
     path("structures/", include("cordee.www.structures.urls")),
+    path("lieux/", include("cordee.www.places.urls")),
 ]
