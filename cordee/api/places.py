@@ -273,8 +273,7 @@ class PlaceListView(APIView):
         if errors:
             return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
 
-        found = search(query)
-        found.queryset = found.queryset.only(*LIST_FIELDS)
+        found = search(query).only(*LIST_FIELDS)
         count = found.count
         hits = found.page(page, size) if (page - 1) * size < count else []
         url = request.build_absolute_uri()

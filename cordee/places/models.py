@@ -187,6 +187,18 @@ class Place(models.Model):
         ]
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="place_point_idx"),
+            # Search around a point with the common filters, read from the index only (count, candidates).
+            models.Index(
+                fields=[
+                    "latitude",
+                    "longitude",
+                    "services_mask",
+                    "accepts_pass_numerique",
+                    "hours_status",
+                    "hours_need_parser",
+                ],
+                name="place_point_filters_idx",
+            ),
             models.Index(fields=["code_insee"], name="place_code_insee_idx"),
             models.Index(fields=["departement_code"], name="place_departement_idx"),
             models.Index(fields=["accepts_pass_numerique"], name="place_pass_numerique_idx"),

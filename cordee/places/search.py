@@ -44,6 +44,8 @@ TRUE_WORDS = {"true", "1", "oui", "yes", "on"}
 FALSE_WORDS = {"false", "0", "non", "no", "off"}
 DEGREE = math.pi / 180
 PARSED_HOURS_CACHE_SIZE = 4096
+# Below this many matches per place asked, sorting them all is cheaper than narrowing the circle first.
+SMALL_RESULT_FACTOR = 4
 
 # Query parameter → (PlaceQuery attribute, Place field of the standard's closed list).
 ENUM_PARAMETERS = {
@@ -263,10 +265,18 @@ class PlaceHit:
 class PlaceSearch:
     """The result of a search: ``count``, ``page(number, size)`` and the ordered ``queryset``."""
 
-    def __init__(self, query: PlaceQuery, queryset, moment: dt.datetime):
+    def __init__(self, query: PlaceQuery, queryset, moment: dt.datetime, filtered=None):
         self.query = query
         self.queryset = queryset
         self.moment = moment
+        self._filtered = filtered  # every filter but the circle, to look in a smaller circle first
+
+    def only(self, *fields) -> "PlaceSearch":
+        """Load only these fields of the places (plus the primary key)."""
+        self.queryset = self.queryset.only(*fields)
+        if self._filtered is not None:
+            self._filtered = self._filtered.only(*fields)
+        return self
 
     @cached_property
     def count(self) -> int:
@@ -276,7 +286,24 @@ class PlaceSearch:
         """Hits of page ``number`` (from 1) of ``size`` places."""
         number, size = max(int(number), 1), max(int(size), 1)
         start = (number - 1) * size
-        return self.hits(self.queryset[start : start + size])
+        return self.hits(self._slice(start, start + size))
+
+    def _slice(self, start: int, stop: int) -> list[Place]:
+        """Places start..stop of the order. Around a point with many matches, sorting all of them would cost
+        most of the time: look first in a smaller circle expected to hold about twice the places needed. Every
+        place of that circle is nearer than any place outside it, so when it holds ``stop`` places its first
+        ones are the answer; else widen it."""
+        query = self.query
+        if self._filtered is None or self.count <= stop * SMALL_RESULT_FACTOR:
+            return list(self.queryset[start:stop])
+        radius = query.radius_km * math.sqrt(2.0 * stop / self.count)
+        while radius < query.radius_km:
+            nearer = _around(self._filtered, query.lat, query.lon, radius).order_by("distance2", "name", "pk")
+            places = list(nearer[start:stop])
+            if len(places) == stop - start:
+                return places
+            radius *= 2
+        return list(self.queryset[start:stop])
 
     def hits(self, places) -> list[PlaceHit]:
         query = self.query
@@ -318,16 +345,14 @@ def search(query: PlaceQuery, *, using: str | None = None) -> PlaceSearch:
     for word in search_key(query.q).split():
         queryset = queryset.filter(search_name__contains=word)
 
-    if query.has_point:
-        queryset = _around(queryset, query.lat, query.lon, query.radius_km)
-        queryset = queryset.order_by("distance2", "name", "pk")
-    else:
-        queryset = queryset.order_by("name", "pk")
-
     moment = query.open_at_aware
     if moment is not None:
-        queryset = _open_at(queryset, moment, area_timezone(query))
-    return PlaceSearch(query, queryset, moment or timezone.now())
+        candidates = _around(queryset, query.lat, query.lon, query.radius_km) if query.has_point else queryset
+        queryset = _open_at(queryset, candidates, moment, area_timezone(query))
+    if not query.has_point:
+        return PlaceSearch(query, queryset.order_by("name", "pk"), moment or timezone.now())
+    around = _around(queryset, query.lat, query.lon, query.radius_km).order_by("distance2", "name", "pk")
+    return PlaceSearch(query, around, moment or timezone.now(), filtered=queryset)
 
 
 def _around(queryset, lat0, lon0, radius_km):
@@ -363,16 +388,24 @@ def area_timezone(query: PlaceQuery) -> ZoneInfo:
     return PARIS
 
 
-def _open_at(queryset, moment: dt.datetime, tz: ZoneInfo):
-    """Places open at ``moment``: typical-week intervals in SQL, the parser for date-dependent hours."""
+def _open_at(queryset, candidates, moment: dt.datetime, tz: ZoneInfo):
+    """Places open at ``moment``: typical-week intervals in SQL, the parser for the date-dependent hours of
+    the ``candidates`` (the places left by the other filters)."""
     minute = minute_of_week(moment.astimezone(tz))
     in_interval = Exists(
         PlaceOpeningInterval.objects.filter(place=OuterRef("pk"), start_minute__lte=minute, end_minute__gt=minute)
     )
-    candidates = queryset.filter(hours_status=enums.HoursStatus.VALID, hours_need_parser=True).values_list(
+    candidates = candidates.filter(hours_status=enums.HoursStatus.VALID, hours_need_parser=True).values_list(
         "pk", "opening_hours", "latitude", "longitude"
     )
-    open_ids = [pk for pk, expr, lat, lon in candidates.order_by() if is_open(expr, lat, lon, moment)]
+    states = {}  # the same expression at the same rounded place answers the same
+    open_ids = []
+    for pk, expr, lat, lon in candidates.order_by():
+        key = (expr, None if lat is None else round(lat, 1), None if lon is None else round(lon, 1))
+        if key not in states:
+            states[key] = is_open(expr, lat, lon, moment)
+        if states[key]:
+            open_ids.append(pk)
     by_week = Q(hours_status=enums.HoursStatus.VALID, hours_need_parser=False) & in_interval
     return queryset.filter(by_week | Q(pk__in=open_ids)) if open_ids else queryset.filter(by_week)
 
