@@ -458,7 +458,13 @@ def data_inclusion_structure(place) -> dict | None:
         "site_web": _first(place.websites),
         "description": description if len(description) >= DI_DESCRIPTION_MIN else None,
         "accessibilite_lieu": _or_none(place.accessibility_url),
-        "reseaux_porteurs": _mapped([*place.national_programmes, *place.training_labels], DATA_INCLUSION_RESEAUX),
+        "reseaux_porteurs": _mapped(
+            [
+                *MULTI_ENUM_BY_STANDARD_NAME["dispositif_programmes_nationaux"].ordered(place.national_programmes),
+                *MULTI_ENUM_BY_STANDARD_NAME["formations_labels"].ordered(place.training_labels),
+            ],
+            DATA_INCLUSION_RESEAUX,
+        ),
     }
 
 
@@ -485,13 +491,18 @@ def data_inclusion_services(place) -> list[dict]:
     if not services or len(_truncated(place.name, DI_NAME_MAX)) < 3:
         return []
     frais, frais_precisions = _fees(place)
-    publics = _mapped([*place.publics, *place.specific_support], DATA_INCLUSION_PUBLICS) or ["tous-publics"]
     specific = MULTI_ENUM_BY_STANDARD_NAME["prise_en_charge_specifique"].ordered(place.specific_support)
-    access_modes = [mode for mode in place.access_modes if mode != enums.AccessMode.RDV_EN_LIGNE or place.booking_url]
+    publics = MULTI_ENUM_BY_STANDARD_NAME["publics_specifiquement_adresses"].ordered(place.publics)
+    publics = _mapped([*publics, *specific], DATA_INCLUSION_PUBLICS) or ["tous-publics"]
+    access_modes = [
+        mode
+        for mode in MULTI_ENUM_BY_STANDARD_NAME["modalites_acces"].ordered(place.access_modes)
+        if mode != enums.AccessMode.RDV_EN_LIGNE or place.booking_url
+    ]
     mobilisable_par = ["professionnels"] if enums.AccessMode.PAS_DE_PUBLIC in place.access_modes else ["usagers"]
     if enums.AccessMode.FICHE_PRESCRIPTION in place.access_modes and "professionnels" not in mobilisable_par:
         mobilisable_par.append("professionnels")
-    support_modes = place.support_modes or []
+    support_modes = MULTI_ENUM_BY_STANDARD_NAME["modalites_accompagnement"].ordered(place.support_modes)
     location = _data_inclusion_location(place)
     commune = location["commune"] or ""
     records = []
