@@ -13,6 +13,7 @@ national admin decides. Every step is written to ``QualificationTransition`` and
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cordee.journal.services import record
@@ -73,6 +74,16 @@ def freshness_date(place: Place) -> dt.date:
 def is_stale(place: Place, today: dt.date | None = None) -> bool:
     today = today or timezone.localdate()
     return freshness_date(place) < today - STALE_AFTER
+
+
+def stale_places(today: dt.date | None = None):
+    """Places with a structure whose information is older than six months (see ``freshness_date``)."""
+    today = today or timezone.localdate()
+    cutoff = today - STALE_AFTER
+    created_cutoff = timezone.make_aware(dt.datetime.combine(cutoff, dt.time()))
+    return Place.objects.filter(structure__isnull=False).filter(
+        Q(source_updated_on__lt=cutoff) | Q(source_updated_on__isnull=True, created_at__lt=created_cutoff)
+    )
 
 
 def check(place: Place, key: str) -> bool:

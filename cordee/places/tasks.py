@@ -1,34 +1,21 @@
 """Background tasks of the places directory."""
 
-import datetime as dt
 import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from cordee.places.models import Place
 from cordee.places.models_quality import PlaceFollowUp
-from cordee.places.quality import STALE_AFTER
+from cordee.places.quality import STALE_AFTER, stale_places
 from cordee.structures.enums import MembershipRole
 from cordee.structures.models import Membership
 
 logger = logging.getLogger(__name__)
-
-
-def stale_places(today=None):
-    """Places with a structure whose information is older than six months (see quality.freshness_date)."""
-    today = today or timezone.localdate()
-    cutoff = today - STALE_AFTER
-    created_cutoff = timezone.make_aware(dt.datetime.combine(cutoff, dt.time()))
-    return Place.objects.filter(structure__isnull=False).filter(
-        Q(source_updated_on__lt=cutoff) | Q(source_updated_on__isnull=True, created_at__lt=created_cutoff)
-    )
 
 
 def _needs_reminder(follow_up, cutoff_moment) -> bool:

@@ -11,4 +11,6 @@ urlpatterns = [
     path("tableau-de-bord/", include("cordee.www.dashboard.urls")),
     path("structures/", include("cordee.www.structures.urls")),
     path("lieux/", include("cordee.www.places.urls")),
+    path("lieux/", include("cordee.www.places_manage.public_urls")),
+    path("gestion/lieux/", include("cordee.www.places_manage.urls")),
 ]
