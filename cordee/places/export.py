@@ -96,7 +96,7 @@ def field_rules(literal_schema=False) -> dict[str, FieldRule]:
 
 
 def _iterate(queryset):
-    return queryset.select_related("commune_ref").iterator(chunk_size=CHUNK_SIZE)
+    return queryset.iterator(chunk_size=CHUNK_SIZE)
 
 
 def _clean_text(value) -> str:
@@ -125,8 +125,9 @@ def update_date(place) -> datetime.date:
 def _commune_fallbacks(place):
     commune = place.commune_name
     postal_code = place.postal_code
-    ref = place.commune_ref if place.commune_ref_id else None
-    if ref is not None:
+    # The referential is read only for the rare place that lacks its commune or postal code.
+    if (not commune or not postal_code) and place.commune_ref_id:
+        ref = place.commune_ref
         commune = commune or ref.name
         postal_code = postal_code or next(iter(ref.postal_code_list or []), "")
     return commune, postal_code

@@ -354,3 +354,13 @@ def test_real_file_imported_then_exported_validates(tmp_path):
 
     assert validate_csv(output) == []
     assert len(csv_rows(output.read_text(encoding="utf-8"))) == 646
+
+
+@pytest.mark.parametrize("writer", [export.iter_csv, export.iter_json, export.iter_geojson])
+def test_exports_cost_one_query(writer, django_assert_num_queries):
+    PlaceFactory.create_batch(5, pass_numerique=True)
+    places = Place.objects.all()
+
+    with django_assert_num_queries(1):
+        chunks = list(writer(places))
+    assert len(chunks) >= 1
