@@ -161,6 +161,9 @@ def test_filters_stay_checked_and_open(client, gueret):
     assert re.search(r'<option value="50" selected>', html)
     html = client.get(URL, {"ou": "Guéret"}).content.decode()
     assert re.search(r'<details class="cordee-filters fr-mt-2w"\s*>', html)
+    # Without a distance in the address (a link, the filters' button), the default one stays selected.
+    assert '<option value="20" selected>' in html
+    assert "Où ? (facultatif)" not in unescape(html)
 
 
 def test_no_result_says_so(client, gueret):

@@ -31,6 +31,14 @@ ERROR_FIELDS = {
 }
 
 
+class WhereField(forms.CharField):
+    """Shown as needed (no « facultatif »), yet may stay empty when the person searches around their position:
+    the view says what is missing."""
+
+    def validate(self, value):
+        pass
+
+
 def _choices(enum):
     return [(value, value) for value in enum.values]
 
@@ -39,19 +47,18 @@ class PlaceSearchForm(DsfrFormMixin, forms.Form):
     """The public search form, sent with GET. Every field is optional; ``ou`` (or a position) is needed to
     search."""
 
-    ou = forms.CharField(
+    use_required_attribute = False
+
+    ou = WhereField(
         label="Où ?",
         help_text="Une commune, un code postal ou une adresse. Exemples : Guéret, 23000.",
         max_length=200,
-        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-level2", "spellcheck": "false"}),
     )
     code_insee = forms.CharField(required=False, widget=forms.HiddenInput)
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     lon = forms.CharField(required=False, widget=forms.HiddenInput)
-    radius_km = forms.ChoiceField(
-        label="Distance maximale", choices=RADIUS_CHOICES, initial=DEFAULT_RADIUS, required=False
-    )
+    radius_km = forms.ChoiceField(label="Distance maximale", choices=RADIUS_CHOICES, initial=DEFAULT_RADIUS)
     services = forms.MultipleChoiceField(
         label="Pour quoi faire ?",
         choices=_choices(enums.Service),
@@ -100,8 +107,11 @@ class PlaceSearchForm(DsfrFormMixin, forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("radius_km"):
+            data = data.copy()
+            data["radius_km"] = DEFAULT_RADIUS
+        super().__init__(data, *args, **kwargs)
         self.fields["open_date"].error_messages["invalid"] = "Indiquez une date, par exemple 02/06/2025."
         self.fields["open_time"].error_messages["invalid"] = "Indiquez une heure, par exemple 14:30."
         self.fields["radius_km"].error_messages["invalid_choice"] = "Choisissez une distance de la liste."

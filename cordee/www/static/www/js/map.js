@@ -48,7 +48,7 @@
     container.hidden = false;
     var tileUrl = container.getAttribute("data-tile-url");
     var note = container.parentNode.querySelector("[data-cordee-map-note]");
-    var map = window.L.map(container, { scrollWheelZoom: false });
+    var map = window.L.map(container, { scrollWheelZoom: false, maxZoom: 19, minZoom: 3 });
     if (tileUrl) {
       window.L.tileLayer(tileUrl, {
         attribution: container.getAttribute("data-tile-attribution") || "",
