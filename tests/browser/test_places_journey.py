@@ -131,3 +131,17 @@ def test_next_page_of_results_keeps_the_filters(page, places_around_gueret, asse
     markers = page.locator("[data-cordee-map] .leaflet-marker-icon")
     expect(markers.first).to_be_visible()
     assert_accessible(page)
+
+
+def test_commune_suggestions_come_from_the_territories_api(page, places_around_gueret, assert_accessible):
+    CommuneFactory(code_insee="23079", name="Guéret-Ouest", population=10, postal_codes="23001")
+    page.goto("/lieux/")
+    field = page.get_by_label("Où ?")
+    field.press_sequentially("guer", delay=30)
+    options = page.locator("datalist#id_ou-suggestions option")
+    expect(options).to_have_count(2)
+    assert options.first.get_attribute("value") == "Guéret 23000"
+    assert_accessible(page)
+    field.fill(options.nth(1).get_attribute("value"))
+    page.get_by_role("button", name="Chercher", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="km")).to_contain_text("de Guéret-Ouest")
