@@ -1,0 +1,228 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from freezegun import freeze_time
+
+from cordee.journal.models import Entry
+from cordee.places import quality
+from cordee.places.enums import QualificationState
+from cordee.places.models import Place
+from cordee.places.models_quality import PlaceCriterion, PlaceFollowUp, QualificationTransition, QualityCriterion
+from cordee.places.tasks import notify_stale_places, notify_stale_places_daily
+from tests.places.factories import PlaceFactory
+from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def gestionnaire():
+    return MembershipFactory(gestionnaire=True, structure__name="Espace numérique de Guéret").user
+
+
+@pytest.fixture
+def place(gestionnaire):
+    """A place meeting every automatic criterion (but not the manual one)."""
+    structure = gestionnaire.memberships.get().structure
+    return PlaceFactory(
+        structure=structure,
+        with_hours=True,
+        with_contacts=True,
+        accessibility_url="https://acceslibre.beta.gouv.fr/lieu/",
+        source_updated_on=timezone.localdate(),
+    )
+
+
+@pytest.fixture
+def coordinator():
+    return CoordinatorScopeFactory().user  # Creuse
+
+
+def codes(criteria):
+    return sorted(criterion.code for criterion in criteria)
+
+
+def declare_trained_mediator(user, place):
+    quality.declare_manual_criteria(user, place, [QualityCriterion.objects.get(code="mediateur-forme").pk])
+
+
+def test_default_criteria_are_seeded():
+    assert codes(QualityCriterion.objects.all()) == [
+        "accessibilite",
+        "contact-joignable",
+        "frais-indiques",
+        "horaires-publies",
+        "informations-a-jour",
+        "mediateur-forme",
+        "services-renseignes",
+    ]
+    assert [c.code for c in QualityCriterion.objects.filter(automatic="")] == ["mediateur-forme"]
+
+
+def test_assess_place_records_automatic_criteria_and_forgets_lost_ones(place):
+    quality.assess_place(place)
+    met = PlaceCriterion.objects.filter(place=place).values_list("criterion__code", flat=True)
+    assert sorted(met) == [
+        "accessibilite",
+        "contact-joignable",
+        "frais-indiques",
+        "horaires-publies",
+        "informations-a-jour",
+        "services-renseignes",
+    ]
+    place.opening_hours = "lundi 9h-12h"
+    place.phones, place.emails = [], []
+    place.save()
+    quality.assess_place(place)
+    met = set(PlaceCriterion.objects.filter(place=place).values_list("criterion__code", flat=True))
+    assert "horaires-publies" not in met and "contact-joignable" not in met
+
+
+def test_missing_criteria_computes_automatic_ones_live(place):
+    assert codes(quality.missing_criteria(place)) == ["mediateur-forme"]
+    with freeze_time(timezone.now() + dt.timedelta(days=200)):
+        assert codes(quality.missing_criteria(place)) == ["informations-a-jour", "mediateur-forme"]
+
+
+def test_inactive_criteria_are_not_required(place):
+    QualityCriterion.objects.filter(code="mediateur-forme").update(is_active=False)
+    assert quality.missing_criteria(place) == []
+
+
+def test_request_lists_what_is_missing(place, gestionnaire):
+    with pytest.raises(quality.CriteriaNotMet) as error:
+        quality.request_qualification(gestionnaire, place)
+    assert error.value.message == (
+        "Le lieu ne remplit pas encore tous les critères de qualité. Il manque : « Au moins un médiateur formé »."
+    )
+    place.refresh_from_db()
+    assert place.qualification_state == QualificationState.NOT_REQUESTED
+    assert not QualificationTransition.objects.exists()
+
+
+def test_full_lifecycle_is_logged_and_journaled(place, gestionnaire, coordinator):
+    declare_trained_mediator(gestionnaire, place)
+    quality.request_qualification(gestionnaire, place)
+    quality.refuse(coordinator, place, "La fiche Accès libre est vide.")
+    quality.request_qualification(gestionnaire, place)
+    quality.qualify(coordinator, place)
+    place.refresh_from_db()
+    assert place.qualification_state == QualificationState.QUALIFIED
+    steps = list(QualificationTransition.objects.filter(place=place).values_list("from_state", "to_state", "reason"))
+    assert steps == [
+        ("not_requested", "requested", ""),
+        ("requested", "refused", "La fiche Accès libre est vide."),
+        ("refused", "requested", ""),
+        ("requested", "qualified", ""),
+    ]
+    actions = list(Entry.objects.filter(object_id=str(place.pk)).order_by("pk").values_list("action", flat=True))
+    assert actions == [
+        "places.criteria.declared",
+        "places.qualification.request",
+        "places.qualification.refuse",
+        "places.qualification.request",
+        "places.qualification.qualify",
+    ]
+    assert "La fiche" not in str(Entry.objects.filter(action="places.qualification.refuse").get().details)
+    quality.withdraw(coordinator, place, "Le lieu a fermé.")
+    assert place.qualification_state == QualificationState.REFUSED
+
+
+@pytest.mark.parametrize(
+    "state,action",
+    [
+        ("not_requested", "qualify"),
+        ("not_requested", "refuse"),
+        ("qualified", "qualify"),
+        ("refused", "qualify"),
+        ("requested", "request"),
+        ("qualified", "request"),
+        ("requested", "withdraw"),
+    ],
+)
+def test_transitions_outside_the_machine_are_refused(place, gestionnaire, coordinator, state, action):
+    declare_trained_mediator(gestionnaire, place)
+    Place.objects.filter(pk=place.pk).update(qualification_state=state)
+    place.refresh_from_db()
+    with pytest.raises(quality.InvalidQualificationTransition):
+        if action == "request":
+            quality.request_qualification(gestionnaire, place)
+        elif action == "qualify":
+            quality.qualify(coordinator, place)
+        else:
+            getattr(quality, action)(coordinator, place, "motif")
+    place.refresh_from_db()
+    assert place.qualification_state == state
+
+
+def test_refusing_needs_a_reason(place, gestionnaire, coordinator):
+    declare_trained_mediator(gestionnaire, place)
+    quality.request_qualification(gestionnaire, place)
+    with pytest.raises(quality.ReasonRequired):
+        quality.refuse(coordinator, place, "   ")
+
+
+@pytest.mark.parametrize(
+    "who,allowed",
+    [("gestionnaire", False), ("coordinator", True), ("coordinator_elsewhere", False), ("admin", True)],
+)
+def test_who_decides(place, gestionnaire, coordinator, who, allowed):
+    declare_trained_mediator(gestionnaire, place)
+    quality.request_qualification(gestionnaire, place)
+    actor = {
+        "gestionnaire": gestionnaire,
+        "coordinator": coordinator,
+        "coordinator_elsewhere": CoordinatorScopeFactory(nord=True).user,
+        "admin": UserFactory(national_admin=True),
+    }[who]
+    if allowed:
+        quality.qualify(actor, place)
+        assert place.qualification_state == QualificationState.QUALIFIED
+    else:
+        with pytest.raises(quality.QualificationNotAllowed):
+            quality.qualify(actor, place)
+
+
+def test_only_editors_request_or_declare(place):
+    stranger = MembershipFactory(gestionnaire=True, structure=StructureFactory(in_marseille=True)).user
+    with pytest.raises(quality.QualificationNotAllowed):
+        quality.request_qualification(stranger, place)
+    with pytest.raises(quality.QualificationNotAllowed):
+        declare_trained_mediator(stranger, place)
+
+
+# --- Staleness -------------------------------------------------------------------------------------
+
+
+def test_stale_places_skip_places_without_structure_and_fresh_ones(place):
+    old = PlaceFactory(structure=place.structure, source_updated_on=dt.date(2020, 1, 1))
+    PlaceFactory(structure=None, source_updated_on=dt.date(2020, 1, 1))
+    assert list(quality.stale_places()) == [old]
+    assert quality.is_stale(old) and not quality.is_stale(place)
+
+
+def test_stale_task_mails_gestionnaires_once_per_period(place, gestionnaire):
+    structure = place.structure
+    MembershipFactory(structure=structure, user__email="mediation@gueret.fr")  # not a gestionnaire
+    old = PlaceFactory(structure=structure, name="Vieux lieu", source_updated_on=dt.date(2020, 1, 1))
+    other = PlaceFactory(
+        structure=MembershipFactory(gestionnaire=True).structure, name="Autre", source_updated_on=dt.date(2020, 1, 1)
+    )
+    assert notify_stale_places() == {"stale": 2, "structures_notified": 2}
+    assert len(mail.outbox) == 2
+    message = next(m for m in mail.outbox if "Vieux lieu" in m.body)
+    assert message.to == [gestionnaire.email]
+    assert f"/gestion/lieux/{old.pk}/" in message.body
+    assert "Espace numérique de Guéret" in message.subject
+    assert PlaceFollowUp.objects.filter(place__in=[old, other], stale_notified_at__isnull=False).count() == 2
+
+    mail.outbox.clear()
+    assert notify_stale_places()["structures_notified"] == 0
+    assert mail.outbox == []
+
+    with freeze_time(timezone.now() + dt.timedelta(days=190)):
+        notify_stale_places_daily.call_local()
+        assert len(mail.outbox) == 2

@@ -1,0 +1,107 @@
+import pytest
+from django.core.cache import cache
+
+from cordee.journal.models import Entry
+from cordee.places import reports
+from cordee.places.models_quality import PlaceReport, ReportState
+from tests.places.factories import PlaceFactory
+from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "reports"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def place():
+    return PlaceFactory(structure=MembershipFactory(gestionnaire=True).structure)
+
+
+def test_submit_stores_the_report_without_any_address(place):
+    report = reports.submit_report(
+        place,
+        kind="closed",
+        message="  Fermé depuis juin  ",
+        contact_email="Moi@Exemple.fr",
+        client_address="192.0.2.1",
+    )
+    assert (report.kind, report.message, report.contact_email, report.state) == (
+        "closed",
+        "Fermé depuis juin",
+        "moi@exemple.fr",
+        ReportState.NEW,
+    )
+    stored = PlaceReport.objects.filter(pk=report.pk).values().get()
+    assert "192.0.2.1" not in str(stored)
+    entry = Entry.objects.get(action="places.report.received")
+    assert entry.actor is None and entry.details == {"report_id": report.pk, "kind": "closed"}
+    assert "exemple" not in str(entry.details)
+
+
+def test_submit_checks_kind_and_length(place):
+    with pytest.raises(reports.ReportError):
+        reports.submit_report(place, kind="nonsense")
+    with pytest.raises(reports.ReportError):
+        reports.submit_report(place, kind="other", message="x" * 1001)
+    assert not PlaceReport.objects.exists()
+
+
+def test_rate_limit_per_address(place):
+    for _ in range(reports.RATE_LIMIT):
+        reports.submit_report(place, kind="other", client_address="192.0.2.1")
+    with pytest.raises(reports.TooManyReports):
+        reports.submit_report(place, kind="other", client_address="192.0.2.1")
+    reports.submit_report(place, kind="other", client_address="192.0.2.2")
+    assert PlaceReport.objects.count() == reports.RATE_LIMIT + 1
+    assert not any("192.0.2" in str(key) for key in cache._cache)
+
+
+@pytest.mark.parametrize(
+    "who,allowed",
+    [
+        ("gestionnaire", True),
+        ("mediateur", False),
+        ("gestionnaire_elsewhere", False),
+        ("coordinator", True),
+        ("coordinator_elsewhere", False),
+        ("admin", True),
+    ],
+)
+def test_who_resolves(place, who, allowed):
+    report = reports.submit_report(place, kind="wrong_hours")
+    actor = {
+        "gestionnaire": lambda: place.structure.memberships.get().user,
+        "mediateur": lambda: MembershipFactory(structure=place.structure).user,
+        "gestionnaire_elsewhere": lambda: (
+            MembershipFactory(gestionnaire=True, structure=StructureFactory(in_marseille=True)).user
+        ),
+        "coordinator": lambda: CoordinatorScopeFactory().user,
+        "coordinator_elsewhere": lambda: CoordinatorScopeFactory(nord=True).user,
+        "admin": lambda: UserFactory(national_admin=True),
+    }[who]()
+    if allowed:
+        resolved = reports.resolve(actor, report, accept=False, note="Doublon")
+        assert resolved.state == ReportState.DISMISSED and resolved.resolved_by == actor
+        assert Entry.objects.filter(action="places.report.resolved", actor=actor).exists()
+        assert list(reports.moderated_reports(actor)) == [resolved]
+    else:
+        with pytest.raises(reports.ReportNotAllowed):
+            reports.resolve(actor, report, accept=True)
+        assert list(reports.moderated_reports(actor)) == []
+
+
+def test_a_report_is_resolved_once(place):
+    report = reports.submit_report(place, kind="closed")
+    admin = UserFactory(national_admin=True)
+    reports.resolve(admin, report, accept=True)
+    with pytest.raises(reports.ReportAlreadyResolved):
+        reports.resolve(admin, report, accept=False)
+    report.refresh_from_db()
+    assert report.state == ReportState.ACCEPTED
