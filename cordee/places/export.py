@@ -184,7 +184,12 @@ def standard_record(place, *, literal_schema=False, stats=None) -> dict | None:
             value = value.strip()
             if name == "presentation_resume" and rule.max_length and len(value) > rule.max_length:
                 value = value[: rule.max_length - 1].rstrip() + "…"
-        if name == "telephone":
+        if name == "pivot" and not rule.accepts(value):
+            # Required: a pivot the schema refuses (too short, punctuation…) becomes "unknown".
+            if stats is not None:
+                stats.omitted[name] += 1
+            value = SIRET_PLACEHOLDER
+        elif name == "telephone":
             value = next((phone for phone in place.phones or [] if rule.accepts(phone)), None)
             if value is None and place.phones and stats is not None:
                 stats.omitted[name] += 1

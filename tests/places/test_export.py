@@ -364,3 +364,23 @@ def test_exports_cost_one_query(writer, django_assert_num_queries):
     with django_assert_num_queries(1):
         chunks = list(writer(places))
     assert len(chunks) >= 1
+
+
+@pytest.mark.parametrize(
+    ("pivot", "siret_status", "exported"),
+    [
+        ("43493312300029", enums.SiretStatus.VALID, "43493312300029"),
+        ("W751234567", enums.SiretStatus.RNA, "W751234567"),
+        ("", enums.SiretStatus.MISSING, "00000000000000"),
+        ("00000000000000", enums.SiretStatus.PLACEHOLDER, "00000000000000"),
+        ("43493312300028", enums.SiretStatus.INVALID, "00000000000000"),
+        ("1234-56", enums.SiretStatus.MISSING, "00000000000000"),  # refused by the schema's pattern
+    ],
+)
+def test_pivot_is_always_valid(pivot, siret_status, exported, tmp_path):
+    PlaceFactory(pivot=pivot, siret_status=siret_status)
+
+    path = write(tmp_path, export.iter_csv(Place.objects.all()))
+    [row] = csv_rows(path.read_text(encoding="utf-8"))
+    assert row["pivot"] == exported
+    assert validate_csv(path) == []
