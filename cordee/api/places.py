@@ -1,7 +1,5 @@
 """API of the places directory: public search and detail, writes for structures and coordinators, exports."""
 
-import importlib.util
-
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -14,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from cordee.places import editing
+from cordee.places import editing, export
 from cordee.places.models import Place
 from cordee.places.search import MAX_RADIUS_KM, SearchError, parse_query, place_is_open, search
 from cordee.places.standard import MULTI_ENUM_BY_FIELD
@@ -366,13 +364,6 @@ class PlaceDetailView(APIView):
         return Response(detail(place))
 
 
-def export_module():
-    """``cordee.places.export`` when it exists (streaming writers iter_csv, iter_json, iter_geojson)."""
-    if importlib.util.find_spec("cordee.places.export") is None:
-        return None
-    return importlib.import_module("cordee.places.export")
-
-
 EXPORT_FORMATS = {
     "csv": ("iter_csv", "text/csv; charset=utf-8"),
     "json": ("iter_json", "application/json"),
@@ -398,13 +389,12 @@ class PlaceExportView(APIView):
         responses={(200, "text/csv"): OpenApiTypes.STR, 400: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        module = export_module()
         writer_name, content_type = EXPORT_FORMATS[self.export_format]
         try:
             query = parse_query(request.query_params)
         except SearchError as error:
             return Response({"errors": error.errors}, status=status.HTTP_400_BAD_REQUEST)
-        writer = getattr(module, writer_name)
+        writer = getattr(export, writer_name)
         response = StreamingHttpResponse(writer(search(query).queryset), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="lieux-mediation-numerique.{self.export_format}"'
         return response

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from cordee.api.places import PlaceDetailView, PlaceListView
+from cordee.api.places import PlaceDetailView, PlaceExportView, PlaceListView
 from cordee.api.territories import CommuneListView
 
 app_name = "api"
@@ -11,4 +11,7 @@ urlpatterns = [
     path("territories/communes/", CommuneListView.as_view(), name="territories-communes"),
     path("places/", PlaceListView.as_view(), name="places"),
     path("places/<int:pk>/", PlaceDetailView.as_view(), name="place"),
+    path("places/export.csv", PlaceExportView.as_view(export_format="csv"), name="places-export-csv"),
+    path("places/export.json", PlaceExportView.as_view(export_format="json"), name="places-export-json"),
+    path("places/export.geojson", PlaceExportView.as_view(export_format="geojson"), name="places-export-geojson"),
 ]

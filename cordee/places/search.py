@@ -23,7 +23,8 @@ from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Value
+from django.db.models import Exists, FloatField, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from opening_hours import OpeningHours, ParserError
 
@@ -364,11 +365,18 @@ def _around(queryset, lat0, lon0, radius_km):
     south, north, west, east = bounding_box(lat0, lon0, radius_km)
     cos0, sin0 = math.cos(lat0 * DEGREE), math.sin(lat0 * DEGREE)
     scale = EARTH_RADIUS_KM * DEGREE  # km per degree of latitude
-    d_lat = F("latitude") - Value(lat0)
-    d_lon = F("longitude") - Value(lon0)
-    north_km = d_lat * Value(scale)
-    east_km = d_lon * Value(scale * cos0) - d_lon * d_lat * Value(scale * sin0 * DEGREE / 2)
-    distance2 = ExpressionWrapper(north_km * north_km + east_km * east_km, output_field=FloatField())
+    # north = Δφ·scale; east = Δλ·(scale·cos φ0 − Δφ·scale·sin φ0·π/360). Raw SQL: the same expression as ORM
+    # nodes costs milliseconds per request to build and compile.
+    lat, lon = f'"{Place._meta.db_table}"."latitude"', f'"{Place._meta.db_table}"."longitude"'
+    north_km = f"(({lat} - %s) * %s)"
+    east_km = f"(({lon} - %s) * (%s - ({lat} - %s) * %s))"
+    north_params = [lat0, scale]
+    east_params = [lon0, scale * cos0, lat0, scale * sin0 * DEGREE / 2]
+    distance2 = RawSQL(
+        f"({north_km} * {north_km} + {east_km} * {east_km})",
+        [*north_params, *north_params, *east_params, *east_params],
+        output_field=FloatField(),
+    )
     return (
         queryset.in_bbox(south, west, north, east)
         .alias(distance2=distance2)

@@ -380,3 +380,31 @@ def test_patch_location_refreshes_the_commune(structure):
     assert (place.latitude, place.longitude) == (lille.latitude, lille.longitude)
     assert place.coordinates_precision == enums.CoordinatesPrecision.COMMUNE
     assert place.departement_code == "59"
+
+
+# Exports -------------------------------------------------------------------------------------------------
+
+
+def _streamed(response):
+    return b"".join(response.streaming_content).decode()
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json", "geojson"])
+def test_exports_use_the_search_filters(suffix):
+    PlaceFactory(name="Guéret numérique")
+    PlaceFactory(name="Marseille numérique", in_marseille=True)
+
+    response = APIClient().get(reverse(f"api:places-export-{suffix}"), {"departement": "13"})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="lieux-mediation-numerique.{suffix}"'
+    body = _streamed(response)
+    assert "Marseille numérique" in body
+    assert "Guéret numérique" not in body
+
+
+def test_export_refuses_bad_parameters():
+    response = APIClient().get(reverse("api:places-export-csv"), {"radius_km": "500"})
+
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"radius_km": "radius_km doit être un nombre entre 0 et 100"}}

@@ -486,3 +486,21 @@ def test_open_at_costs_one_query_per_page(django_assert_num_queries):
         found = search(PlaceQuery(open_at=dt.datetime(2025, 6, 2, 10, 0)))
         assert found.count == 2
         assert len(found.page(1, 10)) == 2
+
+
+def test_pages_of_a_large_result_come_from_a_smaller_circle_first(django_assert_max_num_queries):
+    rng = random.Random(7)
+    for number in range(150):
+        at(LILLE[0] + rng.uniform(-0.3, 0.3), LILLE[1] + rng.uniform(-0.45, 0.45), name=f"Lieu {number:03d}")
+    expected = sorted(
+        (haversine_km(*LILLE, place.latitude, place.longitude), place.name, place.pk)
+        for place in Place.objects.all()
+        if haversine_km(*LILLE, place.latitude, place.longitude) <= 30
+    )
+    found = search(PlaceQuery(lat=LILLE[0], lon=LILLE[1], radius_km=30))
+
+    assert found.count == len(expected) > 4 * 10
+    first, second = found.page(1, 5), found.page(2, 5)
+    assert [hit.place.pk for hit in first + second] == [pk for _distance, _name, pk in expected[:10]]
+    last = found.page((found.count + 4) // 5, 5)
+    assert [hit.place.pk for hit in last] == [pk for _d, _n, pk in expected[(found.count - 1) // 5 * 5 :]]
