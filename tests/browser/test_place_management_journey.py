@@ -1,0 +1,97 @@
+import importlib
+import re
+
+import pytest
+from django.db import connection
+from playwright.sync_api import expect
+
+from cordee.places.models import Place
+from tests.browser.conftest import MOBILE
+from tests.places.factories import PlaceFactory
+from tests.structures.factories import MembershipFactory
+
+pytestmark = pytest.mark.browser
+
+JOURNAL_TRIGGERS = importlib.import_module("cordee.journal.migrations.0003_append_only_triggers")
+
+
+@pytest.fixture(autouse=True)
+def _journal_emptied_on_sqlite(transactional_db):
+    """These journeys write the journal, whose SQLite trigger refuses the flush that follows a live-server test
+    (tests/conftest.py lifts the PostgreSQL ones): empty it with the trigger lifted, then put the trigger back."""
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS journal_entry_no_delete")
+            cursor.execute("DELETE FROM journal_entry")
+            cursor.execute(JOURNAL_TRIGGERS.SQLITE_FORWARD[1])
+
+
+@pytest.fixture
+def gestionnaire_and_place():
+    membership = MembershipFactory(gestionnaire=True, structure__name="Espace numérique de Guéret")
+    place = PlaceFactory(structure=membership.structure, name="Médiathèque de Guéret", with_hours=True)
+    return membership.user, place
+
+
+def test_gestionnaire_edits_the_hours_of_a_place_with_the_grid(
+    page, login_as, assert_accessible, gestionnaire_and_place
+):
+    user, place = gestionnaire_and_place
+    login_as(user)
+    page.goto(f"/structures/{place.structure_id}/")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Voir les lieux de la structure").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Les lieux de Espace numérique de Guéret")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Modifier Médiathèque de Guéret").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Modifier « Médiathèque de Guéret »")
+    # With JavaScript, only the chosen way of entering the hours is shown.
+    expect(page.get_by_label("Horaires au format OpenStreetMap")).to_be_hidden()
+    assert_accessible(page)
+
+    saturday = page.get_by_role("group", name="Samedi")
+    saturday.get_by_label("Samedi, Ouverture", exact=True).fill("09:30")
+    saturday.get_by_label("Samedi, Fermeture", exact=True).first.fill("12:30")
+    page.locator("label[for=id_hours_holidays_closed]").click()
+    page.get_by_role("button", name="Enregistrer").click()
+
+    expect(page).to_have_url(re.compile(rf"/gestion/lieux/{place.pk}/$"))
+    expect(page.get_by_text("Les informations du lieu sont enregistrées.")).to_be_visible()
+    expect(page.get_by_text("Samedi : 09:30 – 12:30")).to_be_visible()
+    expect(page.get_by_text("Jours fériés : fermé")).to_be_visible()
+    assert_accessible(page)
+    place.refresh_from_db()
+    assert place.opening_hours == "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:30-12:30; PH off"
+
+
+def test_expert_field_is_checked_live(page, login_as, assert_accessible, gestionnaire_and_place):
+    user, place = gestionnaire_and_place
+    login_as(user)
+    page.goto(f"/gestion/lieux/{place.pk}/modifier/")
+    page.locator("label[for=id_hours_mode_1]").click()
+    expert = page.get_by_label("Horaires au format OpenStreetMap")
+    expect(expert).to_be_visible()
+    expert.fill("lundi 9h")
+    expect(page.locator("#hours-check")).to_contain_text("Horaires illisibles")
+    expert.fill("Mo-Sa 10:00-18:00")
+    expect(page.locator("#hours-check")).to_contain_text("Horaires valides : Mo-Sa 10:00-18:00")
+    assert_accessible(page)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page).to_have_url(re.compile(rf"/gestion/lieux/{place.pk}/$"))
+    assert Place.objects.get(pk=place.pk).opening_hours == "Mo-Sa 10:00-18:00"
+
+
+@pytest.mark.parametrize("viewport", [MOBILE], ids=["375px"])
+def test_public_reports_an_error_on_a_phone(page, viewport, assert_accessible, gestionnaire_and_place):
+    _user, place = gestionnaire_and_place
+    page.goto(f"/lieux/{place.pk}/signaler/")
+    assert_accessible(page)
+    page.locator("label[for=id_kind_1]").click()
+    page.get_by_label("Précisions").fill("Fermé le mercredi après-midi")
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Merci pour votre signalement")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_accessible(page)
