@@ -4,16 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('places', '0004_seed_quality_criteria'),
-        ('structures', '0002_initial'),
-        ('territories', '0002_epci_kinds'),
+        ("places", "0004_seed_quality_criteria"),
+        ("structures", "0002_initial"),
+        ("territories", "0002_epci_kinds"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='place',
-            index=models.Index(fields=['latitude', 'longitude', 'services_mask', 'accepts_pass_numerique', 'hours_status', 'hours_need_parser'], name='place_point_filters_idx'),
+            model_name="place",
+            index=models.Index(
+                fields=[
+                    "latitude",
+                    "longitude",
+                    "services_mask",
+                    "accepts_pass_numerique",
+                    "hours_status",
+                    "hours_need_parser",
+                ],
+                name="place_point_filters_idx",
+            ),
         ),
     ]
