@@ -380,3 +380,15 @@ def test_distance_text(km, text):
 )
 def test_phone_text(number, text):
     assert phone_text(number) == text
+
+
+def test_queries_do_not_grow_with_the_results(client, gueret, django_assert_max_num_queries):
+    for index in range(3):
+        at(0.1 * (index + 1), with_hours=True)
+    with django_assert_max_num_queries(12) as few:
+        client.get(URL, {"ou": "Guéret"})
+    for index in range(30):
+        at(1 + 0.1 * index, with_hours=True, pass_numerique=True)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(URL, {"ou": "Guéret"})
+    assert len(result_names(response)) == 20
