@@ -19,19 +19,28 @@ def _static_root_exists():
 
 @pytest.fixture(autouse=True, scope="session")
 def _journal_flushable_between_transactional_tests():
-    """On PostgreSQL the journal's triggers refuse TRUNCATE, which Django's flush uses after each transactional
-    test (live server, concurrency): lift them for the flush only, the journal stays append-only otherwise."""
+    """The journal's triggers refuse the DELETE (SQLite) or TRUNCATE (PostgreSQL) that Django's flush uses after
+    each transactional test (live server, concurrency): lift them for the flush only, the journal stays
+    append-only otherwise."""
+    import importlib
+
     from django.db import connections
     from django.test import TransactionTestCase
 
     original = TransactionTestCase._fixture_teardown
 
+    triggers = importlib.import_module("cordee.journal.migrations.0003_append_only_triggers")
+
     def set_triggers(test_case, action):
         for alias in test_case._databases_names(include_mirrors=False):
             connection = connections[alias]
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
                     cursor.execute(f"ALTER TABLE journal_entry {action} TRIGGER USER")
+                elif connection.vendor == "sqlite":
+                    # SQLite cannot disable a trigger: drop it for the flush and create it again.
+                    for statement in triggers.SQLITE_BACKWARD if action == "DISABLE" else triggers.SQLITE_FORWARD:
+                        cursor.execute(statement)
 
     def fixture_teardown(test_case):
         set_triggers(test_case, "DISABLE")

@@ -1,8 +1,6 @@
-import importlib
 import re
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from cordee.places.models import Place
@@ -11,20 +9,6 @@ from tests.places.factories import PlaceFactory
 from tests.structures.factories import MembershipFactory
 
 pytestmark = pytest.mark.browser
-
-JOURNAL_TRIGGERS = importlib.import_module("cordee.journal.migrations.0003_append_only_triggers")
-
-
-@pytest.fixture(autouse=True)
-def _journal_emptied_on_sqlite(transactional_db):
-    """These journeys write the journal, whose SQLite trigger refuses the flush that follows a live-server test
-    (tests/conftest.py lifts the PostgreSQL ones): empty it with the trigger lifted, then put the trigger back."""
-    yield
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER IF EXISTS journal_entry_no_delete")
-            cursor.execute("DELETE FROM journal_entry")
-            cursor.execute(JOURNAL_TRIGGERS.SQLITE_FORWARD[1])
 
 
 @pytest.fixture
