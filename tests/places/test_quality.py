@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from cordee.journal.models import Entry
 from cordee.places import quality
 from cordee.places.enums import QualificationState
+from cordee.places.importing.importer import import_file
 from cordee.places.models import Place
 from cordee.places.models_quality import PlaceCriterion, PlaceFollowUp, QualificationTransition, QualityCriterion
 from cordee.places.tasks import notify_stale_places, notify_stale_places_daily
@@ -226,3 +227,24 @@ def test_stale_task_mails_gestionnaires_once_per_period(place, gestionnaire):
     with freeze_time(timezone.now() + dt.timedelta(days=190)):
         notify_stale_places_daily.call_local()
         assert len(mail.outbox) == 2
+
+
+def test_import_records_the_automatic_criteria_of_each_place(tmp_path):
+    path = tmp_path / "lieux.csv"
+    path.write_text(
+        "id,nom,commune,code_postal,code_insee,adresse,horaires,services,telephone,date_maj\n"
+        "1,Espace numérique,Guéret,23000,23096,1 place Bonnyaud,Mo-Fr 09:00-12:00,"
+        "Aide aux démarches administratives,+33555000000,2026-11-01\n"
+        "2,Point relais,Guéret,23000,23096,2 rue de Paris,pas des horaires,,,2026-11-01\n",
+        encoding="utf-8",
+    )
+    report = import_file(path, "essai")
+    assert report.created == 2
+
+    def met(source_id):
+        return set(
+            PlaceCriterion.objects.filter(place__source_id=source_id).values_list("criterion__automatic", flat=True)
+        )
+
+    assert {"valid_hours", "services", "contact"} <= met("1")
+    assert met("2").isdisjoint({"valid_hours", "services", "contact"})

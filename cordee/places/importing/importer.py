@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from cordee.places import quality
 from cordee.places.importing import v01
 from cordee.places.importing.readers import ReadResult, UnreadableFile, read_places_file
 from cordee.places.importing.validation import REJECTED, WARNING, CommuneIndex, Issue, normalise_columns, validate_row
@@ -279,6 +280,7 @@ def _save(outcomes, source_name, report):
     for place in to_update:
         Place.objects.filter(pk=place.pk).update(**{name: getattr(place, name) for name in UPDATE_FIELDS})
     store_opening_intervals(to_create + to_update)
+    quality.assess_places(to_create + to_update)
     report.created, report.updated = len(to_create), len(to_update)
     report.not_in_file = len(set(existing) - {outcome.source_id for outcome in outcomes})
 
