@@ -1,4 +1,20 @@
+import datetime as dt
+
 import pytest
+from opening_hours import OpeningHours
+
+
+def _warm_up_opening_hours():
+    """opening-hours-py remembers the datetime class it meets first; if that were freezegun's FakeDatetime
+    (a test under freeze_time), every later call with a real datetime would fail. Meet the real one first."""
+    expression = OpeningHours("Mo-Fr 09:00-12:00; PH off", country="FR")
+    for moment in (dt.datetime(2025, 6, 2, 10), dt.datetime(2025, 6, 2, 10, tzinfo=dt.UTC)):
+        expression.is_open(moment)
+        expression.next_change(moment)
+        list(expression.intervals(moment, moment + dt.timedelta(days=1)))
+
+
+_warm_up_opening_hours()
 
 
 @pytest.fixture(autouse=True)
