@@ -4,6 +4,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from cordee.www.home.entries import chain_entries
 from cordee.www.home.placeholders import PLACEHOLDERS
 from tests.users.factories import UserFactory
 
@@ -37,9 +38,24 @@ def test_home_is_public_and_shows_the_chain(client, logged_in):
         assert step in html
     for label in CHAIN_ENTRY_POINTS + ROLES:
         assert label in html
-    assert "Bientôt disponible" in html
-    placeholder_url = reverse("www:coming_soon", kwargs={"slug": "trouver-un-lieu"})
-    assert f'href="{placeholder_url}"' in html
+    for entry in chain_entries():
+        assert f'href="{entry.url}"' in html
+
+
+@pytest.mark.django_db
+def test_entry_points_lead_to_the_real_page_or_say_it_is_coming(client):
+    entries = chain_entries()
+    placeholders = [entry for entry in entries if entry.is_placeholder]
+    for entry in placeholders:
+        assert entry.url.startswith("/bientot/")
+    for entry in entries:
+        if not entry.is_placeholder:
+            assert not entry.url.startswith("/bientot/")
+    html = client.get(reverse("www:home")).content.decode()
+    tiles = re.findall(r'<div class="fr-tile fr-enlarge-link">.*?</div>\s*</div>\s*</div>', html, re.S)
+    assert len(tiles) == len(entries)
+    for tile, entry in zip(tiles, entries, strict=True):
+        assert ("Bientôt disponible" in tile) is entry.is_placeholder, entry.title
 
 
 @pytest.mark.django_db
