@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from opening_hours import OpeningHours
@@ -8,7 +9,7 @@ def _warm_up_opening_hours():
     """opening-hours-py remembers the datetime class it meets first; if that were freezegun's FakeDatetime
     (a test under freeze_time), every later call with a real datetime would fail. Meet the real one first."""
     expression = OpeningHours("Mo-Fr 09:00-12:00; PH off", country="FR")
-    for moment in (dt.datetime(2025, 6, 2, 10), dt.datetime(2025, 6, 2, 10, tzinfo=dt.UTC)):
+    for moment in (dt.datetime(2025, 6, 2, 10), dt.datetime(2025, 6, 2, 10, tzinfo=ZoneInfo("Europe/Paris"))):
         expression.is_open(moment)
         expression.next_change(moment)
         list(expression.intervals(moment, moment + dt.timedelta(days=1)))
