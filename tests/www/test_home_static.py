@@ -1,0 +1,26 @@
+"""Production serves hashed static files (manifest storage): every asset and reference must resolve."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+
+@pytest.fixture
+def manifest_static(settings, tmp_path):
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return tmp_path
+
+
+@pytest.mark.django_db
+def test_collectstatic_and_pages_use_hashed_assets(manifest_static, client):
+    assert (manifest_static / "staticfiles.json").exists()
+    html = client.get(reverse("www:home")).content.decode()
+    # e.g. /static/dsfr/dist/dsfr/dsfr.min.<hash>.css
+    assert "/static/dsfr/dist/dsfr/dsfr.min." in html
+    assert 'href="/static/dsfr/dist/dsfr/dsfr.min.css"' not in html
+    assert "/static/www/css/cordee." in html
