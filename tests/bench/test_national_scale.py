@@ -1,0 +1,340 @@
+"""National-scale benchmark of the place search (``make bench``; never part of ``make test``).
+
+For SQLite and PostgreSQL: build a database of 100,000 synthetic places (``national.py``), time 2,000 searches
+in process, then serve the API with gunicorn (production settings, DEBUG off) and load it with wrk at 16
+concurrent connections. Checks that both backends give the same places in the same order, and writes the
+figures to docs/benchmarks.md.
+
+Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/cordee_bench), BENCH_WORKERS
+(gunicorn workers, default 3), BENCH_DURATION (seconds of load per backend, default 30).
+"""
+
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / "var" / "bench"
+DOC = ROOT / "docs" / "benchmarks.md"
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/cordee_bench")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+DURATION = int(os.environ.get("BENCH_DURATION", "30"))
+CONNECTIONS = 16
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+LUA = """
+local urls = {}
+for line in io.lines(os.getenv("BENCH_URLS")) do urls[#urls + 1] = line end
+local threads = 0
+setup = function(thread) thread:set("offset", threads * 997); threads = threads + 1 end
+init = function(args) counter = offset or 0 end
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", urls[(counter % #urls) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"p50": %.3f, "p95": %.3f, "p99": %.3f, "requests": %d, "duration_us": %d, ' ..
+    '"errors": %d, "non2xx": %d}\\n',
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+pytestmark = pytest.mark.bench
+
+
+def _env(database_url, **extra):
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def _step(database_url, *arguments):
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, "-m", "tests.bench.national", *arguments],
+        env=_env(database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+    result = json.loads(lines[-1]) if lines else {}
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def _postgres_available():
+    import psycopg
+
+    parts = urllib.parse.urlsplit(POSTGRES_URL)
+    admin = parts._replace(path="/postgres").geturl()
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as connection:
+            name = parts.path.lstrip("/")
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return True
+    except psycopg.Error:
+        return False
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _process_tree(pid):
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = [pid]
+    if children.exists():
+        for child in children.read_text().split():
+            pids.extend(_process_tree(int(child)))
+    return pids
+
+
+def _memory_kib(pids):
+    rss = pss = 0
+    for pid in pids:
+        try:
+            rss += int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1))
+            pss += int(re.search(r"Pss:\s+(\d+)", Path(f"/proc/{pid}/smaps_rollup").read_text()).group(1))
+        except (OSError, AttributeError):
+            continue
+    return rss, pss
+
+
+def _wrk(url_file, port, seconds):
+    script = WORK / "cycle.lua"
+    script.write_text(LUA)
+    completed = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        env={**os.environ, "BENCH_URLS": str(url_file)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(line for line in completed.stdout.splitlines() if line.startswith("BENCH_JSON "))
+    figures = json.loads(line.removeprefix("BENCH_JSON "))
+    figures["rps"] = round(figures["requests"] / (figures["duration_us"] / 1e6), 1)
+    return figures
+
+
+def _serve_and_load(database_url, url_file):
+    port = _free_port()
+    env = _env(
+        database_url,
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        SECRET_KEY="bench-only-not-secret",
+        SECURE_SSL_REDIRECT="false",
+        DEBUG="false",
+        API_ANON_RATE="off",  # a huge rate would make DRF keep and pickle a huge history per request
+        API_USER_RATE="off",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    log = open(WORK / "gunicorn.log", "a")  # noqa: SIM115 - closed when the server stops
+    server = subprocess.Popen(
+        [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--log-level", "warning"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    try:
+        first = url_file.read_text().splitlines()[0]
+        for _attempt in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{first}", timeout=5) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.2)
+        _wrk(url_file, port, 5)  # warm-up: connections, parsed hours, page cache
+        peak = [0, 0]
+        running = True
+
+        def sample():
+            while running:
+                rss, pss = _memory_kib(_process_tree(server.pid))
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+                time.sleep(0.5)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        try:
+            figures = _wrk(url_file, port, DURATION)
+        finally:
+            running = False
+            sampler.join()
+        figures["loadavg"] = round(os.getloadavg()[0], 1)
+        figures["peak_rss_mib"] = round(peak[0] / 1024, 1)
+        figures["peak_pss_mib"] = round(peak[1] / 1024, 1)
+        return figures
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+
+
+def _machine():
+    cores = os.cpu_count()
+    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) / 1024 / 1024
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    return f"{cores} cœurs ({cpu.group(1).strip() if cpu else platform.processor()}), {memory:.0f} Gio de mémoire"
+
+
+def _int(number):
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def _ms(figures):
+    return "{p50} / {p95} / {p99} ms".format(**figures)
+
+
+def _write_doc(report):
+    lines = [
+        BEGIN,
+        f"Mesuré le {report['date']} avec `make bench` sur {report['machine']}, Python {platform.python_version()}.",
+        "",
+        f"Annuaire synthétique de {_int(report['places'])} lieux ({_int(report['intervals'])} plages d'ouverture, "
+        f"{_int(report['need_parser'])} lieux aux horaires dépendant des dates), "
+        "répartis sur les communes au prorata de leur population ; horaires et combinaisons de services, publics "
+        "et frais tirés avec leurs fréquences réelles (`tests/bench/data/samples.json`). 2 000 recherches autour de "
+        "points tirés au prorata de la population (rayon 5 à 50 km) : un quart rayon seul, un quart avec 1 à 3 "
+        "services, un quart « ouvert à » une date et heure, un quart Pass numérique.",
+        "",
+        "| | SQLite | PostgreSQL |",
+        "|---|---|---|",
+    ]
+    backends = [report["backends"].get("sqlite"), report["backends"].get("postgresql")]
+
+    def row(label, getter):
+        cells = [getter(backend) if backend else "—" for backend in backends]
+        lines.append(f"| {label} | {' | '.join(cells)} |")
+
+    row("Création de la base (territoires + lieux)", lambda b: f"{b['prepare']['seconds']} s")
+    row(
+        "`search()` + `page(1, 20)` en processus : p50 / p95 / p99",
+        lambda b: "{p50} / {p95} / {p99} ms".format(**b["in_process"]["all"]),
+    )
+    for kind, label in (
+        ("radius", "… rayon seul"),
+        ("services", "… avec services"),
+        ("open_at", "… ouvert à"),
+        ("pass_numerique", "… Pass numérique"),
+    ):
+        row(f"{label} : p50 / p95 / p99", lambda b, k=kind: _ms(b["in_process"]["by_kind"][k]))
+    row(
+        f"HTTP `/api/v1/places/`, {CONNECTIONS} clients : p50 / p95 / p99",
+        lambda b: "{p50} / {p95} / {p99} ms".format(**b["http"]),
+    )
+    row("HTTP : requêtes par seconde", lambda b: f"{b['http']['rps']}")
+    row("Charge de la machine à la fin de la mesure (loadavg 1 min)", lambda b: f"{b['http']['loadavg']}")
+    row("HTTP : erreurs / réponses non 2xx", lambda b: f"{b['http']['errors']} / {b['http']['non2xx']}")
+    row(
+        f"Mémoire du serveur ({WORKERS} workers gunicorn + maître) : pic RSS (PSS)",
+        lambda b: f"{b['http']['peak_rss_mib']} Mio ({b['http']['peak_pss_mib']} Mio)",
+    )
+    lines += [
+        "",
+        f"Mêmes lieux dans le même ordre sur les deux bases : {report['identical']}.",
+        "",
+        f"Serveur : gunicorn `config.wsgi`, {WORKERS} workers synchrones, réglages de production (DEBUG désactivé, "
+        f"limitation de débit désactivée par API_ANON_RATE=off) ; charge : wrk, 2 fils, {CONNECTIONS} connexions, "
+        f"{DURATION} s après 5 s de chauffe, en cyclant sur les 2 000 URL. La machine porte à la fois la base, "
+        "le serveur et wrk. La RSS additionne les pages partagées entre processus ; la PSS les répartit.",
+        END,
+    ]
+    generated = "\n".join(lines)
+    if DOC.exists() and BEGIN in DOC.read_text():
+        text = DOC.read_text()
+        text = text[: text.index(BEGIN)] + generated + text[text.index(END) + len(END) :]
+    else:
+        text = (
+            "# Performances de la recherche de lieux\n\n"
+            "Section régénérée par `make bench` (tests/bench/test_national_scale.py) : "
+            "ne pas la modifier à la main.\n\n"
+            f"{generated}\n"
+        )
+    DOC.write_text(text)
+
+
+def test_national_scale_search():
+    assert shutil.which("wrk"), "wrk est nécessaire : apt-get install -y wrk"
+    WORK.mkdir(parents=True, exist_ok=True)
+    sqlite_path = WORK / "cordee-bench.sqlite3"
+    for path in WORK.glob("cordee-bench.sqlite3*"):
+        path.unlink()
+    databases = {"sqlite": f"sqlite:///{sqlite_path}"}
+    if _postgres_available():
+        databases["postgresql"] = POSTGRES_URL
+    report = {"date": dt.date.today().isoformat(), "machine": _machine(), "backends": {}}
+
+    queries = WORK / "queries.json"
+    for vendor, url in databases.items():
+        prepared = _step(url, "prepare")
+        report.update(places=prepared["places"], intervals=prepared["intervals"], need_parser=prepared["need_parser"])
+        if not queries.exists() or vendor == "sqlite":
+            _step(url, "queries", str(queries))
+        timed_path = WORK / f"{vendor}.json"
+        in_process = _step(url, "time", str(queries), str(timed_path))
+        urls = WORK / "urls.txt"
+        urls.write_text(
+            "\n".join(
+                "/api/v1/places/?" + urllib.parse.urlencode(query["params"], doseq=True)
+                for query in json.loads(queries.read_text())
+            )
+            + "\n"
+        )
+        http = _serve_and_load(url, urls)
+        report["backends"][vendor] = {"prepare": prepared, "in_process": in_process, "http": http}
+        print(f"\n{vendor}: {json.dumps(report['backends'][vendor])}")
+
+    results = {vendor: json.loads((WORK / f"{vendor}.json").read_text())["results"] for vendor in databases}
+    if len(results) == 2:
+        pairs = zip(results["sqlite"], results["postgresql"], strict=True)
+        differing = [number for number, (first, second) in enumerate(pairs) if first != second]
+        report["identical"] = "oui" if not differing else f"non ({len(differing)} requêtes diffèrent)"
+    else:
+        differing = []
+        report["identical"] = "non vérifié (PostgreSQL indisponible)"
+    _write_doc(report)
+    print(DOC.read_text())
+
+    assert not differing, f"SQLite et PostgreSQL diffèrent sur les requêtes {differing[:10]}"
+    for vendor, figures in report["backends"].items():
+        assert figures["http"]["errors"] == 0 and figures["http"]["non2xx"] == 0, vendor
