@@ -144,3 +144,31 @@ def test_roles_of_a_user_with_several_hats():
     membership.user.is_national_admin = True
     membership.user.save()
     assert user_roles(membership.user) == {Role.AIGUILLEUR, Role.COORDINATOR, Role.NATIONAL_ADMIN}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "kind,url_names",
+    [
+        ("gestionnaire", ["www:places_manage:report_queue"]),
+        (
+            "coordinator",
+            ["www:places_manage:territory", "www:places_manage:qualification_queue", "www:places_manage:report_queue"],
+        ),
+        ("national_admin", ["www:places_manage:criterion_list", "www:places_manage:qualification_queue"]),
+    ],
+)
+def test_sections_link_to_the_places_management_pages(client, kind, url_names):
+    client.force_login(make_user(kind))
+    html = client.get(DASHBOARD_URL).content.decode()
+    for name in url_names:
+        assert f'href="{reverse(name)}"' in html
+    assert f'href="{reverse("www:accounts:api_token")}"' in html
+
+
+@pytest.mark.django_db
+def test_gestionnaire_reaches_the_places_of_each_structure(client):
+    membership = MembershipFactory(gestionnaire=True)
+    client.force_login(membership.user)
+    html = client.get(DASHBOARD_URL).content.decode()
+    assert f'href="{reverse("www:places_manage:structure_places", args=[membership.structure.pk])}"' in html
