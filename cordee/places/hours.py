@@ -8,6 +8,7 @@ is only needed for expressions that depend on dates (``needs_parser``: public ho
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, ParserError, State
@@ -24,12 +25,14 @@ REFERENCE_MONDAYS = [
     dt.date(2025, 2, 3),
     dt.date(2025, 4, 7),
 ]
-# Selectors whose result depends on the date (beyond the day of the week).
+# Selectors whose result depends on the date beyond the day of the week and public holidays.
 DATE_DEPENDENT_TOKENS = re.compile(
-    r"\b(PH|SH|easter|week|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|sunrise|sunset|dawn|dusk)\b"
+    r"\b(SH|easter|week|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|sunrise|sunset|dawn|dusk)\b"
     r"|\b\d{4}\b(?!:)",
     re.IGNORECASE,
 )
+# Public holidays: the reference weeks have none, so the typical week is exact on every other day.
+HOLIDAY_TOKEN = re.compile(r"\bPH\b")
 MAX_WARNING_LENGTH = 300
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -41,7 +44,8 @@ class HoursAssessment:
     status: str  # values of enums.HoursStatus
     warning: str = ""
     intervals: list[tuple[int, int]] = field(default_factory=list)
-    need_parser: bool = False
+    need_parser: bool = False  # the typical week does not answer for some ordinary (non-holiday) dates
+    holidays: bool = False  # the expression has rules of its own for public holidays (PH)
 
 
 def _build(expr: str, lat=None, lon=None) -> OpeningHours:
@@ -107,7 +111,8 @@ def weekly_intervals(expr: str, lat=None, lon=None) -> list[tuple[int, int]]:
 
 
 def needs_parser(expr: str, lat=None, lon=None) -> bool:
-    """True when whether the place is open depends on the date, not only on the day and time."""
+    """True when whether the place is open depends on the date, not only on the day and time, on days that are
+    not public holidays (rules for public holidays alone: see ``HoursAssessment.holidays``)."""
     oh = _parse_or_raise(expr, lat, lon)
     return _needs_parser(expr, oh)
 
@@ -136,7 +141,21 @@ def assess(expr: str, lat=None, lon=None) -> HoursAssessment:
     except (ParserError, SyntaxError, ValueError):
         return HoursAssessment(status="invalid", warning=parse(text)[1][:MAX_WARNING_LENGTH])
     typical = _week_intervals(oh, REFERENCE_MONDAYS[0])
-    return HoursAssessment(status="valid", intervals=typical, need_parser=_needs_parser(text, oh, typical))
+    return HoursAssessment(
+        status="valid",
+        intervals=typical,
+        need_parser=_needs_parser(text, oh, typical),
+        holidays=bool(HOLIDAY_TOKEN.search(text)),
+    )
+
+
+@lru_cache(maxsize=4096)
+def is_public_holiday(day: dt.date) -> bool:
+    """Whether ``day`` is a French public holiday (the national list the parser knows)."""
+    return _HOLIDAYS.is_open(dt.datetime.combine(day, dt.time(12)))
+
+
+_HOLIDAYS = OpeningHours("PH", country="FR")
 
 
 def is_open_at(place_or_expr, when: dt.datetime, lat=None, lon=None) -> bool:

@@ -171,7 +171,12 @@ class Place(models.Model):
     hours_need_parser = models.BooleanField(
         "horaires dépendant des dates",
         default=False,
-        help_text="Jours fériés, mois, semaines, dates : la semaine type ne suffit pas à dire si le lieu est ouvert.",
+        help_text="Mois, semaines, dates : la semaine type ne suffit pas à dire si le lieu est ouvert.",
+    )
+    hours_on_holidays = models.BooleanField(
+        "horaires particuliers les jours fériés",
+        default=False,
+        help_text="Règle pour les jours fériés (PH) : ces jours-là, la semaine type ne suffit pas.",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -220,6 +225,7 @@ class Place(models.Model):
         self.hours_status = assessment.status
         self.hours_warning = assessment.warning
         self.hours_need_parser = assessment.need_parser
+        self.hours_on_holidays = assessment.holidays
         self._weekly_intervals = assessment.intervals
         return assessment
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from opening_hours import OpeningHours, ParserError
 
 from cordee.places import enums
-from cordee.places.hours import minute_of_week
+from cordee.places.hours import is_public_holiday, minute_of_week
 from cordee.places.models import Place, PlaceOpeningInterval
 from cordee.places.standard import MULTI_ENUM_BY_FIELD
 from cordee.territories.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
@@ -397,24 +397,31 @@ def area_timezone(query: PlaceQuery) -> ZoneInfo:
 
 
 def _open_at(queryset, candidates, moment: dt.datetime, tz: ZoneInfo):
-    """Places open at ``moment``: typical-week intervals in SQL, the parser for the date-dependent hours of
-    the ``candidates`` (the places left by the other filters)."""
-    minute = minute_of_week(moment.astimezone(tz))
+    """Places open at ``moment``: typical-week intervals in SQL, the parser for the hours the typical week cannot
+    answer among the ``candidates`` (the places left by the other filters): hours depending on dates, and on a
+    public holiday the hours with a rule of their own for holidays."""
+    local = moment.astimezone(tz)
+    minute = minute_of_week(local)
     in_interval = Exists(
         PlaceOpeningInterval.objects.filter(place=OuterRef("pk"), start_minute__lte=minute, end_minute__gt=minute)
     )
-    candidates = candidates.filter(hours_status=enums.HoursStatus.VALID, hours_need_parser=True).values_list(
-        "pk", "opening_hours", "latitude", "longitude"
+    needs_parser = Q(hours_need_parser=True)
+    if is_public_holiday(local.date()):
+        needs_parser |= Q(hours_on_holidays=True)
+    candidates = (
+        candidates.filter(needs_parser, hours_status=enums.HoursStatus.VALID)
+        .values_list("pk", "opening_hours", "latitude", "longitude")
+        .order_by()
     )
     states = {}  # the same expression at the same rounded place answers the same
     open_ids = []
-    for pk, expr, lat, lon in candidates.order_by():
+    for pk, expr, lat, lon in candidates:
         key = (expr, None if lat is None else round(lat, 1), None if lon is None else round(lon, 1))
         if key not in states:
             states[key] = is_open(expr, lat, lon, moment)
         if states[key]:
             open_ids.append(pk)
-    by_week = Q(hours_status=enums.HoursStatus.VALID, hours_need_parser=False) & in_interval
+    by_week = Q(hours_status=enums.HoursStatus.VALID) & ~needs_parser & in_interval
     return queryset.filter(by_week | Q(pk__in=open_ids)) if open_ids else queryset.filter(by_week)
 
 

@@ -113,6 +113,7 @@ def prepare():
         assessment = assessments[expr]
         place.hours_status, place.hours_warning = assessment.status, assessment.warning
         place.hours_need_parser = assessment.need_parser
+        place.hours_on_holidays = assessment.holidays
         place.refresh_derived_fields()
         places.append((place, assessment.intervals))
     with transaction.atomic():
@@ -131,6 +132,7 @@ def prepare():
                 "places": len(places),
                 "intervals": len(rows),
                 "need_parser": sum(1 for place, _ in places if place.hours_need_parser),
+                "on_holidays": sum(1 for place, _ in places if place.hours_on_holidays),
                 "territories_s": round(territories_done - started, 1),
                 "places_s": round(done - territories_done, 1),
             }

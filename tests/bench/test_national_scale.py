@@ -231,7 +231,8 @@ def _write_doc(report):
         f"Mesuré le {report['date']} avec `make bench` sur {report['machine']}, Python {platform.python_version()}.",
         "",
         f"Annuaire synthétique de {_int(report['places'])} lieux ({_int(report['intervals'])} plages d'ouverture, "
-        f"{_int(report['need_parser'])} lieux aux horaires dépendant des dates), "
+        f"{_int(report['need_parser'])} lieux aux horaires dépendant des dates, "
+        f"{_int(report['on_holidays'])} avec une règle pour les jours fériés), "
         "répartis sur les communes au prorata de leur population ; horaires et combinaisons de services, publics "
         "et frais tirés avec leurs fréquences réelles (`tests/bench/data/samples.json`). 2 000 recherches autour de "
         "points tirés au prorata de la population (rayon 5 à 50 km) : un quart rayon seul, un quart avec 1 à 3 "
@@ -307,7 +308,12 @@ def test_national_scale_search():
     queries = WORK / "queries.json"
     for vendor, url in databases.items():
         prepared = _step(url, "prepare")
-        report.update(places=prepared["places"], intervals=prepared["intervals"], need_parser=prepared["need_parser"])
+        report.update(
+            places=prepared["places"],
+            intervals=prepared["intervals"],
+            need_parser=prepared["need_parser"],
+            on_holidays=prepared["on_holidays"],
+        )
         if not queries.exists() or vendor == "sqlite":
             _step(url, "queries", str(queries))
         timed_path = WORK / f"{vendor}.json"

@@ -17,11 +17,12 @@ def test_weekly_intervals_of_a_typical_week():
     assert hours.needs_parser("Mo-Fr 09:00-12:00,14:00-17:00") is False
 
 
-def test_public_holidays_need_the_parser_but_the_typical_week_is_known():
+def test_public_holidays_need_the_parser_on_holidays_only():
     expr = "Mo-Sa 09:00-12:00; PH off"
 
     assert hours.weekly_intervals(expr) == [(day * DAY + 9 * 60, day * DAY + 12 * 60) for day in range(6)]
-    assert hours.needs_parser(expr) is True
+    assert hours.needs_parser(expr) is False
+    assert hours.assess(expr).holidays is True
 
 
 def test_months_need_the_parser_even_without_token_detection():
@@ -62,7 +63,39 @@ def test_is_open_at_a_place():
 
     assert hours.is_open_at(place, dt.datetime(2025, 7, 7, 10, 0)) is True
     assert hours.is_open_at(place, dt.datetime(2025, 7, 14, 10, 0)) is False
-    assert place.hours_need_parser is True
+    # Only public holidays depend on the date: the typical week answers every other day.
+    assert place.hours_need_parser is False
+    assert place.hours_on_holidays is True
+
+
+@pytest.mark.parametrize(
+    "expr,need_parser,holidays",
+    [
+        ("Mo-Fr 09:00-12:00", False, False),
+        ("Mo-Fr 09:00-12:00; PH off", False, True),
+        ("Mo-Fr 09:00-12:00; PH 10:00-11:00", False, True),
+        ("Jan-Jun Mo-Fr 09:00-12:00; PH off", True, True),
+        ("week 1-53/2 Mo 09:00-12:00", True, False),
+        ("Mo-Fr 09:00-12:00; Aug off", True, False),
+    ],
+)
+def test_assess_separates_holiday_rules_from_other_date_rules(expr, need_parser, holidays):
+    assessment = hours.assess(expr)
+    assert (assessment.need_parser, assessment.holidays) == (need_parser, holidays)
+
+
+@pytest.mark.parametrize(
+    "day,holiday",
+    [
+        (dt.date(2025, 7, 14), True),
+        (dt.date(2025, 6, 9), True),  # lundi de Pentecôte
+        (dt.date(2025, 12, 25), True),
+        (dt.date(2025, 7, 15), False),
+        (dt.date(2025, 6, 2), False),
+    ],
+)
+def test_is_public_holiday(day, holiday):
+    assert hours.is_public_holiday(day) is holiday
 
 
 def test_minute_of_week():

@@ -74,6 +74,8 @@ DERIVED_FIELDS = [
     "hours_status",
     "hours_warning",
     "hours_need_parser",
+    "hours_on_holidays",
+    "search_name",
     "accepts_pass_numerique",
     "updated_at",
 ]
@@ -264,6 +266,7 @@ def _save(outcomes, source_name, report):
         place.hours_status = outcome.hours_assessment.status
         place.hours_warning = outcome.hours_assessment.warning
         place.hours_need_parser = outcome.hours_assessment.need_parser
+        place.hours_on_holidays = outcome.hours_assessment.holidays
         place._weekly_intervals = outcome.hours_assessment.intervals
         # The Pass numérique flag is ours: a file can set it, never unset it (v1 files do not carry it).
         place.accepts_pass_numerique = outcome.accepts_pass_numerique or outcome.source_id in existing_pass
