@@ -50,6 +50,7 @@ fix: install
 	$(VENV)/bin/djlint --reformat cordee || true
 
 bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(PY) -m pytest -m bench -p no:randomly -s $(PYTEST_ARGS) tests/bench
 
 clean:

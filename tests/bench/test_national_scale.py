@@ -5,8 +5,13 @@ in process, then serve the API with gunicorn (production settings, DEBUG off) an
 concurrent connections. Checks that both backends give the same places in the same order, and writes the
 figures to docs/benchmarks.md.
 
+Two loads per backend, 16 connections each: "saturation" (each client sends its next request as soon as it has
+the answer: the most the server does) and "paced" (each client pauses BENCH_PAUSE_MS between requests, so that
+the 16 clients offer about 200 requests/s: the latency a person gets at that traffic).
+
 Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/cordee_bench), BENCH_WORKERS
-(gunicorn workers, default 3), BENCH_DURATION (seconds of load per backend, default 30).
+(gunicorn workers, default 2: best on 2 cores shared with the database and the load tool), BENCH_DURATION
+(seconds of each load, default 30), BENCH_PAUSE_MS (pause of each paced client, default 65).
 """
 
 import datetime as dt
@@ -31,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "var" / "bench"
 DOC = ROOT / "docs" / "benchmarks.md"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/cordee_bench")
-WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+PAUSE_MS = int(os.environ.get("BENCH_PAUSE_MS", "65"))
 DURATION = int(os.environ.get("BENCH_DURATION", "30"))
 CONNECTIONS = 16
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
@@ -41,6 +47,8 @@ for line in io.lines(os.getenv("BENCH_URLS")) do urls[#urls + 1] = line end
 local threads = 0
 setup = function(thread) thread:set("offset", threads * 997); threads = threads + 1 end
 init = function(args) counter = offset or 0 end
+local pause = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
+delay = function() return pause end
 request = function()
   counter = counter + 1
   return wrk.format("GET", urls[(counter % #urls) + 1])
@@ -127,7 +135,7 @@ def _memory_kib(pids):
     return rss, pss
 
 
-def _wrk(url_file, port, seconds):
+def _wrk(url_file, port, seconds, pause_ms=0):
     script = WORK / "cycle.lua"
     script.write_text(LUA)
     completed = subprocess.run(
@@ -142,7 +150,7 @@ def _wrk(url_file, port, seconds):
             str(script),
             f"http://127.0.0.1:{port}",
         ],
-        env={**os.environ, "BENCH_URLS": str(url_file)},
+        env={**os.environ, "BENCH_URLS": str(url_file), "BENCH_PAUSE_MS": str(pause_ms)},
         capture_output=True,
         text=True,
         check=True,
@@ -197,6 +205,7 @@ def _serve_and_load(database_url, url_file):
         sampler.start()
         try:
             figures = _wrk(url_file, port, DURATION)
+            figures["paced"] = _wrk(url_file, port, DURATION, pause_ms=PAUSE_MS)
         finally:
             running = False
             sampler.join()
@@ -260,12 +269,23 @@ def _write_doc(report):
     ):
         row(f"{label} : p50 / p95 / p99", lambda b, k=kind: _ms(b["in_process"]["by_kind"][k]))
     row(
-        f"HTTP `/api/v1/places/`, {CONNECTIONS} clients : p50 / p95 / p99",
-        lambda b: "{p50} / {p95} / {p99} ms".format(**b["http"]),
+        f"HTTP `/api/v1/places/`, {CONNECTIONS} clients à {PAUSE_MS} ms de pause : requêtes par seconde",
+        lambda b: f"**{b['http']['paced']['rps']}**",
     )
-    row("HTTP : requêtes par seconde", lambda b: f"{b['http']['rps']}")
+    row("… p50 / p95 / p99", lambda b: "{p50} / **{p95}** / {p99} ms".format(**b["http"]["paced"]))
+    row(
+        f"HTTP à saturation ({CONNECTIONS} clients sans pause) : requêtes par seconde",
+        lambda b: f"{b['http']['rps']}",
+    )
+    row("… p50 / p95 / p99", lambda b: "{p50} / {p95} / {p99} ms".format(**b["http"]))
     row("Charge de la machine à la fin de la mesure (loadavg 1 min)", lambda b: f"{b['http']['loadavg']}")
-    row("HTTP : erreurs / réponses non 2xx", lambda b: f"{b['http']['errors']} / {b['http']['non2xx']}")
+    row(
+        "HTTP : erreurs / réponses non 2xx (saturation, avec pause)",
+        lambda b: (
+            f"{b['http']['errors']} / {b['http']['non2xx']}, "
+            f"{b['http']['paced']['errors']} / {b['http']['paced']['non2xx']}"
+        ),
+    )
     row(
         f"Mémoire du serveur ({WORKERS} workers gunicorn + maître) : pic RSS (PSS)",
         lambda b: f"{b['http']['peak_rss_mib']} Mio ({b['http']['peak_pss_mib']} Mio)",
@@ -276,8 +296,11 @@ def _write_doc(report):
         "",
         f"Serveur : gunicorn `config.wsgi`, {WORKERS} workers synchrones, réglages de production (DEBUG désactivé, "
         f"limitation de débit désactivée par API_ANON_RATE=off) ; charge : wrk, 2 fils, {CONNECTIONS} connexions, "
-        f"{DURATION} s après 5 s de chauffe, en cyclant sur les 2 000 URL. La machine porte à la fois la base, "
-        "le serveur et wrk. La RSS additionne les pages partagées entre processus ; la PSS les répartit.",
+        f"{DURATION} s après 5 s de chauffe, en cyclant sur les 2 000 URL ; d'abord à saturation (chaque client "
+        f"renvoie une requête dès qu'il a la réponse), puis avec une pause de {PAUSE_MS} ms par client entre deux "
+        "requêtes, pour offrir environ 200 requêtes par seconde : la latence qu'obtient une personne à ce trafic. "
+        "La machine porte à la fois la base, le serveur et wrk. La RSS additionne les pages partagées entre "
+        "processus ; la PSS les répartit.",
         END,
     ]
     generated = "\n".join(lines)
@@ -344,3 +367,4 @@ def test_national_scale_search():
     assert not differing, f"SQLite et PostgreSQL diffèrent sur les requêtes {differing[:10]}"
     for vendor, figures in report["backends"].items():
         assert figures["http"]["errors"] == 0 and figures["http"]["non2xx"] == 0, vendor
+        assert figures["http"]["paced"]["errors"] == 0 and figures["http"]["paced"]["non2xx"] == 0, vendor
