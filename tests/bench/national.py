@@ -37,7 +37,9 @@ NAMES = [
     "Point d'accès numérique",
     "Association Emmaüs Connect",
 ]
-OPEN_WEEK = [f"2025-06-0{day}" for day in range(2, 9)]  # Monday 2 to Sunday 8 June 2025
+# Monday 2 to Monday 9 June 2025: the last day is a public holiday (lundi de Pentecôte), so that one "open at"
+# search in eight takes the parser's path for the hours with a holiday rule.
+OPEN_WEEK = [f"2025-06-0{day}" for day in range(2, 10)]
 
 
 def _setup():

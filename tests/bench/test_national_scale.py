@@ -11,7 +11,7 @@ the 16 clients offer about 200 requests/s: the latency a person gets at that tra
 
 Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/cordee_bench), BENCH_WORKERS
 (gunicorn workers, default 2: best on 2 cores shared with the database and the load tool), BENCH_DURATION
-(seconds of each load, default 30), BENCH_PAUSE_MS (pause of each paced client, default 65).
+(seconds of each load, default 30), BENCH_PAUSE_MS (pause of each paced client, default 60).
 """
 
 import datetime as dt
@@ -37,7 +37,7 @@ WORK = ROOT / "var" / "bench"
 DOC = ROOT / "docs" / "benchmarks.md"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/cordee_bench")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
-PAUSE_MS = int(os.environ.get("BENCH_PAUSE_MS", "65"))
+PAUSE_MS = int(os.environ.get("BENCH_PAUSE_MS", "60"))
 DURATION = int(os.environ.get("BENCH_DURATION", "30"))
 CONNECTIONS = 16
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
@@ -245,7 +245,8 @@ def _write_doc(report):
         "répartis sur les communes au prorata de leur population ; horaires et combinaisons de services, publics "
         "et frais tirés avec leurs fréquences réelles (`tests/bench/data/samples.json`). 2 000 recherches autour de "
         "points tirés au prorata de la population (rayon 5 à 50 km) : un quart rayon seul, un quart avec 1 à 3 "
-        "services, un quart « ouvert à » une date et heure, un quart Pass numérique.",
+        "services, un quart « ouvert à » une date et heure (du lundi 2 au lundi 9 juin 2025, lundi de Pentecôte, "
+        "férié), un quart Pass numérique.",
         "",
         "| | SQLite | PostgreSQL |",
         "|---|---|---|",
