@@ -180,6 +180,35 @@ def is_open_at(place_or_expr, when: dt.datetime, lat=None, lon=None) -> bool:
     return oh.is_open(when)
 
 
+SLOT_MINUTES = 30
+DAY_MINUTES = 24 * 60
+
+
+def day_slot_masks(intervals) -> tuple[list[int], list[int]]:
+    """Half-hour masks of a typical week, one integer per day (bit k: minutes 30k to 30k + 30 of the day).
+
+    ``full[d]`` has the slots open from start to end, ``partial[d]`` the slots open only part of the time
+    (e.g. 08:45–09:00): "open at" reads the full ones directly and checks the intervals only in partial ones.
+    """
+    full, partial = [0] * 7, [0] * 7
+    covered = {}
+    for start, end in intervals:
+        minute = start
+        while minute < end:
+            slot_start = minute - minute % SLOT_MINUTES
+            stop = min(end, slot_start + SLOT_MINUTES)
+            covered[slot_start] = covered.get(slot_start, 0) + stop - minute
+            minute = stop
+    for slot_start, minutes in covered.items():
+        day, slot = divmod(slot_start, DAY_MINUTES)
+        bit = 1 << (slot // SLOT_MINUTES)
+        if minutes >= SLOT_MINUTES:
+            full[day] |= bit
+        else:
+            partial[day] |= bit
+    return full, partial
+
+
 def minute_of_week(when: dt.datetime) -> int:
     """Minutes since Monday 00:00 of ``when`` (local time), to match ``PlaceOpeningInterval``."""
     return when.weekday() * 24 * 60 + when.hour * 60 + when.minute

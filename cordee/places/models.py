@@ -178,6 +178,21 @@ class Place(models.Model):
         default=False,
         help_text="Règle pour les jours fériés (PH) : ces jours-là, la semaine type ne suffit pas.",
     )
+    # The typical week in half-hour masks per day (see hours.day_slot_masks), kept in step with the intervals.
+    hours_full_0 = models.BigIntegerField(default=0, editable=False)
+    hours_full_1 = models.BigIntegerField(default=0, editable=False)
+    hours_full_2 = models.BigIntegerField(default=0, editable=False)
+    hours_full_3 = models.BigIntegerField(default=0, editable=False)
+    hours_full_4 = models.BigIntegerField(default=0, editable=False)
+    hours_full_5 = models.BigIntegerField(default=0, editable=False)
+    hours_full_6 = models.BigIntegerField(default=0, editable=False)
+    hours_partial_0 = models.BigIntegerField(default=0, editable=False)
+    hours_partial_1 = models.BigIntegerField(default=0, editable=False)
+    hours_partial_2 = models.BigIntegerField(default=0, editable=False)
+    hours_partial_3 = models.BigIntegerField(default=0, editable=False)
+    hours_partial_4 = models.BigIntegerField(default=0, editable=False)
+    hours_partial_5 = models.BigIntegerField(default=0, editable=False)
+    hours_partial_6 = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -204,6 +219,23 @@ class Place(models.Model):
                 ],
                 name="place_point_filters_idx",
             ),
+            # "Open at" around a point on day d, read from the index only.
+            *[
+                models.Index(
+                    fields=[
+                        "latitude",
+                        "longitude",
+                        "hours_status",
+                        "hours_need_parser",
+                        "hours_on_holidays",
+                        f"hours_full_{day}",
+                        f"hours_partial_{day}",
+                        "id",  # for the check of the partly open slots, still without reading the table
+                    ],
+                    name=f"place_open_day{day}_idx",
+                )
+                for day in range(7)
+            ],
             models.Index(fields=["code_insee"], name="place_code_insee_idx"),
             models.Index(fields=["departement_code"], name="place_departement_idx"),
             models.Index(fields=["accepts_pass_numerique"], name="place_pass_numerique_idx"),
@@ -238,6 +270,12 @@ class Place(models.Model):
         self.departement_code = departement_code_from(self.code_insee, self.postal_code)
         self.search_name = search_key(self.name)
         self.completeness = self.compute_completeness()
+        intervals = getattr(self, "_weekly_intervals", None)
+        if intervals is not None:
+            full, partial = hours.day_slot_masks(intervals)
+            for day in range(7):
+                setattr(self, f"hours_full_{day}", full[day])
+                setattr(self, f"hours_partial_{day}", partial[day])
 
     def compute_completeness(self) -> int:
         """Share (0–100) of the fields a person looking for help relies on that are filled."""

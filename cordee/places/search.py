@@ -23,13 +23,13 @@ from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, FloatField, OuterRef, Q
+from django.db.models import BooleanField, Exists, FloatField, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from opening_hours import OpeningHours, ParserError
 
 from cordee.places import enums
-from cordee.places.hours import is_public_holiday, minute_of_week
+from cordee.places.hours import DAY_MINUTES, SLOT_MINUTES, is_public_holiday, minute_of_week
 from cordee.places.models import Place, PlaceOpeningInterval
 from cordee.places.standard import MULTI_ENUM_BY_FIELD
 from cordee.territories.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
@@ -402,9 +402,15 @@ def _open_at(queryset, candidates, moment: dt.datetime, tz: ZoneInfo):
     public holiday the hours with a rule of their own for holidays."""
     local = moment.astimezone(tz)
     minute = minute_of_week(local)
+    day, minute_of_day = divmod(minute, DAY_MINUTES)
+    bit = 1 << (minute_of_day // SLOT_MINUTES)
     in_interval = Exists(
         PlaceOpeningInterval.objects.filter(place=OuterRef("pk"), start_minute__lte=minute, end_minute__gt=minute)
     )
+    # The half-hour masks answer for the slots open throughout; the intervals only for slots open in part.
+    table = Place._meta.db_table
+    in_week = RawSQL(f'("{table}"."hours_full_{day}" & %s) <> 0', [bit], output_field=BooleanField())
+    in_part = RawSQL(f'("{table}"."hours_partial_{day}" & %s) <> 0', [bit], output_field=BooleanField())
     needs_parser = Q(hours_need_parser=True)
     if is_public_holiday(local.date()):
         needs_parser |= Q(hours_on_holidays=True)
@@ -421,7 +427,7 @@ def _open_at(queryset, candidates, moment: dt.datetime, tz: ZoneInfo):
             states[key] = is_open(expr, lat, lon, moment)
         if states[key]:
             open_ids.append(pk)
-    by_week = Q(hours_status=enums.HoursStatus.VALID) & ~needs_parser & in_interval
+    by_week = Q(hours_status=enums.HoursStatus.VALID) & ~needs_parser & (Q(in_week) | (Q(in_part) & in_interval))
     return queryset.filter(by_week | Q(pk__in=open_ids)) if open_ids else queryset.filter(by_week)
 
 

@@ -116,6 +116,7 @@ def prepare():
         place.hours_status, place.hours_warning = assessment.status, assessment.warning
         place.hours_need_parser = assessment.need_parser
         place.hours_on_holidays = assessment.holidays
+        place._weekly_intervals = assessment.intervals
         place.refresh_derived_fields()
         places.append((place, assessment.intervals))
     with transaction.atomic():

@@ -75,6 +75,7 @@ DERIVED_FIELDS = [
     "hours_warning",
     "hours_need_parser",
     "hours_on_holidays",
+    *[f"hours_{kind}_{day}" for kind in ("full", "partial") for day in range(7)],
     "search_name",
     "accepts_pass_numerique",
     "updated_at",
