@@ -36,6 +36,7 @@ test: install
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 quality: install
+	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint --lint cordee
