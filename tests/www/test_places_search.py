@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from cordee.places import enums
+from cordee.territories.models import PostalCode
 from cordee.www.places.presentation import distance_text, phone_text
 from cordee.www.places.where import resolve
 from tests.places.factories import PlaceFactory
@@ -318,6 +319,17 @@ def test_postal_code_shared_by_several_communes_takes_the_most_populated(gueret)
     assert where.commune == gueret
     assert "plusieurs communes" in where.notice
     assert resolve("23000 Saint-Fiel").commune.name == "Saint-Fiel"
+
+
+def test_postal_code_of_an_arrondissement_takes_the_arrondissement_not_the_whole_city():
+    arrondissement = CommuneFactory(marseille_1er=True)
+    assert PostalCode.objects.filter(code="13001", commune=arrondissement.parent).exists()  # both carry 13001
+
+    where = resolve("13001")
+
+    assert where.commune == arrondissement
+    assert where.notice == ""
+    assert resolve("13001 Marseille").commune == arrondissement
 
 
 def test_name_is_found_without_accents_and_best_by_population(gueret):

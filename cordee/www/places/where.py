@@ -89,6 +89,9 @@ def _by_postal_code(text: str, match) -> Where:
     communes = list(_communes().by_postal_code(code)[:50])
     if not communes:
         return Where(error=f"Aucune commune n'a le code postal {code}. Vérifiez-le, ou indiquez le nom de la commune.")
+    # Paris, Lyon, Marseille: the arrondissement of the postal code is more precise than the whole city.
+    parents = {commune.parent_id for commune in communes if commune.parent_id}
+    communes = [commune for commune in communes if commune.code_insee not in parents]
     rest = (text[: match.start()] + " " + text[match.end() :]).strip(" ,;-()")
     before, after = search_key(text[: match.start()]), search_key(text[match.end() :])
     if after:
