@@ -1,7 +1,7 @@
 import datetime as dt
 import json
 import re
-from html import unescape
+from html import escape, unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -404,3 +404,20 @@ def test_queries_do_not_grow_with_the_results(client, gueret, django_assert_max_
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL, {"ou": "Guéret"})
     assert len(result_names(response)) == 20
+
+
+def test_results_offer_the_same_selection_for_download(client, gueret):
+    near = PlaceFactory(name="Près", latitude=46.17, longitude=1.87, accepts_pass_numerique=True)
+    PlaceFactory(name="Près sans pass", latitude=46.171, longitude=1.871)
+    PlaceFactory(name="Loin", latitude=43.3, longitude=5.37, accepts_pass_numerique=True)
+
+    response = client.get(URL, {"ou": "Guéret", "pass_numerique": "on"})
+    html = response.content.decode()
+    assert response.context["results"]["count"] == 1
+
+    csv_link = response.context["results"]["downloads"]["csv"]
+    assert f'href="{escape(csv_link)}"' in html
+    exported = b"".join(client.get(csv_link).streaming_content).decode()
+    rows = exported.strip().splitlines()
+    assert len(rows) == 2  # header and the one place of the results
+    assert near.name in rows[1]

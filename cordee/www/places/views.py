@@ -1,6 +1,7 @@
 """Public pages of the places directory: the search (list and map) and the page of a place."""
 
 import math
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -116,8 +117,15 @@ def _results(request, form, where, query):
         "page_links": _page_links(request, page),
         "map_data": {"center": [where.lat, where.lon], "radius_km": query.radius_km, "places": markers},
         "markers_truncated": count > MAX_MARKERS,
+        "downloads": _downloads(form.search_params(where.lat, where.lon)),
         "max_markers": MAX_MARKERS,
     }
+
+
+def _downloads(params) -> dict[str, str]:
+    """Links to the API's exports of the same selection (the same parameters as the search)."""
+    query = urlencode({name: values for name, values in params.items() if values}, doseq=True)
+    return {kind: f"{reverse(f'api:places-export-{kind}')}?{query}" for kind in ("csv", "json", "geojson")}
 
 
 def _page_links(request, page):
