@@ -16,9 +16,9 @@ from cordee.journal.services import record
 from cordee.places import enums
 from cordee.places.importing.validation import REJECTED, CommuneIndex, CommuneInfo, validate_row
 from cordee.places.models import Place
+from cordee.places.perms import can_edit_place
 from cordee.places.standard import MULTI_ENUM_BY_STANDARD_NAME, MULTI_TEXT_FIELDS, STANDARD_TO_MODEL
 from cordee.structures import perms
-from cordee.structures.enums import MembershipRole
 from cordee.structures.models import Structure
 from cordee.territories.models import Commune
 from cordee.territories.normalize import search_key
@@ -47,15 +47,6 @@ class EditError(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("; ".join(f"{name} : {message}" for name, message in errors.items()))
-
-
-def can_edit_place(user, place: Place) -> bool:
-    """National admins, gestionnaires of the place's structure, coordinators of its commune's territory."""
-    if perms.is_national_admin(user):
-        return True
-    if place.structure_id and perms.is_member(user, place.structure, roles=[MembershipRole.GESTIONNAIRE]):
-        return True
-    return perms.is_coordinator_of_commune(user, place.commune_ref)
 
 
 def may_write_places(user) -> bool:
