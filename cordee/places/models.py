@@ -353,7 +353,9 @@ class PlaceOpeningInterval(models.Model):
         return f"{self.place_id}: {self.start_minute}–{self.end_minute}"
 
 
-# Quality référentiel, qualification, reports and follow-up (own module, same app).
+# Imports of places files from the web; quality référentiel, qualification, reports and follow-up.
+# (own modules, same app)
+from cordee.places.models_imports import ImportState, PlaceImport  # noqa: E402, F401
 from cordee.places.models_quality import (  # noqa: E402, F401
     PlaceCriterion,
     PlaceFollowUp,

@@ -90,3 +90,20 @@ def may_moderate_any_report(user) -> bool:
 
 def may_decide_any_qualification(user) -> bool:
     return structure_perms.is_national_admin(user) or structure_perms.is_coordinator(user)
+
+
+def can_import_places(user) -> bool:
+    """Import a places file from the web: national admins and coordinators."""
+    roles = structure_perms.user_roles(user)
+    return roles.is_national_admin or roles.is_coordinator
+
+
+def can_see_all_imports(user) -> bool:
+    """Coordinators and national admins follow every import; others only their own."""
+    return can_import_places(user)
+
+
+def can_view_import(user, place_import) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return place_import.requested_by_id == user.pk or can_see_all_imports(user)
