@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cordee.www.places_manage import views
+from cordee.www.places_manage import imports, views
 
 app_name = "places_manage"
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path("criteres-qualite/nouveau/", views.criterion_edit, name="criterion_create"),
     path("criteres-qualite/<int:pk>/modifier/", views.criterion_edit, name="criterion_edit"),
     path("criteres-qualite/<int:pk>/activer/", views.criterion_toggle, name="criterion_toggle"),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/nouveau/", imports.import_create, name="import_create"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/rapport.csv", imports.import_report, name="import_report"),
 ]
