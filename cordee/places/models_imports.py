@@ -11,18 +11,6 @@ class ImportState(models.TextChoices):
     FAILED = "failed", "Échoué"
 
 
-class PlaceImportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The user's own imports; every import for coordinators and national admins."""
-        from cordee.places.perms import can_see_all_imports
-
-        if can_see_all_imports(user):
-            return self
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(requested_by=user)
-
-
 class PlaceImport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="demandé par", on_delete=models.PROTECT, related_name="place_imports"
@@ -43,8 +31,6 @@ class PlaceImport(models.Model):
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
-
-    objects = PlaceImportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "import de lieux"
