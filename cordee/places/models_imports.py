@@ -12,8 +12,13 @@ class ImportState(models.TextChoices):
 
 
 class PlaceImport(models.Model):
+    # Kept when the account is deleted (the journal keeps who it was).
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="demandé par", on_delete=models.PROTECT, related_name="place_imports"
+        settings.AUTH_USER_MODEL,
+        verbose_name="demandé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="place_imports",
     )
     source_name = models.SlugField("nom de la source", max_length=100)
     original_name = models.CharField("nom du fichier envoyé", max_length=255)

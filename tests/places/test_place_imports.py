@@ -143,3 +143,11 @@ def test_start_import_runs_the_task_after_commit(django_capture_on_commit_callba
     place_import.refresh_from_db()
     assert place_import.state == ImportState.DONE and place_import.created_count == 3
     assert place_import.file.name.startswith("imports/")
+
+
+def test_an_import_outlives_the_account_that_started_it():
+    user = UserFactory(national_admin=True)
+    place_import = PlaceImport.objects.create(requested_by=user, source_name="essai", original_name="lieux.csv")
+    user.delete()
+    place_import.refresh_from_db()
+    assert place_import.requested_by is None
