@@ -8,22 +8,12 @@ from cordee.journal.models import Entry
 from cordee.places.enums import CoordinatesPrecision, HoursStatus, QualificationState, SiretStatus
 from cordee.places.models import Place
 from cordee.places.models_quality import PlaceReport, QualityCriterion
-from cordee.structures.enums import MembershipRole
 from tests.places.factories import PlaceFactory
-from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
-from tests.users.factories import UserFactory
+from tests.structures import user_kinds
+from tests.structures.factories import MembershipFactory, StructureFactory
+from tests.structures.user_kinds import USER_KINDS
 
 pytestmark = pytest.mark.django_db
-
-USER_KINDS = [
-    "anonymous",
-    "member",
-    "gestionnaire",
-    "member_elsewhere",
-    "coordinator_in_scope",
-    "coordinator_out_of_scope",
-    "national_admin",
-]
 
 
 @pytest.fixture
@@ -36,28 +26,11 @@ def place():
 
 
 def make_user(kind, place):
-    if kind == "anonymous":
-        return None
-    if kind == "member":
-        return place.structure.memberships.get(role=MembershipRole.MEDIATEUR).user
-    if kind == "gestionnaire":
-        return place.structure.memberships.get(role=MembershipRole.GESTIONNAIRE).user
-    if kind == "member_elsewhere":
-        return MembershipFactory(structure=StructureFactory(in_marseille=True), gestionnaire=True).user
-    if kind == "coordinator_in_scope":
-        return CoordinatorScopeFactory().user  # département 23
-    if kind == "coordinator_out_of_scope":
-        return CoordinatorScopeFactory(nord=True).user
-    if kind == "national_admin":
-        return UserFactory(national_admin=True)
-    raise ValueError(kind)
+    return user_kinds.make_user(kind, place.structure)
 
 
 def login_as(client, kind, place):
-    user = make_user(kind, place)
-    if user is not None:
-        client.force_login(user)
-    return user
+    return user_kinds.login_as(client, kind, place.structure)
 
 
 def expect(*statuses):

@@ -12,20 +12,11 @@ from tests.structures.factories import (
     MembershipFactory,
     StructureFactory,
 )
+from tests.structures.user_kinds import USER_KINDS, login_as
 from tests.territories.factories import CommuneFactory
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-USER_KINDS = [
-    "anonymous",
-    "member",
-    "gestionnaire",
-    "member_elsewhere",
-    "coordinator_in_scope",
-    "coordinator_out_of_scope",
-    "national_admin",
-]
 
 
 @pytest.fixture
@@ -35,32 +26,6 @@ def structure():
     MembershipFactory(structure=structure, gestionnaire=True, user__email="gestion@gueret.fr")
     MembershipFactory(structure=structure, user__email="mediation@gueret.fr")
     return structure
-
-
-def make_user(kind, structure):
-    """A user of the given kind, relative to `structure` (None for anonymous)."""
-    if kind == "anonymous":
-        return None
-    if kind == "member":
-        return structure.memberships.get(role=MembershipRole.MEDIATEUR).user
-    if kind == "gestionnaire":
-        return structure.memberships.get(role=MembershipRole.GESTIONNAIRE).user
-    if kind == "member_elsewhere":
-        return MembershipFactory(structure=StructureFactory(in_marseille=True), gestionnaire=True).user
-    if kind == "coordinator_in_scope":
-        return CoordinatorScopeFactory().user  # département 23
-    if kind == "coordinator_out_of_scope":
-        return CoordinatorScopeFactory(nord=True).user
-    if kind == "national_admin":
-        return UserFactory(national_admin=True)
-    raise ValueError(kind)
-
-
-def login_as(client, kind, structure):
-    user = make_user(kind, structure)
-    if user is not None:
-        client.force_login(user)
-    return user
 
 
 def assert_redirects_to_login(response, url):
