@@ -376,3 +376,11 @@ def test_admin_adds_edits_and_deactivates_a_criterion(client, place):
     assert Entry.objects.filter(action="places.criterion.updated", object_id=str(criterion.pk)).exists()
     html = client.get(reverse("www:places_manage:criterion_list")).content.decode()
     assert "Wifi public" in html and "Désactivé" in html
+
+
+@pytest.mark.parametrize("kind,shows_edit", [("member", False), ("gestionnaire", True)])
+def test_structure_list_offers_edit_only_to_who_may_edit(client, place, kind, shows_edit):
+    login_as(client, kind, place)
+    html = client.get(reverse("www:places_manage:structure_places", args=[place.structure.pk])).content.decode()
+    assert place.name in html
+    assert (f'href="{reverse("www:places_manage:edit", kwargs={"pk": place.pk})}"' in html) is shows_edit

@@ -79,6 +79,8 @@ def structure_places(request, structure_pk):
             "structure": structure,
             "page": _page(request, Place.objects.filter(structure=structure)),
             "can_create": perms.can_create_place_for(request.user, structure),
+            # Who may add a place to the structure may edit its places (gestionnaires, coordinators, admins);
+            # its médiateurs only see the list.
             "can_edit": perms.can_create_place_for(request.user, structure),
         },
     )
