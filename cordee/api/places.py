@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from cordee.places import editing, export
 from cordee.places.models import Place
+from cordee.places.perms import may_manage_any_place
 from cordee.places.search import MAX_RADIUS_KM, SearchError, parse_query, place_is_open, search
 from cordee.places.standard import MULTI_ENUM_BY_FIELD
 
@@ -189,7 +190,7 @@ class WritePermission(permissions.BasePermission):
 def _check_may_write(request):
     if not request.user or not request.user.is_authenticated:
         raise NotAuthenticated()
-    if not editing.may_write_places(request.user):
+    if not may_manage_any_place(request.user):
         raise PermissionDenied(
             "Seuls les gestionnaires de structure, coordinateurs et administrateurs modifient les lieux."
         )

@@ -13,12 +13,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from cordee.journal.services import record
-from cordee.places import enums
+from cordee.places import enums, quality
 from cordee.places.importing.validation import REJECTED, CommuneIndex, CommuneInfo, validate_row
 from cordee.places.models import Place
 from cordee.places.perms import can_edit_place
 from cordee.places.standard import MULTI_ENUM_BY_STANDARD_NAME, MULTI_TEXT_FIELDS, STANDARD_TO_MODEL
-from cordee.structures import perms
 from cordee.structures.models import Structure
 from cordee.territories.models import Commune
 from cordee.territories.normalize import search_key
@@ -47,12 +46,6 @@ class EditError(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("; ".join(f"{name} : {message}" for name, message in errors.items()))
-
-
-def may_write_places(user) -> bool:
-    """Whether the user could write any place at all (else refuse before looking at the values)."""
-    roles = perms.user_roles(user)
-    return roles.is_national_admin or roles.is_coordinator or roles.is_gestionnaire
 
 
 def _as_raw(data: dict) -> dict:
@@ -156,6 +149,7 @@ def create_place(user, data: dict) -> Place:
     if not can_edit_place(user, place):
         raise PermissionError("Vous ne pouvez pas créer de lieu pour cette structure ou ce territoire.")
     place.save()
+    quality.assess_place(place)
     record(user, "places.place.created", place, fields=sorted(data))
     return place
 
@@ -177,6 +171,7 @@ def update_place(user, place: Place, data: dict) -> Place:
     if not can_edit_place(user, place):
         raise PermissionError("Vous ne pouvez pas confier ce lieu à cette structure ou à ce territoire.")
     place.save()
+    quality.assess_place(place)
     record(user, "places.place.updated", place, fields=sorted(data))
     return place
 

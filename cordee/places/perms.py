@@ -83,9 +83,14 @@ def managed_places(user):
     return Place.objects.filter(condition)
 
 
-def may_moderate_any_report(user) -> bool:
+def may_manage_any_place(user) -> bool:
+    """Whether the user may edit some place at all: gestionnaires, coordinators, national admins."""
     roles = structure_perms.user_roles(user)
     return roles.is_national_admin or roles.is_coordinator or roles.is_gestionnaire
+
+
+def may_moderate_any_report(user) -> bool:
+    return may_manage_any_place(user)
 
 
 def may_decide_any_qualification(user) -> bool:
@@ -94,8 +99,7 @@ def may_decide_any_qualification(user) -> bool:
 
 def can_import_places(user) -> bool:
     """Import a places file from the web: national admins and coordinators."""
-    roles = structure_perms.user_roles(user)
-    return roles.is_national_admin or roles.is_coordinator
+    return may_decide_any_qualification(user)
 
 
 def can_see_all_imports(user) -> bool:

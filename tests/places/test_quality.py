@@ -6,7 +6,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from cordee.journal.models import Entry
-from cordee.places import quality
+from cordee.places import editing, quality
 from cordee.places.enums import QualificationState
 from cordee.places.importing.importer import import_file
 from cordee.places.models import Place
@@ -248,3 +248,14 @@ def test_import_records_the_automatic_criteria_of_each_place(tmp_path):
 
     assert {"valid_hours", "services", "contact"} <= met("1")
     assert met("2").isdisjoint({"valid_hours", "services", "contact"})
+
+
+def test_api_edits_recompute_the_automatic_criteria():
+    admin = UserFactory(national_admin=True)
+    place = PlaceFactory(opening_hours="")
+    quality.assess_place(place)
+    assert not PlaceCriterion.objects.filter(place=place, criterion__automatic="valid_hours").exists()
+
+    editing.update_place(admin, place, {"horaires": "Mo-Fr 09:00-12:00"})
+
+    assert PlaceCriterion.objects.filter(place=place, criterion__automatic="valid_hours").exists()
