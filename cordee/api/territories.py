@@ -1,14 +1,10 @@
 """Public API of the territories: communes searched by name, postal code or département."""
 
-import re
-
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers
 
 from cordee.territories.models import Commune, Departement
-
-POSTAL_CODE_RE = re.compile(r"^\d{5}$")
-DEPARTEMENT_RE = re.compile(r"^(\d{2}|2[AB]|97\d)$")
+from cordee.territories.normalize import DEPARTEMENT_RE, POSTAL_CODE_RE
 
 
 class CommuneSerializer(serializers.Serializer):

@@ -10,24 +10,9 @@ from django.db.models import F, Q
 
 from cordee.places import enums, hours
 from cordee.places.standard import MULTI_ENUM_BY_FIELD, MULTI_ENUM_FIELDS
-from cordee.territories.normalize import search_key
+from cordee.territories.normalize import departement_code_from, search_key
 
 WEEK_MINUTES = 7 * 24 * 60
-
-
-def departement_code_from(code_insee: str = "", postal_code: str = "") -> str:
-    """Code of the département: from the INSEE code when known, else from the postal code."""
-    code = (code_insee or "").strip().upper()
-    if len(code) == 5:
-        return code[:3] if code.startswith("97") or code.startswith("98") else code[:2]
-    postal = (postal_code or "").strip()
-    if len(postal) == 5 and postal.isdigit():
-        if postal.startswith("97") or postal.startswith("98"):
-            return postal[:3]
-        if postal.startswith("20"):
-            return "2A" if int(postal) < 20200 else "2B"
-        return postal[:2]
-    return ""
 
 
 class PlaceQuerySet(models.QuerySet):

@@ -17,7 +17,6 @@ How it stays fast at national scale (100,000 places) on SQLite and PostgreSQL al
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
@@ -33,14 +32,12 @@ from cordee.places.hours import DAY_MINUTES, SLOT_MINUTES, is_public_holiday, mi
 from cordee.places.models import Place, PlaceOpeningInterval
 from cordee.places.standard import MULTI_ENUM_BY_FIELD
 from cordee.territories.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
-from cordee.territories.normalize import search_key
+from cordee.territories.normalize import CODE_INSEE_RE, DEPARTEMENT_RE, search_key
 
 PARIS = ZoneInfo("Europe/Paris")
 DEFAULT_RADIUS_KM = 20.0
 MAX_RADIUS_KM = 100.0
 MAX_Q_LENGTH = 100
-CODE_INSEE_RE = re.compile(r"^([013-9]\d|2[AB1-9])\d{3}$")
-DEPARTEMENT_RE = re.compile(r"^(\d{2}|2[AB]|97\d|98\d)$")
 TRUE_WORDS = {"true", "1", "oui", "yes", "on"}
 FALSE_WORDS = {"false", "0", "non", "no", "off"}
 DEGREE = math.pi / 180

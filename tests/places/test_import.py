@@ -6,7 +6,7 @@ from django.core.management import call_command
 from cordee.places import enums
 from cordee.places.importing import readers
 from cordee.places.importing.importer import ImportFailed, default_source_name, import_file
-from cordee.places.importing.validation import CommuneIndex, validate_row
+from cordee.places.importing.validation import CommuneIndex, CommuneInfo, validate_row
 from cordee.places.models import Place, PlaceOpeningInterval
 from tests.territories.factories import CommuneFactory
 
@@ -271,3 +271,17 @@ def test_overseas_number_with_a_wrong_country_code_is_corrected_with_a_warning()
     ]
     assert "corrigé en +262269662010" in outcome.issues[0].message
     assert "invalide" in outcome.issues[2].message
+
+
+def test_commune_homonyms_are_told_apart_by_departement_in_corsica_too():
+    index = CommuneIndex(
+        [
+            CommuneInfo("2A001", "Sainte-Lucie", 41.9, 8.9, ("20100",)),
+            CommuneInfo("2B001", "Sainte-Lucie", 42.5, 9.3, ("20250",)),
+            CommuneInfo("23001", "Sainte-Lucie", 46.1, 1.8, ("23000",)),
+        ]
+    )
+    # The postal code given matches no commune of that name: the département decides.
+    assert index.find("", "20167", "Sainte-Lucie").code_insee == "2A001"
+    assert index.find("", "20290", "Sainte-Lucie").code_insee == "2B001"
+    assert index.find("", "23200", "Sainte-Lucie").code_insee == "23001"

@@ -22,12 +22,10 @@ from cordee.places.standard import (
     VALUE_ALIASES,
 )
 from cordee.structures.validators import siret_error
-from cordee.territories.normalize import search_key
+from cordee.territories.normalize import CODE_INSEE_RE, POSTAL_CODE_RE, departement_code_from, search_key
 
 REJECTED = "rejet"
 WARNING = "avertissement"
-POSTAL_CODE = re.compile(r"^\d{5}$")
-CODE_INSEE = re.compile(r"^([013-9]\d|2[AB1-9])\d{3}$")
 RNA = re.compile(r"^W\d{9}$")
 MULTI_SEPARATORS = re.compile(r"[|;]")
 SUMMARY_MAX_LENGTH = 280
@@ -146,7 +144,8 @@ class CommuneIndex:
         if len(by_name) == 1:
             return by_name[0]
         if by_name and postal_code:
-            same_departement = [c for c in by_name if c.code_insee[:2] == postal_code[:2]]
+            departement = departement_code_from(postal_code=postal_code)
+            same_departement = [c for c in by_name if departement_code_from(c.code_insee) == departement]
             if len(same_departement) == 1:
                 return same_departement[0]
         return None
@@ -216,11 +215,11 @@ def _location(outcome, values, communes):
     postal_code = _text(values.get("code_postal")).replace(" ", "")
     if postal_code and len(postal_code) == 4 and postal_code.isdigit():
         postal_code = "0" + postal_code
-    if postal_code and not POSTAL_CODE.match(postal_code):
+    if postal_code and not POSTAL_CODE_RE.match(postal_code):
         outcome.warn("code_postal", "le code postal doit compter 5 chiffres : valeur ignorée", postal_code)
         postal_code = ""
     code_insee = _text(values.get("code_insee")).upper()
-    if code_insee and not CODE_INSEE.match(code_insee):
+    if code_insee and not CODE_INSEE_RE.match(code_insee):
         outcome.warn("code_insee", "code INSEE invalide (ex. 23096 ou 2A004) : valeur ignorée", code_insee)
         code_insee = ""
     commune_name = _text(values.get("commune"))
