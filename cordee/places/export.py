@@ -96,7 +96,8 @@ def field_rules(literal_schema=False) -> dict[str, FieldRule]:
 
 
 def _iterate(queryset):
-    return queryset.iterator(chunk_size=CHUNK_SIZE)
+    # The commune is read for places whose file left the commune or postal code empty.
+    return queryset.select_related("commune_ref").iterator(chunk_size=CHUNK_SIZE)
 
 
 def _clean_text(value) -> str:

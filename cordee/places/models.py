@@ -39,9 +39,6 @@ class PlaceQuerySet(models.QuerySet):
     def with_modalites_accompagnement(self, modes):
         return self._with_all("support_modes", modes)
 
-    def with_modalites_acces(self, modes):
-        return self._with_all("access_modes", modes)
-
     def with_dispositifs(self, programmes):
         return self._with_all("national_programmes", programmes)
 

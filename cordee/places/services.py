@@ -103,7 +103,3 @@ def update_place(actor, place: Place, values: dict) -> tuple[Place, list[str]]:
         quality.assess_place(locked)
         record(actor, "places.place.updated", locked, fields=sorted(changed))
     return locked, changed
-
-
-def needs_update(place: Place) -> bool:
-    return quality.is_stale(place)

@@ -12,7 +12,6 @@ from django.db import models
 from cordee.places import enums
 
 V1_SEPARATOR = "|"
-V01_SEPARATOR = ";"
 SIRET_PLACEHOLDER = "00000000000000"
 
 
@@ -32,9 +31,6 @@ class MultiEnumField:
     @cached_property
     def bits(self) -> dict[str, int]:
         return {value: 1 << index for index, value in enumerate(self.values)}
-
-    def bit(self, value: str) -> int:
-        return self.bits[value]
 
     def mask(self, values) -> int:
         mask = 0

@@ -7,11 +7,6 @@ from cordee.structures.validators import validate_rna, validate_siret
 from cordee.territories.enums import TerritoryKind
 
 
-class StructureQuerySet(models.QuerySet):
-    def of_user(self, user):
-        return self.filter(memberships__user=user, memberships__is_active=True).distinct()
-
-
 class Structure(models.Model):
     """An organisation: collectivité, association, France Services, médiathèque, CAF…"""
 
@@ -28,8 +23,6 @@ class Structure(models.Model):
     phone = models.CharField("téléphone", max_length=20, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
-
-    objects = StructureQuerySet.as_manager()
 
     class Meta:
         verbose_name = "structure"

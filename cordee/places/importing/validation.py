@@ -15,6 +15,7 @@ from django.core.validators import EmailValidator, URLValidator
 from cordee.places import enums, hours
 from cordee.places.importing import v01
 from cordee.places.standard import (
+    MODEL_TO_STANDARD,
     MULTI_ENUM_BY_STANDARD_NAME,
     MULTI_TEXT_FIELDS,
     SCALAR_FIELDS,
@@ -155,16 +156,20 @@ def _prefix_of_each_other(first, second):
     return first.startswith(second) or second.startswith(first)
 
 
+KNOWN_COLUMNS = (
+    frozenset(SCALAR_FIELDS) | set(MULTI_TEXT_FIELDS) | set(MULTI_ENUM_BY_STANDARD_NAME) | v01.LEGACY_COLUMNS
+)
+
+
 def normalise_columns(raw: dict) -> tuple[dict, list[str]]:
     """Lower-cased, stripped column names with v0.1 and misspelt names renamed; also the unknown ones."""
-    known = set(SCALAR_FIELDS) | set(MULTI_TEXT_FIELDS) | set(MULTI_ENUM_BY_STANDARD_NAME) | v01.LEGACY_COLUMNS
     values, unknown = {}, []
     for column, value in raw.items():
         name = column.strip().lower()
         name = v01.COLUMN_ALIASES.get(name, name)
         if name in v01.IGNORED_COLUMNS:
             continue
-        if name not in known:
+        if name not in KNOWN_COLUMNS:
             unknown.append(column)
             continue
         if isinstance(value, str):
@@ -285,7 +290,7 @@ def _scalars(outcome, values):
     place["other_training_labels"] = " | ".join(split_multi(values.get("autres_formations_labels")))
     for model_field, max_length in MAX_LENGTHS.items():
         if len(place.get(model_field, "")) > max_length:
-            column = {v: k for k, v in SCALAR_FIELDS.items()}[model_field]
+            column = MODEL_TO_STANDARD[model_field]
             outcome.warn(column, f"texte tronqué à {max_length} caractères")
             place[model_field] = place[model_field][: max_length - 1] + "…"
     place["source_updated_on"] = _date(outcome, values.get("date_maj"))
