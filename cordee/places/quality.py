@@ -33,6 +33,11 @@ TRANSITIONS = {
 }
 
 
+def can_transition(place: Place, action: str) -> bool:
+    """Whether the qualification state of ``place`` allows ``action`` (a key of TRANSITIONS)."""
+    return place.qualification_state in TRANSITIONS[action][0]
+
+
 class QualificationError(Exception):
     """A qualification step refused, with a message fit for the person who asked."""
 
@@ -174,10 +179,10 @@ def declare_manual_criteria(actor, place: Place, met_ids) -> list[str]:
 
 
 def _transition(actor, place: Place, action: str, reason: str = "") -> Place:
-    sources, target = TRANSITIONS[action]
+    target = TRANSITIONS[action][1]
     with transaction.atomic():
         locked = Place.objects.select_for_update().get(pk=place.pk)
-        if locked.qualification_state not in sources:
+        if not can_transition(locked, action):
             current = QualificationState(locked.qualification_state).label.lower()
             raise InvalidQualificationTransition(
                 f"Impossible : la qualification de ce lieu est « {current} »."

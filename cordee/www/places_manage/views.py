@@ -190,9 +190,10 @@ def place_detail(request, pk):
             "reports": place.reports.pending(),
             "needs_update": quality.is_stale(place),
             "week": _week(place),
-            "can_request": place.qualification_state in (QualificationState.NOT_REQUESTED, QualificationState.REFUSED),
-            "can_decide": perms.can_decide_qualification(request.user, place)
-            and place.qualification_state == QualificationState.REQUESTED,
+            "can_request": quality.can_transition(place, "request"),
+            "can_decide": (
+                perms.can_decide_qualification(request.user, place) and quality.can_transition(place, "qualify")
+            ),
         },
     )
 
