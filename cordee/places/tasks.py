@@ -35,13 +35,16 @@ def notify_stale_places(today=None) -> dict:
     for place in places:
         if _needs_reminder(getattr(place, "follow_up", None), cutoff_moment):
             by_structure.setdefault(place.structure, []).append(place)
+    recipients_of = {}
+    for structure_id, email in (
+        Membership.objects.active()
+        .filter(structure__in=by_structure, role=MembershipRole.GESTIONNAIRE, user__is_active=True)
+        .values_list("structure_id", "user__email")
+    ):
+        recipients_of.setdefault(structure_id, []).append(email)
     mails = 0
     for structure, structure_places in by_structure.items():
-        recipients = sorted(
-            Membership.objects.active()
-            .filter(structure=structure, role=MembershipRole.GESTIONNAIRE, user__is_active=True)
-            .values_list("user__email", flat=True)
-        )
+        recipients = sorted(recipients_of.get(structure.pk, []))
         if not recipients:
             continue
         for place in structure_places:
@@ -53,8 +56,12 @@ def notify_stale_places(today=None) -> dict:
         subject = f"Cordée : {len(structure_places)} lieu(x) de « {structure.name} » à mettre à jour"
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
         mails += 1
-        for place in structure_places:
-            PlaceFollowUp.objects.update_or_create(place=place, defaults={"stale_notified_at": now})
+        PlaceFollowUp.objects.bulk_create(
+            [PlaceFollowUp(place=place, stale_notified_at=now) for place in structure_places],
+            update_conflicts=True,
+            unique_fields=["place"],
+            update_fields=["stale_notified_at"],
+        )
     counts = {"stale": len(places), "structures_notified": mails}
     logger.info("Lieux à mettre à jour : %(stale)d, structures relancées : %(structures_notified)d", counts)
     return counts
