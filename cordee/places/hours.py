@@ -49,9 +49,18 @@ class HoursAssessment:
 
 
 def _build(expr: str, lat=None, lon=None) -> OpeningHours:
+    """The parsed expression; with coordinates the parser knows the place's country, holidays and time zone."""
     if lat is not None and lon is not None:
         return OpeningHours(expr, coords=(lat, lon))
     return OpeningHours(expr, country="FR")
+
+
+def build_or_none(expr: str, lat=None, lon=None) -> OpeningHours | None:
+    """Like ``_build``, but None for an unreadable expression."""
+    try:
+        return _build(expr, lat, lon)
+    except (ParserError, SyntaxError, ValueError):
+        return None
 
 
 def parse(expr: str) -> tuple[bool, str]:

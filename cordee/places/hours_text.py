@@ -8,11 +8,11 @@ the public holidays (and the time zone) are those of the place, overseas include
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from opening_hours import OpeningHours, ParserError, State
+from opening_hours import OpeningHours, State
 
-PARIS = ZoneInfo("Europe/Paris")
+from cordee.places.hours import PARIS, build_or_none
+
 DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 MONTH_NAMES = [
     "janvier",
@@ -78,12 +78,7 @@ def moment_text(moment: dt.datetime) -> str:
 
 
 def _parse(expr: str, lat, lon) -> OpeningHours | None:
-    try:
-        if lat is not None and lon is not None:
-            return OpeningHours(expr, coords=(lat, lon))
-        return OpeningHours(expr, country="FR")
-    except (ParserError, SyntaxError, ValueError):
-        return None
+    return build_or_none(expr, lat, lon)
 
 
 def describe(expr: str, lat: float | None, lon: float | None, now: dt.datetime) -> HoursDescription:

@@ -25,16 +25,15 @@ from django.conf import settings
 from django.db.models import BooleanField, Exists, FloatField, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from opening_hours import OpeningHours, ParserError
+from opening_hours import OpeningHours
 
 from cordee.places import enums
-from cordee.places.hours import DAY_MINUTES, SLOT_MINUTES, is_public_holiday, minute_of_week
+from cordee.places.hours import DAY_MINUTES, PARIS, SLOT_MINUTES, build_or_none, is_public_holiday, minute_of_week
 from cordee.places.models import Place, PlaceOpeningInterval
 from cordee.places.standard import MULTI_ENUM_BY_FIELD
 from cordee.territories.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 from cordee.territories.normalize import CODE_INSEE_RE, DEPARTEMENT_RE, search_key
 
-PARIS = ZoneInfo("Europe/Paris")
 DEFAULT_RADIUS_KM = 20.0
 MAX_RADIUS_KM = 100.0
 MAX_Q_LENGTH = 100
@@ -430,12 +429,7 @@ def _open_at(queryset, candidates, moment: dt.datetime, tz: ZoneInfo):
 
 @lru_cache(maxsize=PARSED_HOURS_CACHE_SIZE)
 def _parsed(expr: str, lat: float | None, lon: float | None) -> OpeningHours | None:
-    try:
-        if lat is None or lon is None:
-            return OpeningHours(expr, country="FR")
-        return OpeningHours(expr, coords=(lat, lon))
-    except (ParserError, SyntaxError, ValueError):
-        return None
+    return build_or_none(expr, lat, lon)
 
 
 def is_open(expr: str, lat: float | None, lon: float | None, moment: dt.datetime) -> bool | None:
