@@ -25,10 +25,6 @@ def place():
     return PlaceFactory(structure=structure, name="Médiathèque de Guéret", with_hours=True, with_contacts=True)
 
 
-def make_user(kind, place):
-    return user_kinds.make_user(kind, place.structure)
-
-
 def login_as(client, kind, place):
     return user_kinds.login_as(client, kind, place.structure)
 
