@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "csp",
     # Cordée domain apps
+    "cordee.core",
     "cordee.users",
     "cordee.territories",
     "cordee.structures",
