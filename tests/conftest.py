@@ -69,3 +69,70 @@ def _journal_flushable_between_transactional_tests():
     TransactionTestCase._fixture_teardown = fixture_teardown
     yield
     TransactionTestCase._fixture_teardown = original
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unordered_querysets_come_back_shuffled():
+    """A queryset without an order (no ``order_by()``, and no ``Meta.ordering`` in force) comes back from the
+    database in whatever order the database likes, which differs between SQLite and PostgreSQL, and between two
+    runs of PostgreSQL. Shuffle its rows in tests, so code or a test that relies on that order fails here rather
+    than in production. ``random`` is seeded per test by pytest-randomly: a failure replays with its seed."""
+    import random
+
+    from django.db.models.query import QuerySet
+
+    original = QuerySet._fetch_all
+
+    def fetch_all(queryset):
+        already_fetched = queryset._result_cache is not None
+        original(queryset)
+        if (
+            not already_fetched
+            and not queryset.ordered
+            and not queryset.query.is_sliced  # the rows picked depend on the order already: shuffling hides nothing
+            and isinstance(queryset._result_cache, list)
+            and len(queryset._result_cache) > 1
+        ):
+            random.shuffle(queryset._result_cache)
+
+    QuerySet._fetch_all = fetch_all
+    yield
+    QuerySet._fetch_all = original
+
+
+class SelectForUpdateWithoutOf(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _select_for_update_of_with_select_related():
+    """``select_for_update()`` with ``select_related()`` locks the rows of every joined table (on PostgreSQL), which
+    blocks unrelated writers and invites deadlocks. Refuse it in tests unless ``of=`` names the tables to lock.
+    The check runs on the query, so it holds on SQLite too, where locking is a no-op."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    original = SQLCompiler.execute_sql
+
+    def execute_sql(compiler, *args, **kwargs):
+        query = compiler.query
+        if query.select_for_update and query.select_related and not query.select_for_update_of:
+            raise SelectForUpdateWithoutOf(
+                f"select_for_update() avec select_related() sur {query.model.__name__} verrouille aussi les tables "
+                'jointes : nommez les tables à verrouiller avec select_for_update(of=("self", …)).'
+            )
+        return original(compiler, *args, **kwargs)
+
+    SQLCompiler.execute_sql = execute_sql
+    yield
+    SQLCompiler.execute_sql = original
+
+
+@pytest.fixture
+def sign_in_as(client):
+    """``sign_in_as(kind, structure=None)``: sign the test's client in as a user of that kind (tests/user_kinds.py)."""
+    from tests.user_kinds import login_as
+
+    def sign_in(kind, structure=None):
+        return login_as(client, kind, structure)
+
+    return sign_in

@@ -10,8 +10,9 @@ from cordee.places import enums
 from cordee.places.models import Place
 from cordee.places.standard import STANDARD_FIELDS
 from tests.places.factories import PlaceFactory
-from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
+from tests.structures.factories import StructureFactory
 from tests.territories.factories import CommuneFactory
+from tests.user_kinds import make_user
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -203,26 +204,6 @@ def structure(db):
     return StructureFactory()
 
 
-def make_user(kind, structure):
-    if kind == "anonymous":
-        return None
-    if kind == "admin":
-        return UserFactory(national_admin=True)
-    if kind == "gestionnaire":
-        return MembershipFactory(structure=structure, gestionnaire=True).user
-    if kind == "mediateur":
-        return MembershipFactory(structure=structure).user
-    if kind == "gestionnaire_other":
-        return MembershipFactory(structure=StructureFactory(in_marseille=True), gestionnaire=True).user
-    if kind == "coordinator_in":
-        return CoordinatorScopeFactory().user  # Creuse
-    if kind == "coordinator_out":
-        return CoordinatorScopeFactory(nord=True).user
-    if kind == "nobody":
-        return UserFactory()
-    raise ValueError(kind)
-
-
 def client_for(user):
     client = APIClient()
     if user is not None:
@@ -245,13 +226,13 @@ NEW_PLACE = {
 
 WRITERS = [
     ("anonymous", 401),
-    ("nobody", 403),
-    ("mediateur", 403),
+    ("no_role", 403),
+    ("member", 403),
     ("gestionnaire", None),
-    ("gestionnaire_other", 403),
-    ("coordinator_in", None),
-    ("coordinator_out", 403),
-    ("admin", None),
+    ("member_elsewhere", 403),
+    ("coordinator_in_scope", None),
+    ("coordinator_out_of_scope", 403),
+    ("national_admin", None),
 ]
 
 
@@ -321,7 +302,7 @@ def test_gestionnaire_may_not_give_the_place_away(structure):
 
 
 def test_write_validation_uses_the_import_rules(structure):
-    user = make_user("admin", structure)
+    user = make_user("national_admin", structure)
     payload = {
         **NEW_PLACE,
         "telephone": ["12"],
@@ -348,7 +329,7 @@ def test_write_validation_uses_the_import_rules(structure):
 
 
 def test_a_name_is_required_to_create(structure):
-    response = client_for(make_user("admin", structure)).post(LIST_URL, {"adresse": "1 rue"}, format="json")
+    response = client_for(make_user("national_admin", structure)).post(LIST_URL, {"adresse": "1 rue"}, format="json")
 
     assert response.status_code == 400
     assert response.json()["errors"]["nom"] == "nom du lieu manquant"
@@ -372,7 +353,7 @@ def test_patch_location_refreshes_the_commune(structure):
     lille = CommuneFactory(lille=True)
     location = {"code_insee": "59350", "code_postal": "59000", "commune": "Lille", "latitude": None, "longitude": None}
 
-    response = client_for(make_user("admin", structure)).patch(detail_url(place), location, format="json")
+    response = client_for(make_user("national_admin", structure)).patch(detail_url(place), location, format="json")
 
     assert response.status_code == 200
     place.refresh_from_db()

@@ -13,7 +13,8 @@ from cordee.places.models_imports import ImportState, PlaceImport
 from cordee.places.perms import can_import_places
 from cordee.places.tasks import run_place_import
 from tests.places.test_import import V1_HEADER
-from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory
+from tests.structures.factories import MembershipFactory
+from tests.user_kinds import make_user
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,16 +102,17 @@ def test_file_without_places_fails():
 
 @pytest.mark.parametrize(
     "kind,allowed",
-    [("anonymous", False), ("member", False), ("gestionnaire", False), ("coordinator", True), ("admin", True)],
+    [
+        ("anonymous", False),
+        ("no_role", False),
+        ("member", False),
+        ("gestionnaire", False),
+        ("coordinator_in_scope", True),
+        ("national_admin", True),
+    ],
 )
 def test_who_may_import(kind, allowed):
-    user = {
-        "anonymous": AnonymousUser,
-        "member": lambda: MembershipFactory().user,
-        "gestionnaire": lambda: MembershipFactory(gestionnaire=True).user,
-        "coordinator": lambda: CoordinatorScopeFactory().user,
-        "admin": lambda: UserFactory(national_admin=True),
-    }[kind]()
+    user = make_user(kind) or AnonymousUser()
     assert can_import_places(user) is allowed
 
 

@@ -6,28 +6,14 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
 
-from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory
+from tests.user_kinds import make_user
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "une-cordee-solide-2025"
 
-USER_KINDS = ["anonymous", "mediateur", "gestionnaire", "coordinator", "national_admin"]
-
-
-def make_user(kind):
-    if kind == "anonymous":
-        return None
-    if kind == "mediateur":
-        return MembershipFactory().user
-    if kind == "gestionnaire":
-        return MembershipFactory(gestionnaire=True).user
-    if kind == "coordinator":
-        return CoordinatorScopeFactory().user
-    if kind == "national_admin":
-        return UserFactory(national_admin=True)
-    raise ValueError(kind)
+USER_KINDS = ["anonymous", "member", "gestionnaire", "coordinator_in_scope", "national_admin"]
 
 
 @pytest.mark.parametrize("kind", USER_KINDS)

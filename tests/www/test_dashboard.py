@@ -7,29 +7,19 @@ from cordee.territories.enums import TerritoryKind
 from cordee.www.dashboard.roles import Role, user_roles
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
 from tests.territories.factories import CommuneFactory
-from tests.users.factories import UserFactory
+from tests.user_kinds import make_user
 
 DASHBOARD_URL = "/tableau-de-bord/"
 
 # Heading of each role's section on the dashboard.
 SECTION_TITLES = {
-    "mediateur": "Mes accompagnements",
+    "member": "Mes accompagnements",
     "conseiller_numerique": "Mes accompagnements",
     "aiguilleur": "Orienter une personne",
     "gestionnaire": "Les structures que je gère",
-    "coordinator": "Mes territoires",
+    "coordinator_in_scope": "Mes territoires",
     "national_admin": "Administration nationale",
 }
-
-
-def make_user(kind):
-    if kind == "national_admin":
-        return UserFactory(national_admin=True)
-    if kind == "coordinator":
-        return CoordinatorScopeFactory().user
-    if kind == "sans_role":
-        return UserFactory()
-    return MembershipFactory(**{kind: True} if kind != "mediateur" else {}).user
 
 
 def test_dashboard_url_is_stable():
@@ -59,7 +49,7 @@ def test_each_role_sees_its_own_section_only(client, kind):
 
 @pytest.mark.django_db
 def test_user_without_role_is_told_how_to_get_one(client):
-    client.force_login(make_user("sans_role"))
+    client.force_login(make_user("no_role"))
     html = unescape(client.get(DASHBOARD_URL).content.decode())
     assert "Vous n'avez pas encore de rôle" in html
     for title in SECTION_TITLES.values():
@@ -67,7 +57,7 @@ def test_user_without_role_is_told_how_to_get_one(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", ["mediateur", "aiguilleur", "national_admin"])
+@pytest.mark.parametrize("kind", ["member", "aiguilleur", "national_admin"])
 def test_placeholder_sections_say_they_are_in_preparation(client, kind):
     client.force_login(make_user(kind))
     html = client.get(DASHBOARD_URL).content.decode()
@@ -152,7 +142,7 @@ def test_roles_of_a_user_with_several_hats():
     [
         ("gestionnaire", ["www:places_manage:report_queue"]),
         (
-            "coordinator",
+            "coordinator_in_scope",
             ["www:places_manage:territory", "www:places_manage:qualification_queue", "www:places_manage:report_queue"],
         ),
         ("national_admin", ["www:places_manage:criterion_list", "www:places_manage:qualification_queue"]),

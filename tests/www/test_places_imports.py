@@ -8,6 +8,7 @@ from django.urls import reverse
 from cordee.places import imports
 from cordee.places.models import Place
 from cordee.places.models_imports import ImportState, PlaceImport
+from tests import user_kinds
 from tests.places.test_place_imports import places_csv, stored_import
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory
 from tests.users.factories import UserFactory
@@ -15,18 +16,11 @@ from tests.users.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def make_user(kind):
-    return {
-        "anonymous": lambda: None,
-        "member": lambda: MembershipFactory().user,
-        "gestionnaire": lambda: MembershipFactory(gestionnaire=True).user,
-        "coordinator": lambda: CoordinatorScopeFactory().user,
-        "national_admin": lambda: UserFactory(national_admin=True),
-    }[kind]()
+KINDS = ["anonymous", "member", "gestionnaire", "coordinator_in_scope", "national_admin"]
 
 
 def expect(*statuses):
-    return dict(zip(["anonymous", "member", "gestionnaire", "coordinator", "national_admin"], statuses, strict=True))
+    return user_kinds.expect(*statuses, kinds=KINDS)
 
 
 #                                  anon member gest coord admin
@@ -45,10 +39,10 @@ def done_import():
     return place_import
 
 
-@pytest.mark.parametrize("kind", ["anonymous", "member", "gestionnaire", "coordinator", "national_admin"])
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", PAGE_EXPECTATIONS)
 def test_pages_by_user_kind(client, done_import, name, kind):
-    user = make_user(kind)
+    user = user_kinds.make_user(kind)
     if user is not None:
         client.force_login(user)
     kwargs = {"pk": done_import.pk} if name in ("import_detail", "import_report") else {}

@@ -8,10 +8,10 @@ from cordee.journal.models import Entry
 from cordee.places.enums import CoordinatesPrecision, HoursStatus, QualificationState, SiretStatus
 from cordee.places.models import Place
 from cordee.places.models_quality import PlaceReport, QualityCriterion
+from tests import user_kinds
 from tests.places.factories import PlaceFactory
-from tests.structures import user_kinds
 from tests.structures.factories import MembershipFactory, StructureFactory
-from tests.structures.user_kinds import USER_KINDS
+from tests.user_kinds import USER_KINDS, expect
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +27,6 @@ def place():
 
 def login_as(client, kind, place):
     return user_kinds.login_as(client, kind, place.structure)
-
-
-def expect(*statuses):
-    return dict(zip(USER_KINDS, statuses, strict=True))
 
 
 #                             anon member gest  elsewhere coord_in coord_out admin

@@ -12,8 +12,8 @@ from tests.structures.factories import (
     MembershipFactory,
     StructureFactory,
 )
-from tests.structures.user_kinds import USER_KINDS, login_as
 from tests.territories.factories import CommuneFactory
+from tests.user_kinds import USER_KINDS, login_as
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

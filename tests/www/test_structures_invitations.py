@@ -12,6 +12,7 @@ from cordee.structures.enums import MembershipRole
 from cordee.structures.models import Invitation, Membership
 from cordee.structures.services import INVITATION_SALT, invitation_token
 from tests.structures.factories import InvitationFactory, MembershipFactory, StructureFactory
+from tests.user_kinds import login_as
 from tests.users.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -201,22 +202,9 @@ def test_invalid_email_in_invitation_form(client, gestionnaire):
     ],
 )
 def test_cancel_invitation(client, gestionnaire, kind, allowed):
-    from tests.structures.factories import CoordinatorScopeFactory
-
     invitation = InvitationFactory(structure=gestionnaire.structure)
     token = invitation_token(invitation)
-    users = {
-        "gestionnaire": lambda: gestionnaire.user,
-        "national_admin": lambda: UserFactory(national_admin=True),
-        "member": lambda: MembershipFactory(structure=gestionnaire.structure).user,
-        "member_elsewhere": lambda: MembershipFactory(gestionnaire=True, structure=StructureFactory()).user,
-        "coordinator_in_scope": lambda: CoordinatorScopeFactory().user,
-        "coordinator_out_of_scope": lambda: CoordinatorScopeFactory(nord=True).user,
-        "anonymous": lambda: None,
-    }
-    user = users[kind]()
-    if user:
-        client.force_login(user)
+    user = login_as(client, kind, gestionnaire.structure)
     url = reverse(
         "www:structures:invitation_cancel", kwargs={"pk": gestionnaire.structure_id, "invitation_pk": invitation.pk}
     )
