@@ -31,9 +31,13 @@ run: demo
 serve: install
 	HOST=$(HOST) PORT=$(PORT) bin/serve
 
+# Tests marked slow (whole real files) prove nothing about the database: they run with SQLite only, so a CI run
+# (SQLite, then PostgreSQL) runs them once. PYTEST_ARGS='-m slow' runs them anywhere.
+SLOW_TESTS := $(if $(findstring postgres,$(DATABASE_URL)),-m "not bench and not slow")
+
 test: install
 	bin/ensure-chromium
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 $(SLOW_TESTS) $(PYTEST_ARGS)
 
 quality: install
 	mkdir -p var

@@ -335,6 +335,7 @@ def test_command_refuses_a_wrong_departement():
         call_command("export_places", "--departement", "Creuse", stdout=io.StringIO(), stderr=io.StringIO())
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SHARED_DATA.exists(), reason="shared/data absent : fichiers réels indisponibles")
 def test_real_file_imported_then_exported_validates(tmp_path):
     """The Hub du Sud file (646 places, standard v1) through import_places, then the whole export."""

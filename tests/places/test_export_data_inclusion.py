@@ -220,6 +220,7 @@ def test_shipped_schemas_are_the_official_files(kind):
     assert (DATA_INCLUSION_V1_DIR / f"{kind}.json").read_bytes() == official.read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SHARED_DATA.exists(), reason="shared/data absent : fichiers réels indisponibles")
 def test_real_file_exported_to_data_inclusion_validates(tmp_path):
     call_command(

@@ -16,6 +16,7 @@ from cordee.places.models import Place
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.slow,
     pytest.mark.skipif(not SHARED_DATA.exists(), reason="shared/data absent : fichiers réels indisponibles"),
 ]
 
