@@ -136,3 +136,11 @@ def sign_in_as(client):
         return login_as(client, kind, structure)
 
     return sign_in
+
+
+@pytest.fixture
+def sql_snapshot(snapshot):
+    """A syrupy snapshot stored per database (tests/snapshots.py), for the SQL a page runs."""
+    from tests.snapshots import PerDatabaseSnapshotExtension
+
+    return snapshot.with_defaults(extension_class=PerDatabaseSnapshotExtension)
