@@ -144,3 +144,15 @@ def sql_snapshot(snapshot):
     from tests.snapshots import PerDatabaseSnapshotExtension
 
     return snapshot.with_defaults(extension_class=PerDatabaseSnapshotExtension)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgresql`` prove what only PostgreSQL can (concurrency, locks): skipped on SQLite."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL seulement : lancez avec DATABASE_URL=postgres://…")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
