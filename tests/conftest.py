@@ -156,3 +156,22 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgresql" in item.keywords:
             item.add_marker(skip)
+
+
+SLOW_TEST_SECONDS = 5.0
+_unmarked_slow_tests = []
+
+
+def pytest_runtest_logreport(report):
+    """Remember tests that took long without being marked ``slow`` (nor ``bench``, ``browser``)."""
+    marked = {"slow", "bench", "browser"} & set(report.keywords)
+    if report.when == "call" and report.duration > SLOW_TEST_SECONDS and not marked:
+        _unmarked_slow_tests.append((report.duration, report.nodeid))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """`make test` must stay under 5 minutes per database: name the long tests that are not marked ``slow``."""
+    if _unmarked_slow_tests:
+        terminalreporter.write_sep("-", f"Tests de plus de {SLOW_TEST_SECONDS:.0f} s sans la marque slow")
+        for duration, nodeid in sorted(_unmarked_slow_tests, reverse=True):
+            terminalreporter.write_line(f"{duration:6.1f} s  {nodeid}")
