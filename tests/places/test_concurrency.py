@@ -5,8 +5,7 @@ from django.db import DatabaseError
 
 from cordee.places import quality
 from cordee.places.enums import QualificationState
-from cordee.places.models import Place
-from cordee.places.models_quality import QualificationTransition
+from cordee.places.models import Place, QualificationTransition
 from tests.concurrency import run_concurrently
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import CoordinatorScopeFactory

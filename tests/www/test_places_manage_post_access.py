@@ -2,7 +2,7 @@
 
 The GET matrix of the same pages is in test_places_manage.py. Here each POST carries data that succeeds for whoever
 may act, so the matrix proves both sides: the allowed kinds change something (and are sent on, 302), the others get
-the login page or a 403 and leave every table of the places and the journal exactly as it was.
+the login page or a 403 and leave every table of the places, their imports and the journal exactly as it was.
 """
 
 import pytest
@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cordee.places.enums import QualificationState
-from cordee.places.models import Place
-from cordee.places.models_quality import PlaceCriterion, PlaceReport, QualityCriterion
+from cordee.places.models import Place, PlaceCriterion, PlaceReport, QualityCriterion
 from tests.places.factories import PlaceFactory
 from tests.places.test_place_imports import places_csv
 from tests.structures.factories import MembershipFactory, StructureFactory
@@ -103,8 +102,8 @@ def prepare(name, place):
 
 
 def database_state():
-    """Every row of the places app and of the journal."""
-    models = [*apps.get_app_config("places").get_models(), *apps.get_app_config("journal").get_models()]
+    """Every row of the places, their imports and the journal."""
+    models = [model for app in ("places", "aggregation", "journal") for model in apps.get_app_config(app).get_models()]
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 
 
