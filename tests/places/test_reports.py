@@ -6,7 +6,8 @@ from cordee.places import reports
 from cordee.places.enums import ReportState
 from cordee.places.models import PlaceReport
 from tests.places.factories import PlaceFactory
-from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
+from tests.structures.factories import MembershipFactory
+from tests.user_kinds import make_user
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,25 +69,16 @@ def test_rate_limit_per_address(place):
     "who,allowed",
     [
         ("gestionnaire", True),
-        ("mediateur", False),
-        ("gestionnaire_elsewhere", False),
-        ("coordinator", True),
-        ("coordinator_elsewhere", False),
-        ("admin", True),
+        ("member", False),
+        ("member_elsewhere", False),
+        ("coordinator_in_scope", True),
+        ("coordinator_out_of_scope", False),
+        ("national_admin", True),
     ],
 )
 def test_who_resolves(place, who, allowed):
     report = reports.submit_report(place, kind="wrong_hours")
-    actor = {
-        "gestionnaire": lambda: place.structure.memberships.get().user,
-        "mediateur": lambda: MembershipFactory(structure=place.structure).user,
-        "gestionnaire_elsewhere": lambda: (
-            MembershipFactory(gestionnaire=True, structure=StructureFactory(in_marseille=True)).user
-        ),
-        "coordinator": lambda: CoordinatorScopeFactory().user,
-        "coordinator_elsewhere": lambda: CoordinatorScopeFactory(nord=True).user,
-        "admin": lambda: UserFactory(national_admin=True),
-    }[who]()
+    actor = make_user(who, place.structure)
     if allowed:
         resolved = reports.resolve(actor, report, accept=False, note="Doublon")
         assert resolved.state == ReportState.DISMISSED and resolved.resolved_by == actor
