@@ -17,7 +17,7 @@ from cordee.places.models import Place, PlaceCriterion, PlaceReport, QualityCrit
 from tests.places.factories import PlaceFactory
 from tests.places.test_place_imports import places_csv
 from tests.structures.factories import MembershipFactory, StructureFactory
-from tests.user_kinds import USER_KINDS, expect, login_as
+from tests.user_kinds import USER_KINDS, expect
 from tests.www.test_places_manage import form_data
 
 pytestmark = pytest.mark.django_db
@@ -109,10 +109,10 @@ def database_state():
 
 @pytest.mark.parametrize("kind", USER_KINDS)
 @pytest.mark.parametrize("view_name", list(POST_EXPECTATIONS))
-def test_access_matrix_post(client, place, view_name, kind):
+def test_access_matrix_post(client, sign_in_as, place, view_name, kind):
     cache.clear()  # the public report form is rate-limited per address
     url, data = prepare(view_name, place)
-    login_as(client, kind, place.structure)
+    sign_in_as(kind, place.structure)
     before = database_state()
 
     response = client.post(url, data)
