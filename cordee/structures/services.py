@@ -10,9 +10,9 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from cordee.core import links
 from cordee.journal.services import record
 from cordee.structures import perms
 from cordee.structures.enums import MembershipRole
@@ -112,8 +112,7 @@ def invitation_from_token(token: str) -> Invitation:
 
 
 def invitation_url(invitation: Invitation) -> str:
-    path = reverse("www:structures:invitation_accept", kwargs={"token": invitation_token(invitation)})
-    return settings.SITE_URL.rstrip("/") + path
+    return links.absolute_url(links.INVITATION_ACCEPT, token=invitation_token(invitation))
 
 
 def send_invitation_email(invitation: Invitation) -> None:
