@@ -7,10 +7,10 @@ errors back to the standard's names.
 
 import datetime as dt
 
+from cordee.aggregation.standard import MODEL_TO_STANDARD, STANDARD_TO_MODEL
 from cordee.core.errors import Invalid, NotAllowed
-from cordee.places import enums, fields, services
+from cordee.places import enums, services, validators
 from cordee.places.models import Place
-from cordee.places.standard import MODEL_TO_STANDARD, STANDARD_TO_MODEL
 from cordee.structures.models import Structure
 from cordee.structures.roles import roles_of
 
@@ -18,7 +18,7 @@ API_SOURCE = services.API_SOURCE
 # Our own names beside the standard's, in API payloads.
 OWN_NAMES = {"pass_numerique": "accepts_pass_numerique", "structure": "structure"}
 # Fields a client may write: the standard's (except provenance, ours to give) and our own.
-WRITABLE_FIELDS = [MODEL_TO_STANDARD[name] for name in fields.INPUT_FIELDS if name in MODEL_TO_STANDARD] + list(
+WRITABLE_FIELDS = [MODEL_TO_STANDARD[name] for name in validators.INPUT_FIELDS if name in MODEL_TO_STANDARD] + list(
     OWN_NAMES
 )
 NAME_OF_MODEL_FIELD = {**MODEL_TO_STANDARD, **{model: name for name, model in OWN_NAMES.items()}}
@@ -49,9 +49,9 @@ def _to_model(data: dict) -> dict:
             errors[name] = "Champ inconnu ou non modifiable."
             continue
         model_name = OWN_NAMES.get(name) or STANDARD_TO_MODEL[name]
-        if model_name in fields.LIST_FIELDS and not _is_text_list(value):
+        if model_name in validators.LIST_FIELDS and not _is_text_list(value):
             errors[name] = "Une liste de textes est attendue."
-        elif model_name not in fields.LIST_FIELDS and isinstance(value, list | dict):
+        elif model_name not in validators.LIST_FIELDS and isinstance(value, list | dict):
             errors[name] = "Un texte est attendu."
         elif model_name in ("latitude", "longitude") and not (value is None or isinstance(value, int | float)):
             errors[name] = "Un nombre est attendu."

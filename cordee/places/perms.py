@@ -4,7 +4,7 @@ Every helper takes the user (or its ``Roles``, see ``cordee.structures.roles``),
 
 - A gestionnaire of the place's structure, a coordinator of its commune, a national admin edit the whole place.
 - The médiateurs and conseillers numériques of its structure edit its hours, contact and practical information
-  (``fields.PRACTICAL_FIELDS``), not its name, address, identifiers or structure.
+  (``validators.PRACTICAL_FIELDS``), not its name, address, identifiers or structure.
 - A place is attached only to a structure one manages or coordinates, and located only where one may:
   a coordinator in their territories, a gestionnaire in their structure's département, an admin anywhere.
 - A file import follows the same rules (``may_import_place``).
@@ -12,8 +12,8 @@ Every helper takes the user (or its ``Roles``, see ``cordee.structures.roles``),
 
 from django.db.models import Q
 
-from cordee.places.fields import INPUT_FIELDS, PRACTICAL_FIELDS
 from cordee.places.models import Place
+from cordee.places.validators import INPUT_FIELDS, PRACTICAL_FIELDS
 from cordee.structures.enums import MembershipRole
 from cordee.structures.perms import can_view_structure
 from cordee.structures.roles import PLACE_TEAM_ROLES, roles_of

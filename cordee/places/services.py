@@ -1,6 +1,6 @@
 """Creating and changing a place: one function per action, for the web pages, the API and (its rules) the import.
 
-Each action goes: permission → validation (``cordee.places.fields``) → derived fields → save → quality
+Each action goes: permission → validation (``cordee.places.validators``) → derived fields → save → quality
 criteria → journal. Values are raw inputs by model field name (texts, lists, numbers, a ``Structure``);
 the callers translate their own shapes (form fields, the standard's French names) and nothing else.
 
@@ -16,14 +16,14 @@ from django.utils import timezone
 
 from cordee.core.errors import Invalid, NotAllowed
 from cordee.journal.services import record
-from cordee.places import fields, perms, quality
+from cordee.places import perms, quality, validators
 from cordee.places.models import Place
 from cordee.territories.models import Commune
 
 WEB_SOURCE = "cordee"
 API_SOURCE = "api"
 # Older name of the list of writable fields.
-EDITABLE_FIELDS = fields.INPUT_FIELDS
+EDITABLE_FIELDS = validators.INPUT_FIELDS
 # Older names of the errors, while callers move to cordee.core.errors.
 PlaceActionError = NotAllowed
 PlaceActionNotAllowed = NotAllowed
@@ -41,7 +41,7 @@ def _apply(place: Place, cleaned: dict) -> list[str]:
     if "commune_ref_id" in changed:
         changed.remove("commune_ref_id")
         place.commune_ref = Commune.objects.select_related("departement").filter(pk=place.commune_ref_id).first()
-    return sorted(name for name in changed if name not in fields.DERIVED_FIELDS)
+    return sorted(name for name in changed if name not in validators.DERIVED_FIELDS)
 
 
 def _commune(place: Place):
@@ -81,7 +81,7 @@ def create_place(actor, values: dict, *, structure=None, source_name: str = WEB_
     if not any(values.get(name) for name in ("code_insee", "postal_code", "commune_name")):
         missing["code_insee"] = "Indiquez la commune du lieu (code INSEE, ou code postal et nom)."
     try:
-        cleaned = fields.clean_values({**values, "structure": structure}, current=None)
+        cleaned = validators.clean_values({**values, "structure": structure}, current=None)
     except Invalid as error:
         raise Invalid(error.message, reason=error.reason, errors={**missing, **error.errors}) from None
     if missing:
@@ -114,7 +114,7 @@ def update_place(actor, place: Place, values: dict) -> tuple[Place, list[str]]:
         allowed = perms.editable_fields(actor, locked)
         if not allowed:
             raise NotAllowed("Vous ne pouvez pas modifier ce lieu.", reason="place_not_editable")
-        cleaned = fields.clean_values(values, current=locked)
+        cleaned = validators.clean_values(values, current=locked)
         previous_structure, previous_commune = locked.structure, locked.commune_ref_id
         changed = _apply(locked, cleaned)
         forbidden = sorted(set(changed) - allowed)

@@ -9,12 +9,11 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from cordee.aggregation.models import PlaceImport
 from cordee.core.errors import Invalid, NotAllowed
 from cordee.journal.models import Entry
 from cordee.places import enums, perms, services
-from cordee.places.models import Place
-from cordee.places.models_imports import PlaceImport
-from cordee.places.models_quality import PlaceCriterion
+from cordee.places.models import Place, PlaceCriterion
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
 from tests.territories.factories import CommuneFactory

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from cordee.places.enums import QualificationState
-from cordee.places.models_quality import PlaceReport, QualityCriterion
+from cordee.places.models import PlaceReport, QualityCriterion
 from cordee.structures.enums import MembershipRole
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory

@@ -7,8 +7,9 @@ the same validators as the API and the import, and its errors come back on the f
 
 from django import forms
 
-from cordee.places import enums, fields, hours_grid
-from cordee.places.models_quality import QualityCriterion, ReportKind
+from cordee.places import enums, hours_grid, validators
+from cordee.places.enums import ReportKind
+from cordee.places.models import QualityCriterion
 from cordee.places.reports import MAX_MESSAGE_LENGTH
 from cordee.www.accounts.forms import DsfrFormMixin
 
@@ -151,7 +152,7 @@ class PlaceForm(ErrorSummaryMixin, DsfrFormMixin, forms.Form):
                     required=False,
                     widget=forms.TimeInput(attrs={"type": "time"}),
                 )
-        self.editable = frozenset(fields.INPUT_FIELDS if editable is None else editable)
+        self.editable = frozenset(validators.INPUT_FIELDS if editable is None else editable)
         for name in list(self.fields):
             if self._model_field(name) not in self.editable:
                 del self.fields[name]
@@ -167,7 +168,9 @@ class PlaceForm(ErrorSummaryMixin, DsfrFormMixin, forms.Form):
 
     @staticmethod
     def initial_from(place) -> dict:
-        initial = {name: getattr(place, name) for name in fields.INPUT_FIELDS if name not in fields.LIST_FIELDS}
+        initial = {
+            name: getattr(place, name) for name in validators.INPUT_FIELDS if name not in validators.LIST_FIELDS
+        }
         for name in LIST_TEXT_FIELDS:
             initial[name] = "\n".join(getattr(place, name))
         grid = hours_grid.from_osm(place.opening_hours)
@@ -236,7 +239,7 @@ class PlaceForm(ErrorSummaryMixin, DsfrFormMixin, forms.Form):
     def place_values(self) -> dict:
         """Raw values for cordee.places.services (model field names), only those the person may change."""
         data = self.cleaned_data
-        return {name: data[name] for name in fields.INPUT_FIELDS if name in self.fields and name in data}
+        return {name: data[name] for name in validators.INPUT_FIELDS if name in self.fields and name in data}
 
     def add_domain_errors(self, errors: dict) -> None:
         """Errors of ``cordee.places`` (by model field name) on the fields that show them."""

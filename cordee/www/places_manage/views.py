@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cordee.aggregation import export
 from cordee.core.errors import DomainError
 from cordee.journal.services import record
-from cordee.places import export, hours, hours_grid, perms, quality, reports, services
-from cordee.places.enums import QualificationState
-from cordee.places.models import Place
-from cordee.places.models_quality import PlaceReport, QualityCriterion, ReportState
+from cordee.places import hours, hours_grid, perms, quality, reports, services
+from cordee.places.enums import QualificationState, ReportState
+from cordee.places.models import Place, PlaceReport, QualityCriterion
 from cordee.structures.models import Structure
 from cordee.territories.models import Departement
 from cordee.territories.normalize import search_key
