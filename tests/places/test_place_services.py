@@ -338,3 +338,12 @@ def test_visible_imports_are_scoped_to_the_coordinators_territories():
         elsewhere,
     }
     assert not perms.can_view_import(nord, mine)
+
+
+def test_the_qualification_hook_hears_of_every_change(place, gestionnaire, monkeypatch):
+    from cordee.places import quality
+
+    heard = []
+    monkeypatch.setattr(quality, "after_place_change", lambda *args: heard.append(args), raising=False)
+    services.update_place(gestionnaire, place, {"opening_hours": "Mo 09:00-12:00", "name": place.name})
+    assert heard == [(gestionnaire, place, ["opening_hours"])]
