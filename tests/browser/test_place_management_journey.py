@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from cordee.places.models import Place
 from tests.browser.conftest import MOBILE
 from tests.places.factories import PlaceFactory
-from tests.structures.factories import MembershipFactory
+from tests.structures.factories import MembershipFactory, StructureFactory
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +84,7 @@ def test_public_reports_an_error_on_a_phone(page, viewport, assert_accessible, g
 def test_mediateur_updates_the_hours_of_their_place(page, login_as, assert_accessible, gestionnaire_and_place):
     _gestionnaire, place = gestionnaire_and_place
     mediateur = MembershipFactory(structure=place.structure, role="mediateur").user
+    MembershipFactory(user=mediateur, structure=StructureFactory(name="Médiathèque d'Aubusson"))
     login_as(mediateur)
 
     # From the public page of the place, the médiateur finds how to manage it.
@@ -120,3 +121,25 @@ def test_mediateur_updates_the_hours_of_their_place(page, login_as, assert_acces
     place.refresh_from_db()
     assert place.opening_hours == "Mo,Tu,Th,Fr 09:00-12:00,14:00-17:00; We 09:00-12:00"
     assert place.name == "Médiathèque de Guéret"
+
+    # In two structures, the médiateur says in the header which one they act for (a plain form).
+    page.get_by_label("Vous agissez pour").locator("visible=true").select_option(label="Médiathèque d'Aubusson")
+    page.get_by_role("button", name="Changer de structure").locator("visible=true").click()
+    expect(page.get_by_text("Vous agissez maintenant pour « Médiathèque d'Aubusson ».")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/gestion/lieux/{place.pk}/$"))
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [MOBILE], ids=["375px"])
+def test_the_structure_switch_is_in_the_menu_on_a_phone(page, viewport, login_as, assert_accessible):
+    first = MembershipFactory(structure__name="Espace numérique de Guéret")
+    MembershipFactory(user=first.user, structure=StructureFactory(name="Médiathèque d'Aubusson"))
+    login_as(first.user)
+    page.goto("/tableau-de-bord/")
+    page.get_by_role("button", name="Menu").click()
+    switch = page.get_by_label("Vous agissez pour").locator("visible=true")
+    expect(switch).to_be_visible()
+    switch.select_option(label="Médiathèque d'Aubusson")
+    assert_accessible(page)
+    page.get_by_role("button", name="Changer de structure").locator("visible=true").click()
+    expect(page.get_by_text("Vous agissez maintenant pour « Médiathèque d'Aubusson ».")).to_be_visible()
