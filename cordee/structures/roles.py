@@ -155,6 +155,14 @@ def attach_roles(user, chosen_structure_id=None):
     return user
 
 
+def forget_roles(user) -> None:
+    """After a change of the person's own memberships in this request: their roles are computed again."""
+    try:
+        del user.roles  # also through request.user's lazy wrapper
+    except AttributeError:
+        pass
+
+
 def roles_of(user) -> Roles:
     """The person's roles: those attached for the request, else computed now (not kept)."""
     if isinstance(user, Roles):

@@ -19,6 +19,7 @@ from cordee.journal.services import record
 from cordee.structures import perms
 from cordee.structures.enums import MembershipRole
 from cordee.structures.models import Invitation, Membership, Structure
+from cordee.structures.roles import forget_roles
 
 INVITATION_SALT = "cordee.structures.invitation"
 
@@ -194,6 +195,7 @@ def accept_invitation(invitation: Invitation, user) -> Membership:
             role=membership.role,
         )
     invitation.accepted_at = locked.accepted_at
+    forget_roles(user)  # a new membership: the rest of the request sees it
     return membership
 
 

@@ -115,3 +115,16 @@ def test_links_are_registered_by_the_web_layer(settings):
     assert links.absolute_url(links.PLACE_MANAGE, pk=7) == "https://cordee.example/gestion/lieux/7/"
     with pytest.raises(LookupError):
         links.path("nothing.registered")
+
+
+def test_accepting_an_invitation_refreshes_the_roles_of_the_request():
+    from cordee.structures import services
+    from tests.structures.factories import InvitationFactory
+
+    invitation = InvitationFactory(email="alex@exemple.fr")
+    user = attach_roles(UserFactory(email="alex@exemple.fr"))
+    assert not perms.is_member(user, invitation.structure)
+
+    services.accept_invitation(invitation, user)
+
+    assert perms.is_member(user, invitation.structure)
