@@ -10,6 +10,7 @@ the web layer, ``structure_id`` in API writes). ``Roles.acting_structure_id`` ho
 still one of their structures, else their only structure, else None.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -157,10 +158,8 @@ def attach_roles(user, chosen_structure_id=None):
 
 def forget_roles(user) -> None:
     """After a change of the person's own memberships in this request: their roles are computed again."""
-    try:
+    with suppress(AttributeError):
         del user.roles  # also through request.user's lazy wrapper
-    except AttributeError:
-        pass
 
 
 def roles_of(user) -> Roles:
