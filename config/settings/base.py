@@ -12,7 +12,13 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "cordee.www.errors.views.csrf_failure"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Who publishes and hosts the site, and whom to write to about personal data and accessibility
+# (legal pages). Empty: the pages show Cordée's defaults and say that they are defaults.
+LEGAL_PUBLISHER = env.str("LEGAL_PUBLISHER", default="")
+LEGAL_HOST = env.str("LEGAL_HOST", default="")
+LEGAL_CONTACT_EMAIL = env.str("LEGAL_CONTACT_EMAIL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
