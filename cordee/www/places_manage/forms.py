@@ -199,6 +199,8 @@ class PlaceForm(DsfrFormMixin, forms.Form):
                 "opening_hours",
             ]
         }
+        for name in ("latitude", "longitude"):  # 45.955470000000005 → 45.95547 (six decimals: about 10 cm)
+            initial[name] = round(initial[name], 6) if initial[name] is not None else None
         initial["phones"] = "\n".join(place.phones)
         initial["emails"] = "\n".join(place.emails)
         initial["websites"] = "\n".join(place.websites)
