@@ -194,7 +194,8 @@ if MAP_TILE_URL:
     from urllib.parse import urlsplit
 
     _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
-    _img_src.append(f"{_tiles.scheme}://{_tiles.netloc.split('{')[0] or _tiles.netloc}")
+    if _tiles.netloc:  # a path on the site itself ("/tuiles/{z}/{x}/{y}.png") is already 'self'
+        _img_src.append(f"{_tiles.scheme}://{_tiles.netloc.split('{')[0] or _tiles.netloc}")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
