@@ -6,15 +6,15 @@ import json
 import pytest
 from django.apps import apps
 
+from cordee.aggregation.importing.importer import import_file
 from cordee.places import enums
-from cordee.places.importing.importer import import_file
 from cordee.places.models import Place
 from tests.places.factories import PlaceFactory
 from tests.territories.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("cordee.places.migrations.0009_plain_text_and_official_commune_names")
+migration = importlib.import_module("cordee.places.migrations.0010_plain_text_and_official_commune_names")
 
 
 def _row(**overrides):

@@ -78,7 +78,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("places", "0008_place_imports"),
+        ("places", "0009_place_import_moves_to_aggregation"),
         ("territories", "0001_initial"),
     ]
 
