@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the exceptions of the views first: a domain error becomes its French error page.
+    "cordee.www.errors.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

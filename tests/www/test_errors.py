@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils.html import escape
 
 from cordee.core.errors import NotAllowed
 from cordee.www.errors import views
@@ -146,3 +147,32 @@ def test_favicon_is_served(client):
     assert response.status_code == 302
     assert response["Location"].endswith("favicon.ico")
     assert "/static/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "title"),
+    [
+        ("invalid", 400, "Demande incorrecte"),
+        ("not_allowed", 403, "Accès refusé"),
+        ("not_found", 404, "Page introuvable"),
+        ("conflict", 409, "Action impossible pour le moment"),
+        ("refused", 422, "Demande refusée"),
+    ],
+)
+def test_domain_error_from_a_view_is_its_french_page_with_its_message(settings, kind, status, title):
+    from tests.www.broken_urls import ERRORS
+
+    settings.ROOT_URLCONF = "tests.www.broken_urls"
+    response = Client(raise_request_exception=False).get(f"/erreur-metier/{kind}/")
+    html = _assert_french_error_page(response, status, title)
+    assert escape(ERRORS[kind].message) in html
+
+
+def test_domain_error_under_the_api_is_the_json_envelope(settings):
+    settings.ROOT_URLCONF = "tests.www.broken_urls"
+    response = Client(raise_request_exception=False).get("/api/v1/erreur-metier/refused/")
+    assert response.status_code == 422
+    assert json.loads(response.content) == {
+        "detail": "Vous ne pouvez pas approuver votre propre demande.",
+        "reason": "four_eyes",
+    }

@@ -80,6 +80,23 @@ PAGES = {
         "Cette limite protège le site et les comptes contre les robots. Patientez quelques minutes, puis réessayez.",
         "warning",
     ),
+    409: ErrorPage(
+        409,
+        "conflict",
+        "Action impossible pour le moment",
+        "Cette action n'est plus possible dans l'état actuel de la fiche ou de la demande.",
+        "Quelqu'un d'autre l'a peut-être déjà faite, ou l'état a changé depuis que vous avez ouvert la page. "
+        "Revenez à la page précédente et rechargez-la pour voir où en sont les choses.",
+        "warning",
+    ),
+    422: ErrorPage(
+        422,
+        "refused",
+        "Demande refusée",
+        "Votre demande est bien arrivée, mais elle ne peut pas être acceptée.",
+        "Une règle l'empêche : le message ci-dessus dit laquelle.",
+        "warning",
+    ),
     500: ErrorPage(
         500,
         "server_error",
@@ -131,6 +148,19 @@ def _message(exception) -> str:
     if not message and isinstance(exception, PermissionDenied) and exception.args:
         message = exception.args[0]
     return message if isinstance(message, str) else ""
+
+
+def domain_error_response(request, error: DomainError) -> HttpResponse:
+    """A domain error that reached the web layer: its French message on the page of its status.
+
+    Under /api/, the API's envelope (``detail``, ``reason``, ``errors``, extra keys) with the same status.
+    """
+    if _is_api(request):
+        return JsonResponse(error.as_dict(), status=error.status)
+    key = error.status if error.status in PAGES else 400
+    response = error_response(request, key, detail=error.message)
+    response.status_code = error.status
+    return response
 
 
 @login_not_required
