@@ -16,6 +16,9 @@ TEXT_FIELDS = [
     "original_source",
     "parent_structure",
     "other_training_labels",
+    "opening_hours",
+    "booking_url",
+    "accessibility_url",
 ]
 BATCH = 500
 
