@@ -446,6 +446,8 @@ def _location(values: dict, current, cleaned: dict, errors: dict) -> None:
         errors["longitude" if latitude is not None else "latitude"] = "Indiquez la latitude et la longitude."
         return
     commune_id = found.code_insee if found else None
+    if current is not None and _same_point((latitude, longitude), (current.latitude, current.longitude)):
+        latitude, longitude = current.latitude, current.longitude  # shown rounded, kept exact
     unchanged = (
         current is not None
         and (latitude, longitude) == (current.latitude, current.longitude)
@@ -463,6 +465,18 @@ def _location(values: dict, current, cleaned: dict, errors: dict) -> None:
         precision = enums.CoordinatesPrecision.UNKNOWN
     cleaned.update({name: merged[name] for name in ("address", "postal_code", "code_insee", "commune_name")})
     cleaned.update(latitude=latitude, longitude=longitude, coordinates_precision=precision, commune_ref_id=commune_id)
+
+
+COORDINATE_DECIMALS = 6  # about 10 cm: what the forms show
+
+
+def _same_point(first, second) -> bool:
+    """The same point at the precision the forms show (None for no point)."""
+    if None in first or None in second:
+        return first == second
+    return all(
+        round(a, COORDINATE_DECIMALS) == round(b, COORDINATE_DECIMALS) for a, b in zip(first, second, strict=True)
+    )
 
 
 def clean_values(values: dict, current=None) -> dict:

@@ -347,3 +347,11 @@ def test_the_qualification_hook_hears_of_every_change(place, gestionnaire, monke
     monkeypatch.setattr(quality, "after_place_change", lambda *args: heard.append(args), raising=False)
     services.update_place(gestionnaire, place, {"opening_hours": "Mo 09:00-12:00", "name": place.name})
     assert heard == [(gestionnaire, place, ["opening_hours"])]
+
+
+def test_coordinates_shown_rounded_are_kept_exact(place, gestionnaire):
+    place.latitude, place.longitude = 45.955470000000005, 1.8715000000000002
+    place.save()
+    updated, changed = services.update_place(gestionnaire, place, {"latitude": 45.95547, "longitude": 1.8715})
+    assert changed == []
+    assert (updated.latitude, updated.longitude) == (45.955470000000005, 1.8715000000000002)

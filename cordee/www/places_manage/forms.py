@@ -171,6 +171,8 @@ class PlaceForm(ErrorSummaryMixin, DsfrFormMixin, forms.Form):
         initial = {
             name: getattr(place, name) for name in validators.INPUT_FIELDS if name not in validators.LIST_FIELDS
         }
+        for name in ("latitude", "longitude"):  # 45.955470000000005 → 45.95547 (six decimals: about 10 cm)
+            initial[name] = round(initial[name], 6) if initial[name] is not None else None
         for name in LIST_TEXT_FIELDS:
             initial[name] = "\n".join(getattr(place, name))
         grid = hours_grid.from_osm(place.opening_hours)
