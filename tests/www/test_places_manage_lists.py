@@ -195,3 +195,13 @@ def test_the_criteria_table_follows_the_order_of_the_referential(client):
     rows = re.findall(r"<tr>\s*<td>(\d+)</td>", html)
     assert [int(order) for order in rows] == sorted(int(order) for order in rows)
     assert rows[0] == "0" and rows[-1] == "999"
+
+
+@pytest.mark.parametrize("with_structure", [True, False])
+def test_the_place_page_says_to_update_by_the_same_rule_as_the_list(client, structure, with_structure):
+    place = PlaceFactory(structure=structure if with_structure else None, source_updated_on=dt.date(2020, 1, 1))
+    client.force_login(UserFactory(national_admin=True))
+    html = unescape(client.get(reverse("www:places_manage:detail", kwargs={"pk": place.pk})).content.decode())
+    listed = place.name in names(client.get(LIST, {"fraicheur": "a_mettre_a_jour"}))
+    assert listed is with_structure
+    assert ('<h2 class="fr-alert__title">À mettre à jour</h2>' in html) is listed

@@ -252,7 +252,7 @@ def place_detail(request, pk):
             "has_manual_criteria": can_edit and any(criterion.is_manual for criterion, _met in status),
             "transitions": place.qualification_transitions.select_related("actor").order_by("-at", "-pk"),
             "reports": place.reports.pending() if perms.can_moderate_reports(request.user, place) else [],
-            "needs_update": quality.is_stale(place),
+            "needs_update": quality.stale_places().filter(pk=place.pk).exists(),  # the lists' rule
             "week": _week(place),
             "can_request": can_edit and quality.can_transition(place, "request"),
             "can_decide": (
