@@ -218,6 +218,11 @@ PLACE_WRITE_BODY = inline_serializer(
         "frais_a_charge": serializers.ListField(child=serializers.CharField(), required=False),
         "pass_numerique": serializers.BooleanField(required=False),
         "structure": serializers.IntegerField(required=False, help_text="Identifiant de la structure gestionnaire."),
+        "structure_id": serializers.IntegerField(
+            required=False,
+            help_text="Création : la structure pour laquelle on agit, obligatoire pour qui appartient à plusieurs "
+            "structures (sinon 400).",
+        ),
     },
 )
 
