@@ -27,7 +27,7 @@ OK = "ok"  # the action is done: 302 to the next page, and the database changed
 #                                anon  member gest  elsewhere coord_in coord_out admin
 POST_EXPECTATIONS = {
     "create": expect(302, 403, OK, 403, OK, 403, OK),
-    "edit": expect(302, 403, OK, 403, OK, 403, OK),
+    "edit": expect(302, OK, OK, 403, OK, 403, OK),  # the team updates the practical information
     "criteria_declare": expect(302, 403, OK, 403, OK, 403, OK),
     "qualification_request": expect(302, 403, OK, 403, OK, 403, OK),
     "qualification_decide": expect(302, 403, 403, 403, OK, 403, OK),

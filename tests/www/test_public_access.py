@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from cordee.structures.models import Membership
 from cordee.www.home.placeholders import PLACEHOLDERS
+from cordee.www.roles import ACTING_STRUCTURE_SESSION_KEY
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import InvitationFactory, MembershipFactory, StructureFactory
 from tests.user_kinds import USER_KINDS, expect, login_as
@@ -36,7 +37,13 @@ GET_EXPECTATIONS = {
     "www:accounts:password_reset_confirm": EVERYONE,  # an unknown link says so, in a page
     "www:accounts:password_reset_complete": EVERYONE,
     "www:accounts:api_token": SIGNED_IN,
+    "www:accounts:profile": SIGNED_IN,
     "www:dashboard:index": SIGNED_IN,
+    "www:legal:legal_notice": EVERYONE,
+    "www:legal:personal_data": EVERYONE,
+    "www:legal:accessibility": EVERYONE,
+    "www:departement_outlines": EVERYONE,
+    "favicon": expect(302, 302, 302, 302, 302, 302, 302),  # to the design system's icon
     "api-docs": EVERYONE,
     "api:schema": EVERYONE,
     "api:territories-communes": EVERYONE,
@@ -53,7 +60,9 @@ POST_EXPECTATIONS = {
     "www:accounts:password_reset": expect(302, 302, 302, 302, 302, 302, 302),
     "www:accounts:password_reset_confirm": EVERYONE,
     "www:accounts:api_token": SIGNED_IN,
+    "www:accounts:profile": expect(302, 302, 302, 302, 302, 302, 302),  # saved, back to the page
     "www:structures:invitation_accept": expect(302, 403, 403, 403, 403, 403, 403),  # not their address
+    "www:structures:acting_switch": expect(302, 302, 302, 302, 302, 302, 302),  # only to one's own structure
 }
 
 
@@ -93,7 +102,9 @@ def test_access_matrix_get(client, place, name, kind):
     response = client.get(url_of(name, place))
 
     assert response.status_code == GET_EXPECTATIONS[name][kind]
-    if response.status_code == 302:
+    if name == "favicon":
+        assert response["Location"].endswith("/favicon.ico")
+    elif response.status_code == 302:
         expected = reverse("www:dashboard:index") if kind != "anonymous" else reverse("www:accounts:login")
         assert response["Location"].startswith(expected)
 
@@ -105,6 +116,10 @@ def post_data(name, place):
         return url_of(name, place), {"email": "personne@exemple.fr"}
     if name == "www:accounts:password_reset_confirm":
         return url_of(name, place), {"new_password1": "une-cordee-solide", "new_password2": "une-cordee-solide"}
+    if name == "www:accounts:profile":
+        return url_of(name, place), {"first_name": "Nina", "last_name": "Laval"}
+    if name == "www:structures:acting_switch":
+        return url_of(name, place), {"structure": place.structure_id}
     if name == "www:structures:invitation_accept":
         from cordee.structures.services import invitation_token
 
@@ -132,5 +147,13 @@ def test_access_matrix_post(client, place, name, kind):
         assert Token.objects.filter(user=user).exists()
     if name == "www:structures:invitation_accept":
         assert Membership.objects.count() == memberships + (1 if kind == "anonymous" else 0)
+    if name == "www:accounts:profile" and user is not None:
+        user.refresh_from_db()
+        assert (user.first_name, user.last_name) == ("Nina", "Laval")
+    if name == "www:structures:acting_switch":
+        member = kind in ("member", "gestionnaire")
+        assert (client.session.get(ACTING_STRUCTURE_SESSION_KEY) == place.structure_id) is member
+    if kind == "anonymous" and name in ("www:accounts:profile", "www:structures:acting_switch"):
+        assert response["Location"].startswith(reverse("www:accounts:login"))
     if kind == "anonymous" and name == "www:accounts:api_token":
         assert response["Location"].startswith(reverse("www:accounts:login"))
