@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cordee.territories.enums import TerritoryKind
 from cordee.www.dashboard.roles import Role, user_roles
+from tests.snapshots import sql_queries
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
 from tests.territories.factories import CommuneFactory
 from tests.user_kinds import make_user
@@ -100,7 +101,7 @@ def test_gestionnaire_sees_their_structures(client):
 
 
 @pytest.mark.django_db
-def test_coordinator_sees_territories_with_population(client, django_assert_max_num_queries):
+def test_coordinator_sees_territories_with_population(client, sql_snapshot):
     CommuneFactory()  # Guéret, 12 804 inhabitants, in Creuse (23)
     CommuneFactory(code_insee="23008", name="Aubusson", population=3300, postal_codes="23200")
     CommuneFactory(lille=True)
@@ -108,8 +109,9 @@ def test_coordinator_sees_territories_with_population(client, django_assert_max_
     CoordinatorScopeFactory(user=scope.user, territory_kind=TerritoryKind.COMMUNE, territory_code="59350")
     CoordinatorScopeFactory(user=scope.user, territory_kind=TerritoryKind.REGION, territory_code="32")
     client.force_login(scope.user)
-    with django_assert_max_num_queries(14):
+    with sql_queries() as queries:
         response = client.get(DASHBOARD_URL)
+    assert queries == sql_snapshot  # one query per kind of territory, not per territory
     html = unescape(response.content.decode())
     assert "Creuse" in html
     assert "16\u00a0104 habitants" in html  # 12 804 + 3 300

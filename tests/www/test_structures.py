@@ -6,6 +6,7 @@ from django.urls import reverse
 from cordee.journal.models import Entry
 from cordee.structures.enums import MembershipRole
 from cordee.structures.models import Membership, Structure
+from tests.snapshots import sql_queries
 from tests.structures.factories import (
     CoordinatorScopeFactory,
     InvitationFactory,
@@ -295,17 +296,20 @@ def test_last_gestionnaire_cannot_be_removed(client, structure):
 # --- number of queries (guards against N+1) -------------------------------------------------------
 
 
-def test_pages_queries_do_not_grow_with_members(client, structure, django_assert_max_num_queries):
+def test_pages_queries_do_not_grow_with_members(client, structure, sql_snapshot):
     gestionnaire = member_of(structure, MembershipRole.GESTIONNAIRE).user
     client.force_login(gestionnaire)
-    detail = reverse("www:structures:detail", kwargs={"pk": structure.pk})
-    with django_assert_max_num_queries(12):
-        client.get(detail)
-    MembershipFactory.create_batch(15, structure=structure)
     for index in range(5):
         MembershipFactory(user=gestionnaire, structure=StructureFactory(name=f"Autre structure {index}"))
-    with django_assert_max_num_queries(12):
+    detail = reverse("www:structures:detail", kwargs={"pk": structure.pk})
+    with sql_queries() as few:
+        client.get(detail)
+    MembershipFactory.create_batch(15, structure=structure)
+    with sql_queries() as many:
         assert client.get(detail).status_code == 200
-    with django_assert_max_num_queries(12):
+    assert many == few
+    assert few == sql_snapshot(name="detail")
+    with sql_queries() as listing:
         html = unescape(client.get(reverse("www:structures:list")).content.decode())
+    assert listing == sql_snapshot(name="list")
     assert "Autre structure 4" in html
