@@ -94,7 +94,7 @@ def main_html(response):
 _SAVEPOINT = re.compile(r'"?s\d+_x\d+"?')
 _SELECT_LIST = re.compile(r"^SELECT (DISTINCT )?.+? FROM ", re.DOTALL)
 _SPACES = re.compile(r"\s+")
-_PLACEHOLDER_LIST = re.compile(r"\(%s(?:, %s)+\)")
+_PLACEHOLDER_LIST = re.compile(r"\bIN \(%s(?:, %s)*\)")
 _LIMIT = re.compile(r"\b(LIMIT|OFFSET) \d+")
 
 
@@ -104,7 +104,7 @@ def normalise_sql(sql):
     made constant: what a snapshot must show is which queries run, and how many."""
     sql = _SPACES.sub(" ", sql).strip()
     sql = _SAVEPOINT.sub("[savepoint]", sql)
-    sql = _PLACEHOLDER_LIST.sub("(%s, …)", sql)
+    sql = _PLACEHOLDER_LIST.sub("IN (%s, …)", sql)
     sql = _LIMIT.sub(r"\1 n", sql)
     return _SELECT_LIST.sub(lambda match: f"SELECT {match.group(1) or ''}… FROM ", sql)
 
