@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 demo: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) load_territories --wet-run
 	$(MANAGE) load_demo --wet-run
 

@@ -10,3 +10,9 @@ urlpatterns = [
     path("api/v1/", include("cordee.api.urls")),
     path("admin-technique/", admin.site.urls),
 ]
+
+# Under /api/ these answer with the API's JSON error envelope, elsewhere with the site's pages.
+handler400 = "cordee.api.errors.handler400"
+handler403 = "cordee.api.errors.handler403"
+handler404 = "cordee.api.errors.handler404"
+handler500 = "cordee.api.errors.handler500"
