@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cordee.core.net import rate_limit_key
 from cordee.journal.services import record
 from cordee.places import hours, hours_grid, perms, quality, reports, services
 from cordee.places.enums import QualificationState
@@ -263,7 +264,7 @@ def qualification_decide(request, pk):
 
 
 def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return rate_limit_key(request)  # the client behind the trusted proxies, as for the API's limits
 
 
 @login_not_required
