@@ -93,12 +93,12 @@ def _endpoint(request) -> str:
     return f"{request.method} {name}"[:200]
 
 
-def _json_native(data):
-    return json.loads(JSONRenderer().render(data)) if data is not None else None
+def _json_text(data) -> str:
+    return JSONRenderer().render(data).decode() if data is not None else ""
 
 
 def _replay(row: IdempotencyKey) -> Response:
-    response = Response(row.response_body, status=row.response_status)
+    response = Response(json.loads(row.response_body) if row.response_body else None, status=row.response_status)
     response[REPLAYED_HEADER] = "true"
     return response
 
@@ -119,7 +119,7 @@ def _claim(user, endpoint: str, key: str, print_: str) -> tuple[IdempotencyKey, 
     row = IdempotencyKey.objects.select_for_update().get(user=user, endpoint=endpoint, key=key)
     if row.expires_at <= now or row.response_status is None:
         row.fingerprint, row.created_at, row.expires_at = print_, now, expires_at
-        row.response_status = row.response_body = None
+        row.response_status, row.response_body = None, ""
         row.save()
         return row, True
     return row, False
@@ -160,7 +160,7 @@ def idempotent(required: bool = False):
                     transaction.set_rollback(True)
                     return response
                 row.response_status = response.status_code
-                row.response_body = _json_native(response.data)
+                row.response_body = _json_text(response.data)
                 row.save(update_fields=["response_status", "response_body"])
                 return response
 

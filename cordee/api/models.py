@@ -16,7 +16,8 @@ class IdempotencyKey(models.Model):
     key = models.CharField("clé", max_length=255)
     fingerprint = models.CharField("empreinte de la requête", max_length=64)
     response_status = models.PositiveSmallIntegerField("statut de la réponse", null=True)
-    response_body = models.JSONField("corps de la réponse", null=True)
+    # The JSON text itself: a JSON column (jsonb) would not keep the order of the keys.
+    response_body = models.TextField("corps de la réponse (JSON)", blank=True)
     created_at = models.DateTimeField("reçue le", default=timezone.now)
     expires_at = models.DateTimeField("oubliée après le", db_index=True)
 

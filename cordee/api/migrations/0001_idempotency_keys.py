@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ("key", models.CharField(max_length=255, verbose_name="clé")),
                 ("fingerprint", models.CharField(max_length=64, verbose_name="empreinte de la requête")),
                 ("response_status", models.PositiveSmallIntegerField(null=True, verbose_name="statut de la réponse")),
-                ("response_body", models.JSONField(null=True, verbose_name="corps de la réponse")),
+                ("response_body", models.TextField(blank=True, verbose_name="corps de la réponse (JSON)")),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="reçue le")),
                 ("expires_at", models.DateTimeField(db_index=True, verbose_name="oubliée après le")),
                 (
