@@ -44,7 +44,7 @@ quality: install
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
-	@if command -v shellcheck >/dev/null; then shellcheck .ci/run bin/serve bin/ensure-chromium; else echo "shellcheck absent : scripts non vérifiés"; fi
+	@if command -v shellcheck >/dev/null; then shellcheck .ci/run bin/serve bin/ensure-chromium bin/check-api-contract; else echo "shellcheck absent : scripts non vérifiés"; fi
 
 fix: install
 	$(VENV)/bin/ruff format .

@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -77,9 +77,13 @@ class PlaceSearchParameters(serializers.Serializer):
         help_text=f"Rayon autour du point, en km (défaut 20, au plus {MAX_RADIUS_KM:g}).",
     )
     code_insee = serializers.CharField(
-        required=False, help_text="Code INSEE de la commune (une commune inclut ses arrondissements)."
+        required=False,
+        allow_blank=True,
+        help_text="Code INSEE de la commune (une commune inclut ses arrondissements).",
     )
-    departement = serializers.CharField(required=False, help_text="Code du département, ex. 23, 2A ou 974.")
+    departement = serializers.CharField(
+        required=False, allow_blank=True, help_text="Code du département, ex. 23, 2A ou 974."
+    )
     services = _choices("services")
     services.help_text = f"Services offerts, tous exigés (répétable) : {_allowed('services')}."
     publics = _choices("publics")
@@ -106,6 +110,7 @@ class PlaceSearchParameters(serializers.Serializer):
     )
     q = serializers.CharField(
         required=False,
+        allow_blank=True,
         max_length=MAX_Q_LENGTH,
         help_text="Mots du nom du lieu, sans tenir compte des accents ni des majuscules.",
     )
@@ -382,6 +387,23 @@ class PlaceListView(ApiView):
         ),
         tags=["Lieux"],
         request=PlaceCreateSerializer,
+        examples=[
+            OpenApiExample(
+                "Un lieu à Guéret",
+                request_only=True,
+                value={
+                    "nom": "Espace numérique de Guéret",
+                    "adresse": "12 rue Nationale",
+                    "code_postal": "23000",
+                    "code_insee": "23096",
+                    "commune": "Guéret",
+                    "telephone": ["+33555520000"],
+                    "horaires": "Mo-Fr 09:00-12:00,14:00-17:00",
+                    "services": ["Aide aux démarches administratives"],
+                    "frais_a_charge": ["Gratuit"],
+                },
+            )
+        ],
         parameters=[idempotency.PARAMETER],
         responses={201: PlaceDetailSerializer, **error_responses(400, 401, 403, 415, 422, 429)},
     )
@@ -459,6 +481,16 @@ class PlaceExportView(ApiView):
         return response
 
 
+EXPORT_SCHEMAS = {
+    "csv": OpenApiTypes.STR,
+    "json": {"type": "array", "items": {"type": "object"}, "description": "Un objet par lieu, champs du standard."},
+    "geojson": {
+        "type": "object",
+        "description": "Une FeatureCollection GeoJSON : un point par lieu, les champs du standard en propriétés.",
+    },
+}
+
+
 def export_view(export_format: str):
     """The export view of one format, documented with its content type."""
     media_type = EXPORT_FORMATS[export_format][1].split(";")[0]
@@ -481,7 +513,7 @@ def export_view(export_format: str):
         auth=[],
         parameters=[PlaceSearchParameters],
         responses={
-            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="Le fichier des lieux."),
+            (200, media_type): OpenApiResponse(EXPORT_SCHEMAS[export_format], description="Le fichier des lieux."),
             **error_responses(400, 401, 429),
         },
     )(get)

@@ -50,3 +50,14 @@ def error_responses(*codes: int) -> dict:
         )
         for code in codes
     }
+
+
+def allow_empty_query_values(result, generator, request, public):
+    """drf-spectacular post-processing hook: an optional query parameter sent empty (``?open_at=``, as
+    forms do) counts as absent, so the description says empty values are allowed."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result
