@@ -17,17 +17,16 @@ only when fields are at fault), plus keys that belong to the endpoint beside the
 | 429    | too many requests                                                     | ``throttled``                  |
 
 ``exception_handler`` is DRF's ``EXCEPTION_HANDLER``: it turns the domain's errors
-(``cordee.core.errors.DomainError``) and DRF's and Django's own exceptions into the envelope. The
-``handler*`` functions answer Django-level errors (unknown URL, request refused before any view, server
-error) with the same envelope under ``/api/``, and with the site's pages elsewhere.
+(``cordee.core.errors.DomainError``) and DRF's and Django's own exceptions into the envelope. Errors
+Django answers before any API view (unknown URL, server error) get the same envelope from the site's
+error handlers (``cordee.www.errors``), which answer JSON under ``/api/``.
 """
 
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, JsonResponse
-from django.views import defaults
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -172,40 +171,3 @@ def exception_handler(exc, context):
         code, body = legacy
     set_rollback()
     return Response(body, status=code, headers=headers)
-
-
-# Django-level errors: JSON under /api/, the site's pages elsewhere.
-
-
-def _is_api(request) -> bool:
-    return request.path.startswith(API_PREFIX)
-
-
-def _json(body: dict, code: int) -> JsonResponse:
-    return JsonResponse(body, status=code, json_dumps_params={"ensure_ascii": False})
-
-
-def handler400(request, exception=None):
-    if not _is_api(request):
-        return defaults.bad_request(request, exception)
-    if isinstance(exception, RequestDataTooBig):
-        return _json(envelope(BodyTooLarge.default_detail, BodyTooLarge.default_code), 400)
-    return _json(envelope("Requête refusée.", "bad_request"), 400)
-
-
-def handler403(request, exception=None):
-    if not _is_api(request):
-        return defaults.permission_denied(request, exception)
-    return _json(envelope(NOT_ALLOWED_MESSAGE, "not_allowed"), 403)
-
-
-def handler404(request, exception=None):
-    if not _is_api(request):
-        return defaults.page_not_found(request, exception)
-    return _json(envelope("Cette adresse n'existe pas dans l'API : voyez /api/v1/docs/.", "not_found"), 404)
-
-
-def handler500(request):
-    if not _is_api(request):
-        return defaults.server_error(request)
-    return _json(envelope(SERVER_ERROR_MESSAGE, "server_error"), 500)

@@ -13,15 +13,17 @@ from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from cordee.aggregation import export
+from cordee.aggregation.standard import MULTI_ENUM_BY_STANDARD_NAME, STANDARD_TO_MODEL
 from cordee.api import idempotency
 from cordee.api.pagination import PageNumberPagination
 from cordee.api.schema import error_responses
 from cordee.api.views import ApiView
-from cordee.places import editing, export
+from cordee.places import editing
+from cordee.places.fields import MULTI_ENUM_BY_FIELD
 from cordee.places.models import Place
 from cordee.places.perms import may_manage_any_place
 from cordee.places.search import MAX_Q_LENGTH, MAX_RADIUS_KM, SearchError, parse_query, place_is_open, search
-from cordee.places.standard import MULTI_ENUM_BY_FIELD, MULTI_ENUM_BY_STANDARD_NAME, STANDARD_TO_MODEL
 
 LIST_FIELDS = (
     "id",

@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from cordee.aggregation.standard import STANDARD_FIELDS
 from cordee.journal.models import Entry
 from cordee.places import enums
 from cordee.places.models import Place
-from cordee.places.standard import STANDARD_FIELDS
 from cordee.users.tokens import create_api_token
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
