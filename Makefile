@@ -30,6 +30,7 @@ run: demo
 	HOST=$(HOST) PORT=$(PORT) bin/serve
 
 serve: install
+	$(MANAGE) createcachetable
 	HOST=$(HOST) PORT=$(PORT) bin/serve
 
 test: install
