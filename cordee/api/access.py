@@ -1,8 +1,9 @@
 """Who has a use for an API token: the people some authenticated endpoint serves.
 
-Reading the directory and the territories needs no token. Today a token lets gestionnaires, coordinators
-and national admins create and edit places; each new authenticated endpoint adds its people here (the
-Pass numérique will add the members of distributing and accepting structures).
+Reading the directory and the territories needs no token. Today a token lets the teams of places
+(gestionnaires, médiateurs, conseillers numériques), coordinators and national admins create or edit
+places; each new authenticated endpoint adds its people here (the Pass numérique will add the members of
+distributing and accepting structures).
 """
 
 from cordee.places.perms import may_manage_any_place

@@ -24,6 +24,7 @@ from cordee.places.fields import MULTI_ENUM_BY_FIELD
 from cordee.places.models import Place
 from cordee.places.perms import may_manage_any_place
 from cordee.places.search import MAX_Q_LENGTH, MAX_RADIUS_KM, SearchError, parse_query, place_is_open, search
+from cordee.structures.roles import attach_roles
 
 LIST_FIELDS = (
     "id",
@@ -276,6 +277,11 @@ class PlaceCreateSerializer(PlaceWriteSerializer):
     def get_fields(self):
         fields = _write_fields()
         fields["nom"] = serializers.CharField(help_text="Nom du lieu.")
+        fields["structure_id"] = serializers.IntegerField(
+            required=False,
+            help_text="La structure pour laquelle on agit, obligatoire pour qui appartient à plusieurs "
+            "structures (sinon 400).",
+        )
         return fields
 
 
@@ -319,6 +325,7 @@ class WritePermission(permissions.BasePermission):
 def _check_may_write(request):
     if not request.user or not request.user.is_authenticated:
         raise NotAuthenticated()
+    attach_roles(request.user)  # computed once for the request, read by every permission check
     if not may_manage_any_place(request.user):
         raise PermissionDenied(
             "Seuls les gestionnaires de structure, coordinateurs et administrateurs modifient les lieux."

@@ -70,7 +70,8 @@ def test_a_person_cannot_revoke_someone_elses_token(client):
     "make_user, offered",
     [
         (lambda: UserFactory(), False),
-        (lambda: MembershipFactory().user, False),  # a médiateur: nothing in the API needs a token for them yet
+        (lambda: MembershipFactory(aiguilleur=True).user, False),  # nothing in the API needs a token for them yet
+        (lambda: MembershipFactory().user, True),  # a médiateur edits the hours and contacts of the places
         (lambda: MembershipFactory(gestionnaire=True).user, True),
         (lambda: CoordinatorScopeFactory().user, True),
         (lambda: UserFactory(national_admin=True), True),
