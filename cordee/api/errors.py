@@ -132,18 +132,6 @@ def _api_exception_body(exc: exceptions.APIException, request) -> dict:
     return envelope(detail, exc.default_code)
 
 
-def _legacy_error(exc):
-    """Errors of the places write path before it raised DomainError (kept while it moves over)."""
-    from cordee.places import editing
-
-    edit_error = getattr(editing, "EditError", None)
-    if edit_error is not None and isinstance(exc, edit_error):
-        return status.HTTP_400_BAD_REQUEST, envelope(INVALID_MESSAGE, "invalid", dict(exc.errors))
-    if isinstance(exc, PermissionError):
-        return status.HTTP_403_FORBIDDEN, envelope(str(exc) or NOT_ALLOWED_MESSAGE, "not_allowed")
-    return None
-
-
 def exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: the envelope for every error a view raises; None (→ 500) for bugs."""
     request = context.get("request") if context else None
@@ -165,9 +153,6 @@ def exception_handler(exc, context):
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait))
     else:
-        legacy = _legacy_error(exc)
-        if legacy is None:
-            return None
-        code, body = legacy
+        return None  # a bug: Django's server error (500), logged
     set_rollback()
     return Response(body, status=code, headers=headers)
