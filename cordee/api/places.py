@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -197,22 +197,57 @@ def summary(hit, with_distance: bool) -> dict:
     return data
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "string", "description": "Les valeurs séparées par « | », comme dans les fichiers du standard."},
+        ],
+        "nullable": True,
+    }
+)
+class TextListField(serializers.ListField):
+    """A list of texts in a write: a JSON list of strings, or one string with values separated by « | »."""
+
+
 def _standard_field(standard_name: str, *, write: bool) -> serializers.Field:
-    """The serializer field of one field of the standard, from the model field it maps to."""
+    """The serializer field of one field of the standard, from the model field it maps to. In a write, null
+    empties a field."""
     model_field = Place._meta.get_field(STANDARD_TO_MODEL[standard_name])
     label = str(model_field.verbose_name)
     options = {"required": False, "help_text": label[:1].upper() + label[1:] + "."}
-    if standard_name in MULTI_ENUM_BY_STANDARD_NAME:
-        values = list(MULTI_ENUM_BY_STANDARD_NAME[standard_name].values)
-        return serializers.ListField(child=serializers.ChoiceField(choices=values), **options)
     if isinstance(model_field, models.JSONField):
+        values = MULTI_ENUM_BY_STANDARD_NAME.get(standard_name)
+        if values is not None:
+            options["help_text"] += " Valeurs possibles : " + ", ".join(f"« {value} »" for value in values.values)
+        if write:
+            return TextListField(child=serializers.CharField(), allow_null=True, **options)
+        if values is not None:
+            return serializers.ListField(child=serializers.ChoiceField(choices=list(values.values)), **options)
         return serializers.ListField(child=serializers.CharField(), **options)
     nullable = model_field.null or write
     if isinstance(model_field, models.FloatField):
         return serializers.FloatField(allow_null=nullable, **options)
     if isinstance(model_field, models.DateField):
         return serializers.DateField(allow_null=nullable, **options)
-    return serializers.CharField(allow_blank=True, allow_null=model_field.null, **options)
+    return serializers.CharField(allow_blank=True, allow_null=nullable, **options)
+
+
+def _json_type_error(field: serializers.Field, value) -> str | None:
+    """What is wrong with the JSON type of ``value`` for ``field`` (the domain then checks the value itself)."""
+    if value is None:
+        return None if field.allow_null else "Une valeur est attendue (pas null)."
+    if isinstance(field, serializers.ListField):
+        if isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+            return None
+        return "Une liste de textes est attendue."
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "true ou false est attendu."
+    if isinstance(field, serializers.IntegerField):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "Un nombre entier est attendu."
+    if isinstance(field, serializers.FloatField):
+        return None if isinstance(value, int | float) and not isinstance(value, bool) else "Un nombre est attendu."
+    return None if isinstance(value, str) else "Un texte est attendu."
 
 
 def _detail_fields() -> dict:
@@ -251,7 +286,8 @@ class PlaceDetailSerializer(serializers.Serializer):
 
 
 def _write_fields() -> dict:
-    fields = {name: _standard_field(name, write=True) for name in STANDARD_TO_MODEL if name != "id"}
+    # The fields the domain lets a client write (editing.WRITABLE_FIELDS), typed from the model.
+    fields = {name: _standard_field(name, write=True) for name in editing.WRITABLE_FIELDS if name in STANDARD_TO_MODEL}
     fields["horaires"].help_text = "Horaires au format OpenStreetMap opening_hours."
     fields["pass_numerique"] = serializers.BooleanField(required=False, help_text="Le lieu accepte le Pass numérique.")
     fields["structure"] = serializers.IntegerField(
@@ -268,8 +304,19 @@ class PlaceWriteSerializer(serializers.Serializer):
         return _write_fields()
 
     def to_internal_value(self, data):
+        """Unknown fields and the JSON types of the others, all at once; the domain then checks the values."""
         if not isinstance(data, dict):
             raise ValidationError({"non_field_errors": "un objet JSON est attendu"})
+        fields = self.fields
+        errors = {}
+        for name, value in data.items():
+            if name not in fields:
+                if name != editing.STRUCTURE_ID:
+                    errors[name] = "Champ inconnu ou non modifiable."
+            elif message := _json_type_error(fields[name], value):
+                errors[name] = message
+        if errors:
+            raise ValidationError(errors)
         return dict(data)
 
 
@@ -277,7 +324,7 @@ class PlaceCreateSerializer(PlaceWriteSerializer):
     def get_fields(self):
         fields = _write_fields()
         fields["nom"] = serializers.CharField(help_text="Nom du lieu.")
-        fields["structure_id"] = serializers.IntegerField(
+        fields[editing.STRUCTURE_ID] = serializers.IntegerField(
             required=False,
             help_text="La structure pour laquelle on agit, obligatoire pour qui appartient à plusieurs "
             "structures (sinon 400).",

@@ -179,5 +179,22 @@ def test_domain_errors_keep_their_status_reason_and_extra_keys(monkeypatch, erro
 
 def test_error_envelope_keeps_field_errors_of_the_places(db):
     response = admin_client().post(PLACES, {"nom": "Lieu", "couleur": "bleu"}, format="json")
-    body = assert_envelope(response, 400, "invalid_place")  # the domain's own reason
-    assert list(body["errors"]) == ["couleur"]
+    body = assert_envelope(response, 400, "invalid")
+    assert body["errors"] == {"couleur": "Champ inconnu ou non modifiable."}
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("nom", False, "Un texte est attendu."),
+        ("adresse", 12, "Un texte est attendu."),
+        ("latitude", True, "Un nombre est attendu."),
+        ("telephone", [1], "Une liste de textes est attendue."),
+        ("pass_numerique", "oui", "true ou false est attendu."),
+        ("structure", "1", "Un nombre entier est attendu."),
+    ],
+)
+def test_json_types_of_the_place_fields_are_checked(db, field, value, message):
+    response = admin_client().post(PLACES, {"nom": "Lieu", field: value}, format="json")
+    assert assert_envelope(response, 400, "invalid")["errors"] == {field: message}
+    assert not Place.objects.exists()
