@@ -22,7 +22,7 @@ Django answers before any API view (unknown URL, server error) get the same enve
 error handlers (``cordee.www.errors``), which answer JSON under ``/api/``.
 """
 
-import logging
+import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -33,9 +33,6 @@ from rest_framework.views import set_rollback
 
 from cordee.core.errors import DomainError
 
-logger = logging.getLogger(__name__)
-
-API_PREFIX = "/api/"
 INVALID_MESSAGE = "Certaines valeurs ne sont pas valides : voyez « errors »."
 NOT_FOUND_MESSAGE = "Introuvable, ou vous n'y avez pas accès."
 NOT_ALLOWED_MESSAGE = "Vous n'avez pas le droit de faire cette action."
@@ -123,7 +120,7 @@ def _api_exception_body(exc: exceptions.APIException, request) -> dict:
             "unsupported_media_type",
         )
     if isinstance(exc, exceptions.Throttled):
-        wait = int(exc.wait) if exc.wait is not None else None
+        wait = math.ceil(exc.wait) if exc.wait is not None else None
         detail = "Trop de requêtes en peu de temps."
         if wait is not None:
             detail += f" Réessayez dans {wait} seconde{'s' if wait > 1 else ''}."
@@ -151,7 +148,7 @@ def exception_handler(exc, context):
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
         if getattr(exc, "wait", None):
-            headers["Retry-After"] = str(int(exc.wait))
+            headers["Retry-After"] = str(math.ceil(exc.wait))
     else:
         return None  # a bug: Django's server error (500), logged
     set_rollback()
