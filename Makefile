@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 demo: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) load_territories --wet-run
 	$(MANAGE) load_demo --wet-run
 
@@ -29,6 +30,7 @@ run: demo
 	HOST=$(HOST) PORT=$(PORT) bin/serve
 
 serve: install
+	$(MANAGE) createcachetable
 	HOST=$(HOST) PORT=$(PORT) bin/serve
 
 # Tests marked slow (whole real files) prove nothing about the database: they run with SQLite only, so a CI run
@@ -47,7 +49,7 @@ quality: install
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
-	@if command -v shellcheck >/dev/null; then shellcheck .ci/run bin/serve bin/ensure-chromium; else echo "shellcheck absent : scripts non vérifiés"; fi
+	@if command -v shellcheck >/dev/null; then shellcheck .ci/run bin/serve bin/ensure-chromium bin/check-api-contract; else echo "shellcheck absent : scripts non vérifiés"; fi
 
 fix: install
 	$(VENV)/bin/ruff format .

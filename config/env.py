@@ -68,3 +68,14 @@ def replica_config() -> dict | None:
         raise ImproperlyConfigured(f"DATABASE_REPLICA_URL mal formée : {exc}. {DATABASE_URL_HELP}") from exc
     config.setdefault("CONN_MAX_AGE", 60)
     return config
+
+
+def trusted_proxy_count() -> int:
+    """TRUSTED_PROXY_COUNT: how many reverse proxies append to X-Forwarded-For in front of the application."""
+    raw = env.str("TRUSTED_PROXY_COUNT", default="0").strip() or "0"
+    if not raw.isdigit() or int(raw) > 10:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_COUNT mal formé ({raw!r}) : indiquez le nombre de proxys inverses devant l'application "
+            "(0 sans proxy, 1 derrière nginx seul, 2 derrière un répartiteur de charge puis nginx…)."
+        )
+    return int(raw)

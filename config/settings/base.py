@@ -4,7 +4,7 @@ from pathlib import Path
 
 from csp.constants import NONCE, SELF
 
-from config.env import BASE_DIR, database_config, env, replica_config
+from config.env import BASE_DIR, database_config, env, replica_config, trusted_proxy_count
 
 VAR_DIR = Path(env.str("CORDEE_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "dsfr",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "huey.contrib.djhuey",
     "csp",
@@ -160,16 +159,17 @@ def _rate_or_none(rate):
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "cordee.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "cordee.api.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
+    "DEFAULT_PARSER_CLASSES": ["cordee.api.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "cordee.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "cordee.api.throttling.AnonRateThrottle",
+        "cordee.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         # "off" disables a limit (load tests: a huge rate would make DRF keep a huge history per client).
@@ -185,9 +185,30 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cordee.api.schema.allow_empty_query_values",
+    ],
 }
+# Bodies the API reads (JSON only): larger or deeper ones are refused with a 400.
+API_MAX_BODY_SIZE = env.int("API_MAX_BODY_SIZE", default=1024 * 1024)
+API_MAX_JSON_DEPTH = 32
+# An idempotency key (Idempotency-Key header) is remembered this long, then purged by a periodic task.
+IDEMPOTENCY_KEY_TTL = env.int("IDEMPOTENCY_KEY_TTL", default=60 * 60 * 24)
+# Reverse proxies in front of the application that append to X-Forwarded-For (0: the header is ignored).
+TRUSTED_PROXY_COUNT = trusted_proxy_count()
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds rate-limit counters: it must be shared by every process (web workers, task worker),
+# so never a per-process memory cache. The database cache needs `manage.py createcachetable` (make run
+# does it); Redis when REDIS_URL is set.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cordee_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+    }
+}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 

@@ -13,6 +13,9 @@ HUEY.pop("filename", None)
 HUEY["huey_class"] = "huey.MemoryHuey"
 HUEY.pop("url", None)
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute", "user": "10000/minute"}}  # noqa: F405
+# One process per test worker: a memory cache keeps the counted SQL queries those of the page under test
+# (development and production share a database or Redis cache between processes).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 class _InvalidTemplateVariable(str):

@@ -1,8 +1,10 @@
 """Public API of the territories: communes searched by name, postal code or département."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, permissions, serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers
 
+from cordee.api.schema import error_responses
+from cordee.api.views import ListApiView
 from cordee.territories.models import Commune, Departement
 from cordee.territories.normalize import DEPARTEMENT_RE, POSTAL_CODE_RE
 
@@ -26,9 +28,14 @@ class CommuneSearchSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=100,
         error_messages={"max_length": "La recherche « q » ne doit pas dépasser 100 caractères."},
+        help_text="Début du nom de la commune, par exemple « gueret ».",
     )
-    postal_code = serializers.CharField(required=False, allow_blank=True)
-    departement = serializers.CharField(required=False, allow_blank=True)
+    postal_code = serializers.CharField(
+        required=False, allow_blank=True, help_text="Code postal à 5 chiffres, par exemple 23000."
+    )
+    departement = serializers.CharField(
+        required=False, allow_blank=True, help_text="Code du département, par exemple 23, 2A ou 971."
+    )
 
     def validate_postal_code(self, value):
         if value and not POSTAL_CODE_RE.match(value):
@@ -57,25 +64,10 @@ class CommuneSearchSerializer(serializers.Serializer):
     ),
     tags=["Territoires"],
     auth=[],
-    responses={
-        200: CommuneSerializer(many=True),
-        400: OpenApiResponse(
-            description="Paramètre invalide : la réponse nomme le paramètre et dit pourquoi.",
-            examples=[
-                OpenApiExample(
-                    "Code postal invalide",
-                    value={"postal_code": ["« abc » n'est pas un code postal : indiquez 5 chiffres."]},
-                )
-            ],
-        ),
-    },
-    parameters=[
-        OpenApiParameter("q", str, description="Début du nom de la commune, par exemple « gueret »."),
-        OpenApiParameter("postal_code", str, description="Code postal à 5 chiffres, par exemple 23000."),
-        OpenApiParameter("departement", str, description="Code du département, par exemple 23, 2A ou 971."),
-    ],
+    responses={200: CommuneSerializer(many=True), **error_responses(400, 401, 429)},
+    parameters=[CommuneSearchSerializer],
 )
-class CommuneListView(generics.ListAPIView):
+class CommuneListView(ListApiView):
     """Communes searched by name, postal code or département. Public (AllowAny)."""
 
     permission_classes = [permissions.AllowAny]

@@ -62,3 +62,38 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+    def save(self, *args, **kwargs):
+        # A new password (change, reset, admin, command) ends every API token: whoever knew the old
+        # password may have made one.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from cordee.users.tokens import revoke_all_api_tokens
+
+            revoke_all_api_tokens(self, reason="password_changed")
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(user=user).order_by("-created_at", "-pk")
+
+
+class ApiToken(models.Model):
+    """A named API token of a person. Only a SHA-256 digest of the key is stored: the key is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="personne")
+    name = models.CharField("nom", max_length=100)
+    prefix = models.CharField("début du jeton", max_length=16, help_text="Pour reconnaître le jeton, sans le révéler.")
+    digest = models.CharField("empreinte", max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -2,13 +2,13 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cordee.aggregation.standard import STANDARD_FIELDS
 from cordee.journal.models import Entry
 from cordee.places import enums
 from cordee.places.models import Place
+from cordee.users.tokens import create_api_token
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import StructureFactory
 from tests.territories.factories import CommuneFactory
@@ -207,8 +207,8 @@ def structure(db):
 def client_for(user):
     client = APIClient()
     if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, key = create_api_token(user, "Tests")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -388,4 +388,8 @@ def test_export_refuses_bad_parameters():
     response = APIClient().get(reverse("api:places-export-csv"), {"radius_km": "500"})
 
     assert response.status_code == 400
-    assert response.json() == {"errors": {"radius_km": "radius_km doit être un nombre entre 0 et 100"}}
+    assert response.json() == {
+        "detail": "Certaines valeurs ne sont pas valides : voyez « errors ».",
+        "reason": "invalid",
+        "errors": {"radius_km": "radius_km doit être un nombre entre 0 et 100"},
+    }

@@ -122,8 +122,10 @@ def test_without_filter_lists_everything_by_code(communes):
 def test_bad_parameters_give_a_clear_message(communes, params, field, message):
     response = get(APIClient(), **params)
     assert response.status_code == 400
-    assert list(response.json()) == [field]
-    assert response.json()[field][0].startswith(message)
+    body = response.json()
+    assert body["reason"] == "invalid"
+    assert list(body["errors"]) == [field]
+    assert body["errors"][field].startswith(message)
 
 
 def test_openapi_documents_the_public_endpoint(db):
@@ -133,7 +135,10 @@ def test_openapi_documents_the_public_endpoint(db):
     assert "Accès public" in operation["description"]
     assert {"q", "postal_code", "departement", "page"} <= {parameter["name"] for parameter in operation["parameters"]}
     assert "security" not in operation  # no authentication scheme required
-    assert set(operation["responses"]) == {"200", "400"}
+    assert set(operation["responses"]) == {"200", "400", "401", "429"}
+    assert operation["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
     assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/PaginatedCommuneList"
     }

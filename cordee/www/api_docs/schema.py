@@ -3,7 +3,23 @@
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils.safestring import SafeString, mark_safe
 from drf_spectacular.generators import SchemaGenerator
+from markdown_it import MarkdownIt
+
+# CommonMark with raw HTML off: any HTML in a description is shown as text, never interpreted.
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def markdown(text: str) -> SafeString:
+    """A description of the schema (Markdown) as HTML paragraphs, lists and code."""
+    return mark_safe(_markdown.render(text or ""))
+
+
+def markdown_inline(text: str) -> SafeString:
+    """A short description (Markdown) as inline HTML: code, emphasis, links."""
+    return mark_safe(_markdown.renderInline(text or ""))
+
 
 HTTP_METHODS = ["get", "post", "put", "patch", "delete"]
 
@@ -14,7 +30,7 @@ class Parameter:
     location: str
     required: bool
     type: str
-    description: str
+    description: SafeString
 
 
 @dataclass
@@ -22,11 +38,11 @@ class Operation:
     method: str
     path: str
     summary: str
-    description: str
+    description: SafeString
     public: bool
     anchor: str
     parameters: list[Parameter] = field(default_factory=list)
-    responses: list[tuple[str, str]] = field(default_factory=list)
+    responses: list[tuple[str, SafeString, str]] = field(default_factory=list)  # status, description, types
 
 
 def _type_of(schema: dict) -> str:
@@ -62,7 +78,7 @@ def operations() -> tuple[dict, list[Operation]]:
                     method=method.upper(),
                     path=path,
                     summary=operation.get("summary", ""),
-                    description=operation.get("description", ""),
+                    description=markdown(operation.get("description", "")),
                     public=_is_public(operation),
                     anchor=operation.get("operationId", f"{method}-{path}"),
                     parameters=[
@@ -73,12 +89,16 @@ def operations() -> tuple[dict, list[Operation]]:
                             ),
                             required=param.get("required", False),
                             type=_type_of(param.get("schema", {})),
-                            description=param.get("description", ""),
+                            description=markdown_inline(param.get("description", "")),
                         )
                         for param in operation.get("parameters", [])
                     ],
                     responses=[
-                        (code, response.get("description", ""))
+                        (
+                            code,
+                            markdown_inline(response.get("description", "")),
+                            ", ".join(response.get("content", {})),
+                        )
                         for code, response in sorted(operation.get("responses", {}).items())
                     ],
                 )

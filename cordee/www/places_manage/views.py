@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cordee.aggregation import export
 from cordee.core.errors import DomainError
+from cordee.core.net import rate_limit_key
 from cordee.journal.services import record
 from cordee.places import hours, hours_grid, perms, quality, reports, services
 from cordee.places.enums import QualificationState, ReportState
@@ -327,7 +328,7 @@ def qualification_decide(request, pk):
 
 
 def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return rate_limit_key(request)  # the client behind the trusted proxies, as for the API's limits
 
 
 @login_not_required
