@@ -179,6 +179,15 @@ def test_report_csv(tmp_path):
     assert "1,nom,rejet,nom du lieu manquant," in content
 
 
+def test_report_csv_neutralises_values_a_spreadsheet_would_run(tmp_path):
+    report = import_file(write_json(tmp_path, [v1_row(code_postal="=1+2")]), source_name="test")
+
+    content = report.write_csv(tmp_path / "rapport.csv").read_text(encoding="utf-8")
+
+    assert ",'=1+2\r\n" in content or ",'=1+2\n" in content
+    assert ",=1+2" not in content
+
+
 def test_reimport_updates_in_place(tmp_path):
     path = write_json(tmp_path, [v1_row(id="a", horaires="Mo 09:00-12:00"), v1_row(id="b")])
     first = import_file(path, source_name="test")

@@ -2,7 +2,6 @@ import gzip
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -10,6 +9,7 @@ from cordee.aggregation.enums import ImportState
 from cordee.aggregation.importing import uploads
 from cordee.aggregation.models import PlaceImport
 from cordee.aggregation.tasks import run_place_import
+from cordee.core.errors import NotAllowed
 from cordee.journal.models import Entry
 from cordee.places.models import Place
 from cordee.places.perms import can_import_places
@@ -50,7 +50,8 @@ def test_task_imports_valid_rows_and_reports_invalid_ones():
     assert place_import.progress_done == place_import.progress_total == 4
     assert place_import.started_at and place_import.finished_at
     assert Place.objects.filter(source_name="test").count() == 3
-    assert "ligne,champ,niveau,motif,valeur" in place_import.report_csv
+    with place_import.result_file.open("rb") as report:
+        assert report.read().decode().startswith("ligne,champ,niveau,motif,valeur\r\n")
     rejected = [issue for issue in uploads.first_issues(place_import) if issue["level"] == "rejet"]
     assert rejected and rejected[0]["row"] == "5"
     entry = Entry.objects.get(action="places.import")
@@ -69,14 +70,13 @@ def test_second_import_of_the_same_source_updates():
 
 def test_progress_is_saved_at_most_every_two_percent(django_assert_max_num_queries):
     place_import = stored_import(b"")
-    saver = uploads._progress_saver(place_import)
 
     with django_assert_max_num_queries(51):
         for done in range(100, 10_001, 100):
-            saver(done, 10_000)
+            place_import.beat(done, 10_000)
 
     place_import.refresh_from_db()
-    assert place_import.progress_done == 10_000
+    assert place_import.progress_done == 10_000 and place_import.heartbeat_at is not None
 
 
 def test_unreadable_file_fails_with_the_importer_message():
@@ -116,7 +116,7 @@ def test_who_may_import(kind, allowed):
 
 
 def test_start_import_refuses_people_without_the_right():
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         uploads.start_import(MembershipFactory(gestionnaire=True).user, SimpleUploadedFile("a.csv", b"x"), "source")
 
 
@@ -127,8 +127,8 @@ def test_start_import_checks_file_and_source_name(monkeypatch):
     with pytest.raises(uploads.ImportRefused) as refused:
         uploads.start_import(admin, SimpleUploadedFile("lieux.xlsx", b"x" * 11), "nom avec espaces")
 
-    assert set(refused.value.message_dict) == {"file", "source_name"}
-    assert len(refused.value.message_dict["file"]) == 2
+    assert set(refused.value.errors) == {"file", "source_name"}
+    assert "format CSV" in refused.value.errors["file"] and "20 Mo" in refused.value.errors["file"]
     assert not PlaceImport.objects.exists()
 
 

@@ -89,7 +89,9 @@ def test_upload_then_progress_page_shows_summary_and_problems(client, django_cap
     assert Place.objects.filter(source_name="hub").count() == 3
     page = unescape(client.get(response.url).content.decode())
     assert "Import terminé" in page
-    assert "4 lignes lues : 3 lieux créés, 0 mis à jour, 1 lignes rejetées" in " ".join(page.split())
+    assert "4 lignes lues : 3 lieux créés, 0 modifié, 0 inchangé, 1 ligne rejetée, 0 avertissement." in " ".join(
+        page.split()
+    )
     assert "<td>5</td>" in page
     assert reverse("www:places_manage:import_report", kwargs={"pk": place_import.pk}) in page
     assert "hx-get" not in page
@@ -97,7 +99,7 @@ def test_upload_then_progress_page_shows_summary_and_problems(client, django_cap
     assert "hub-2024.csv" in listing
     report = client.get(reverse("www:places_manage:import_report", kwargs={"pk": place_import.pk}))
     assert report["Content-Type"] == "text/csv; charset=utf-8"
-    assert b"ligne,champ,niveau,motif,valeur" in report.content
+    assert b"ligne,champ,niveau,motif,valeur" in b"".join(report.streaming_content)
 
 
 def test_failed_import_shows_its_message(client):
@@ -122,7 +124,7 @@ def test_running_import_shows_progress_and_polls(client):
     page = client.get(url).content.decode()
     partial = client.get(url, headers={"HX-Request": "true"})
 
-    assert '<progress id="import-progress"' in page and 'max="4930"' in page and 'value="1200"' in page
+    assert '<progress id="task-progress"' in page and 'max="4930"' in page and 'value="1200"' in page
     assert "1\u00a0200 lignes sur 4\u00a0930" in page
     assert f'hx-get="{url}"' in page and "Mettre à jour l'avancement" in page
     assert partial.status_code == 200 and "<html" not in partial.content.decode()

@@ -5,7 +5,6 @@ row's ``id``), rejected rows are reported, nothing is half-written if the import
 Usable from the ``import_places`` command and from a background task (``import_file``).
 """
 
-import csv
 import logging
 import re
 import time
@@ -25,6 +24,7 @@ from cordee.aggregation.importing.validation import (
     normalise_columns,
     validate_row,
 )
+from cordee.core import tabular
 from cordee.places import quality
 from cordee.places.models import Place, store_opening_intervals
 
@@ -154,16 +154,22 @@ class ImportReport:
             lines.append(f"… et {len(issues) - limit} autres (voir le rapport CSV).")
         return lines
 
+    def report_rows(self):
+        """The report's rows: file notes first, then every issue (row, field, level, reason, value)."""
+        for note in self.file_notes:
+            yield ["", "", "fichier", note, ""]
+        for issue in self.issues:
+            yield [issue.row, issue.field, issue.level, issue.message, issue.value]
+
+    @property
+    def report_header(self):
+        return [self.row_label, "champ", "niveau", "motif", "valeur"]
+
     def write_csv(self, path):
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8", newline="") as report_file:
-            writer = csv.writer(report_file)
-            writer.writerow([self.row_label, "champ", "niveau", "motif", "valeur"])
-            for note in self.file_notes:
-                writer.writerow(["", "", "fichier", note, ""])
-            for issue in self.issues:
-                writer.writerow([issue.row, issue.field, issue.level, issue.message, issue.value])
+            tabular.write_csv(report_file, self.report_header, self.report_rows())
         return path
 
 

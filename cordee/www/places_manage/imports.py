@@ -7,7 +7,6 @@ on a timer would disturb keyboard and screen reader users, WCAG 2.2.1).
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,8 +14,8 @@ from cordee.aggregation.importing import uploads
 from cordee.aggregation.models import PlaceImport
 from cordee.places import perms
 from cordee.www.accounts.forms import DsfrFormMixin
+from cordee.www.tasks import task_page, task_result
 
-HTMX_STOP_POLLING = 286
 LIST_SIZE = 50
 
 
@@ -69,9 +68,8 @@ def import_create(request):
                 request.user, form.cleaned_data["file"], form.cleaned_data["source_name"]
             )
         except uploads.ImportRefused as refused:
-            for field, messages in refused.message_dict.items():
-                for message in messages:
-                    form.add_error(field, message)
+            for field, message in refused.errors.items():
+                form.add_error(field, message)
         else:
             return redirect("www:places_manage:import_detail", pk=place_import.pk)
     return render(request, "www/places/manage/imports/import_form.html", {"form": form})
@@ -87,20 +85,16 @@ def import_list(request):
 @require_GET
 def import_detail(request, pk):
     place_import = _visible_import(request, pk)
-    context = {"place_import": place_import, "issues": uploads.first_issues(place_import)}
-    if request.htmx:
-        response = render(request, "www/places/manage/imports/_status.html", context)
-        if not place_import.is_active:
-            response.status_code = HTMX_STOP_POLLING
-        return response
-    return render(request, "www/places/manage/imports/import_detail.html", context)
+    return task_page(
+        request,
+        place_import,
+        page_template="www/places/manage/imports/import_detail.html",
+        status_template="www/places/manage/imports/_status.html",
+        context={"place_import": place_import, "issues": uploads.first_issues(place_import)},
+    )
 
 
 @require_GET
 def import_report(request, pk):
     place_import = _visible_import(request, pk)
-    if not place_import.report_csv:
-        raise Http404("Cet import n'a pas de rapport.")
-    response = HttpResponse(place_import.report_csv, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rapport-import-{place_import.pk}.csv"'
-    return response
+    return task_result(place_import, f"rapport-import-{place_import.pk}.csv")
