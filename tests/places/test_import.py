@@ -261,12 +261,26 @@ def test_default_source_name():
 def test_command_prints_a_summary_and_writes_the_report(tmp_path, capsys):
     path = write_json(tmp_path, [v1_row(), v1_row(id="x", nom="")])
 
-    call_command("import_places", str(path), "--source", "cmd", "--report", str(tmp_path / "r.csv"), verbosity=0)
+    call_command(
+        "import_places", str(path), "--source", "cmd", "--report", str(tmp_path / "r.csv"), "--wet-run", verbosity=0
+    )
 
     out = capsys.readouterr().out
     assert "2 lignes lues : 1 lieux créés, 0 mis à jour, 1 lignes rejetées" in out
     assert "élément 2, nom : nom du lieu manquant" in out
     assert (tmp_path / "r.csv").exists()
+    assert Place.objects.filter(source_name="cmd").count() == 1
+
+
+def test_command_is_a_dry_run_without_wet_run(tmp_path, capsys):
+    path = write_json(tmp_path, [v1_row(), v1_row(id="x", nom="")])
+
+    call_command("import_places", str(path), "--source", "cmd", "--report", str(tmp_path / "r.csv"))
+
+    out = capsys.readouterr().out
+    assert "1 lieux créés" in out and "Simulation : rien n'a été écrit" in out
+    assert (tmp_path / "r.csv").exists()
+    assert not Place.objects.filter(source_name="cmd").exists()
 
 
 def test_overseas_number_with_a_wrong_country_code_is_corrected_with_a_warning():
