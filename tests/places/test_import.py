@@ -106,7 +106,7 @@ def test_latin1_semicolon_csv_is_detected(tmp_path):
     read = readers.read_places_file(path)
     report = import_file(path, source_name="test")
 
-    assert (read.encoding, read.delimiter, read.rows[0].number) == ("Windows-1252 (Latin-1)", ";", 2)
+    assert (read.encoding, read.delimiter, next(read.rows()).number) == ("Windows-1252 (Latin-1)", ";", 2)
     assert report.created == 1
     place = Place.objects.get()
     assert place.name == "Maison France Services de Guéret"
@@ -188,6 +188,34 @@ def test_report_csv_neutralises_values_a_spreadsheet_would_run(tmp_path):
     assert ",=1+2" not in content
 
 
+def test_unchanged_reimport_rewrites_nothing(tmp_path, django_assert_max_num_queries):
+    path = write_json(tmp_path, [v1_row(id=str(n), horaires="Mo-Fr 09:00-12:00") for n in range(30)])
+    import_file(path, source_name="test")
+    before = dict(Place.objects.values_list("pk", "updated_at"))
+    intervals = set(PlaceOpeningInterval.objects.values_list("pk", flat=True))
+
+    with django_assert_max_num_queries(8):
+        again = import_file(path, source_name="test", communes=CommuneIndex())
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 30)
+    assert "0 modifiés, 30 inchangés" in again.summary_lines()[2]
+    assert dict(Place.objects.values_list("pk", "updated_at")) == before
+    assert set(PlaceOpeningInterval.objects.values_list("pk", flat=True)) == intervals
+
+
+def test_a_changed_row_is_rewritten_with_its_intervals(tmp_path):
+    import_file(write_json(tmp_path, [v1_row(id="a", horaires="Mo 09:00-12:00"), v1_row(id="b")]), source_name="t")
+    kept = set(PlaceOpeningInterval.objects.filter(place__source_id="b").values_list("pk", flat=True))
+
+    again = import_file(
+        write_json(tmp_path, [v1_row(id="a", horaires="Tu 09:00-12:00"), v1_row(id="b")]), source_name="t"
+    )
+
+    assert (again.updated, again.unchanged) == (1, 1)
+    assert Place.objects.get(source_id="a").opening_intervals.get().start_minute == 24 * 60 + 9 * 60
+    assert set(PlaceOpeningInterval.objects.filter(place__source_id="b").values_list("pk", flat=True)) == kept
+
+
 def test_reimport_updates_in_place(tmp_path):
     path = write_json(tmp_path, [v1_row(id="a", horaires="Mo 09:00-12:00"), v1_row(id="b")])
     first = import_file(path, source_name="test")
@@ -199,7 +227,7 @@ def test_reimport_updates_in_place(tmp_path):
     path = write_json(tmp_path, [v1_row(id="a", nom="Nouveau nom", horaires="Tu 09:00-12:00"), v1_row(id="b")])
     second = import_file(path, source_name="test")
 
-    assert (first.created, second.created, second.updated) == (2, 0, 2)
+    assert (first.created, second.created, second.updated, second.unchanged) == (2, 0, 1, 1)
     assert Place.objects.count() == 2
     place.refresh_from_db()
     assert place.name == "Nouveau nom"
@@ -266,7 +294,7 @@ def test_command_prints_a_summary_and_writes_the_report(tmp_path, capsys):
     )
 
     out = capsys.readouterr().out
-    assert "2 lignes lues : 1 lieux créés, 0 mis à jour, 1 lignes rejetées" in out
+    assert "2 lignes lues : 1 lieux créés, 0 modifiés, 0 inchangés, 1 lignes rejetées" in out
     assert "élément 2, nom : nom du lieu manquant" in out
     assert (tmp_path / "r.csv").exists()
     assert Place.objects.filter(source_name="cmd").count() == 1

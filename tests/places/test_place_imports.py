@@ -58,14 +58,15 @@ def test_task_imports_valid_rows_and_reports_invalid_ones():
     assert entry.details == {"state": "done", "created": 3, "updated": 0, "rejected": 1}
 
 
-def test_second_import_of_the_same_source_updates():
+def test_second_import_of_the_same_file_changes_nothing():
     run_place_import(stored_import(places_csv(valid=2, invalid=0)).pk)
     second = stored_import(places_csv(valid=2, invalid=0))
 
     run_place_import(second.pk)
 
     second.refresh_from_db()
-    assert (second.created_count, second.updated_count) == (0, 2)
+    assert (second.created_count, second.updated_count, second.unchanged_count) == (0, 0, 2)
+    assert "0 modifié, 2 inchangés" in second.outcome_text
 
 
 def test_progress_is_saved_at_most_every_two_percent(django_assert_max_num_queries):

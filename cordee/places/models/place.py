@@ -63,6 +63,8 @@ class Place(models.Model):
     # Provenance: (source_name, source_id) is stable across re-imports of a source.
     source_name = models.CharField("source", max_length=100)
     source_id = models.CharField("identifiant dans la source", max_length=200)
+    # What the last import wrote (hash of the validated row): an unchanged row is not rewritten.
+    source_fingerprint = models.CharField("empreinte de la ligne importée", max_length=64, blank=True, editable=False)
 
     # Fields of the standard v1.0.x
     pivot = models.CharField("SIRET, RNA ou RIDET", max_length=20, blank=True)
