@@ -28,7 +28,7 @@ def test_coordinator_imports_a_file_and_reads_the_result(page, login_as, assert_
     assert_accessible(page)
 
     page.get_by_label("Fichier de lieux").set_input_files(str(path))
-    page.get_by_label("Nom de la source").fill("hub-du-sud")
+    page.get_by_label("Nom de la nouvelle source").fill("Hub du Sud")
     page.get_by_role("button", name="Importer").click()
 
     expect(page).to_have_url(re.compile(r"/gestion/lieux/imports/\d+/$"))

@@ -153,3 +153,23 @@ def test_an_import_outlives_the_account_that_started_it():
     user.delete()
     place_import.refresh_from_db()
     assert place_import.requested_by is None
+
+
+@pytest.mark.parametrize(
+    "name,content,reason",
+    [
+        ("lieux.json", b'{"type": "FeatureCollection", "features": [', "n'est pas un JSON valide"),
+        ("lieux.csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + bytes(100), "données binaires"),
+        ("lieux.csv", V1_HEADER.encode() + b"\n", "ne contient aucun lieu"),
+    ],
+)
+def test_start_import_refuses_an_unreadable_file_at_once_with_the_parser_reason(name, content, reason):
+    with pytest.raises(uploads.ImportRefused) as refused:
+        uploads.start_import(UserFactory(national_admin=True), SimpleUploadedFile(name, content), "essai")
+
+    assert reason in refused.value.errors["file"]
+    assert not PlaceImport.objects.exists()
+
+
+def test_source_slug_from_a_plain_name():
+    assert uploads.source_slug("Hub du Sud — Région") == "hub-du-sud-region"

@@ -79,7 +79,7 @@ def test_upload_then_progress_page_shows_summary_and_problems(client, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("www:places_manage:import_create"),
-            {"file": SimpleUploadedFile("hub-2024.csv", places_csv(valid=3, invalid=1)), "source_name": "hub"},
+            {"file": SimpleUploadedFile("hub-2024.csv", places_csv(valid=3, invalid=1)), "new_source": "hub"},
         )
 
     place_import = PlaceImport.objects.get()
@@ -146,22 +146,58 @@ def test_polling_stops_when_the_import_is_over(client, done_import):
     [
         ("lieux.xlsx", b"x", "hub", "au format CSV, JSON ou GeoJSON"),
         ("lieux.csv", b"x" * 11, "hub", "taille maximale de 20 Mo"),
-        ("lieux.csv", b"x", "hub du sud", "Le nom de la source ne peut contenir"),
+        ("lieux.csv", b"x", "", "Donnez le nom de la nouvelle source"),
+        ("lieux.csv", b"id,nom\n", "hub", "ne contient aucun lieu"),
+        ("lieux.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "hub", "il contient des données binaires"),
+        ("lieux.json", b'[{"id": "a",', "hub", "n'est pas un JSON valide"),
     ],
 )
 def test_refused_uploads_show_form_errors(client, monkeypatch, name, content, source_name, message):
-    monkeypatch.setattr(uploads, "MAX_FILE_SIZE", 10)
+    monkeypatch.setattr(uploads, "MAX_FILE_SIZE", 10 if len(content) == 11 else 1000)
     client.force_login(UserFactory(national_admin=True))
 
     response = client.post(
         reverse("www:places_manage:import_create"),
-        {"file": SimpleUploadedFile(name, content), "source_name": source_name},
+        {"file": SimpleUploadedFile(name, content), "new_source": source_name},
     )
 
     page = unescape(response.content.decode())
     assert response.status_code == 200 and message in page
     assert "Le formulaire contient des erreurs" in page and 'aria-invalid="true"' in page
+    assert "Choisissez à nouveau le fichier" in page
     assert not PlaceImport.objects.exists()
+
+
+def test_a_source_is_chosen_among_known_ones_or_created_with_a_plain_name(client, django_capture_on_commit_callbacks):
+    client.force_login(UserFactory(national_admin=True))
+    url = reverse("www:places_manage:import_create")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": SimpleUploadedFile("a.csv", places_csv()), "new_source": "Hub du Sud"})
+    form_page = client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": SimpleUploadedFile("a.csv", places_csv()), "source": "hub-du-sud"})
+    both = client.post(
+        url, {"file": SimpleUploadedFile("a.csv", places_csv()), "source": "hub-du-sud", "new_source": "x"}
+    )
+
+    first, second = PlaceImport.objects.order_by("pk")
+    assert first.source_name == second.source_name == "hub-du-sud"
+    assert '<option value="hub-du-sud">hub-du-sud</option>' in form_page
+    assert (second.created_count, second.unchanged_count) == (0, 3)
+    assert "pas les deux" in unescape(both.content.decode())
+
+
+def test_an_unchanged_reimport_says_nothing_changed(client, django_capture_on_commit_callbacks):
+    client.force_login(UserFactory(national_admin=True))
+    url = reverse("www:places_manage:import_create")
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"file": SimpleUploadedFile("a.csv", places_csv()), "new_source": "hub"})
+
+    page = " ".join(unescape(client.get(response.url).content.decode()).split())
+
+    assert "0 lieu créé, 0 modifié, 3 inchangés" in page
 
 
 def test_compressed_upload_is_accepted(client, django_capture_on_commit_callbacks):
@@ -170,7 +206,7 @@ def test_compressed_upload_is_accepted(client, django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("www:places_manage:import_create"),
-            {"file": SimpleUploadedFile("lieux.csv.gz", gzip.compress(places_csv())), "source_name": "gz"},
+            {"file": SimpleUploadedFile("lieux.csv.gz", gzip.compress(places_csv())), "new_source": "gz"},
         )
 
     assert PlaceImport.objects.get().created_count == 3

@@ -15,13 +15,16 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.utils.text import slugify
 
 from cordee.aggregation.importing.importer import ImportFailed, import_file
+from cordee.aggregation.importing.readers import UnreadableFile, read_places_file
 from cordee.aggregation.models import PlaceImport
 from cordee.core import tabular
 from cordee.core.errors import Invalid, NotAllowed
 from cordee.journal.services import record
 from cordee.places import perms
+from cordee.places.models import Place
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +59,44 @@ def source_name_errors(source_name) -> list[str]:
     return []
 
 
+def source_slug(label) -> str:
+    """A plain name (« Hub du Sud ») as a source name (« hub-du-sud »)."""
+    return slugify(label or "")[:100]
+
+
+def known_sources() -> list[str]:
+    """Sources already in the directory or already imported, for the web form's choice."""
+    names = set(Place.objects.order_by().values_list("source_name", flat=True).distinct())
+    names |= set(PlaceImport.objects.order_by().values_list("source_name", flat=True).distinct())
+    return sorted(name for name in names if name)
+
+
+def content_errors(uploaded_file) -> list[str]:
+    """Read the file as the import will (streamed, with its limits): the parser's reason if it cannot."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / (Path(uploaded_file.name).name or "fichier")
+        with path.open("wb") as copy:
+            for chunk in uploaded_file.chunks():
+                copy.write(chunk)
+        uploaded_file.seek(0)
+        try:
+            places_file = read_places_file(path)
+        except UnreadableFile as error:
+            return [str(error)]
+    if not places_file.row_count:
+        return [f"Le fichier {places_file.name} ne contient aucun lieu."]
+    return []
+
+
 def start_import(user, uploaded_file, source_name) -> PlaceImport:
-    """Store the file and enqueue its import once the transaction is committed."""
+    """Check the file (the parser's reason at once if it is unreadable), store it and enqueue its
+    import once the transaction is committed."""
     if not perms.can_import_places(user):
         raise NotAllowed("Seuls les coordinateurs et les administrateurs nationaux importent des lieux.")
     errors = {}
     if problems := file_errors(uploaded_file):
+        errors["file"] = " ".join(problems)
+    elif problems := content_errors(uploaded_file):
         errors["file"] = " ".join(problems)
     if problems := source_name_errors(source_name):
         errors["source_name"] = " ".join(problems)

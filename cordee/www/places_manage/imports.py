@@ -8,6 +8,7 @@ on a timer would disturb keyboard and screen reader users, WCAG 2.2.1).
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cordee.aggregation.importing import uploads
@@ -15,8 +16,12 @@ from cordee.aggregation.models import PlaceImport
 from cordee.places import perms
 from cordee.www.accounts.forms import DsfrFormMixin
 from cordee.www.tasks import task_page, task_result
+from cordee.www.uploads import limit_uploads
 
 LIST_SIZE = 50
+
+
+NEW_SOURCE = ""
 
 
 class ImportForm(DsfrFormMixin, forms.Form):
@@ -26,12 +31,30 @@ class ImportForm(DsfrFormMixin, forms.Form):
         "(.gz). 20 Mo au plus.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.json,.geojson,.gz"}),
     )
-    source_name = forms.CharField(
-        label="Nom de la source",
-        max_length=100,
-        help_text="Lettres sans accents, chiffres et tirets, par exemple « hub-du-sud ». Les imports successifs "
-        "d'une même source mettent à jour ses lieux.",
+    source = forms.ChoiceField(
+        label="Source",
+        required=False,
+        help_text="Les imports successifs d'une même source mettent à jour ses lieux. Choisissez-la, ou créez-en "
+        "une nouvelle ci-dessous.",
     )
+    new_source = forms.CharField(
+        label="Nom de la nouvelle source",
+        max_length=100,
+        required=False,
+        help_text="Seulement pour une nouvelle source, en toutes lettres, par exemple « Hub du Sud ».",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [(NEW_SOURCE, "Nouvelle source (nom ci-dessous)")] + [
+            (name, name) for name in uploads.known_sources()
+        ]
+        if self.is_bound:
+            # A browser never keeps a chosen file after the page comes back with errors: say so.
+            self.fields["file"].help_text = (
+                "Choisissez à nouveau le fichier : le navigateur ne le garde pas quand le formulaire revient "
+                "avec une erreur. " + self.fields["file"].help_text
+            )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -39,11 +62,21 @@ class ImportForm(DsfrFormMixin, forms.Form):
             raise forms.ValidationError(errors)
         return uploaded
 
-    def clean_source_name(self):
-        source_name = self.cleaned_data["source_name"].strip()
-        if errors := uploads.source_name_errors(source_name):
-            raise forms.ValidationError(errors)
-        return source_name
+    def clean(self):
+        cleaned = super().clean()
+        source, label = cleaned.get("source") or NEW_SOURCE, (cleaned.get("new_source") or "").strip()
+        if source != NEW_SOURCE and label:
+            self.add_error("new_source", "Choisissez une source existante ou nommez-en une nouvelle, pas les deux.")
+        elif source == NEW_SOURCE and not label:
+            self.add_error("new_source", "Donnez le nom de la nouvelle source, ou choisissez une source existante.")
+        elif source == NEW_SOURCE:
+            slug = uploads.source_slug(label)
+            if errors := uploads.source_name_errors(slug):
+                self.add_error("new_source", errors)
+            cleaned["source_name"] = slug
+        else:
+            cleaned["source_name"] = source
+        return cleaned
 
 
 def _require_importer(user):
@@ -58,18 +91,30 @@ def _visible_import(request, pk) -> PlaceImport:
     return place_import
 
 
+@csrf_exempt  # only to set the upload limit before the body is read; the inner view checks CSRF
 @require_http_methods(["GET", "POST"])
 def import_create(request):
+    limit_uploads(request, uploads.MAX_FILE_SIZE)
+    return _import_create(request)
+
+
+@csrf_protect
+def _import_create(request):
     _require_importer(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", "Le fichier dépasse la taille maximale de 20 Mo : il n'a pas été reçu.")
+    elif posted and form.is_valid():
         try:
             place_import = uploads.start_import(
                 request.user, form.cleaned_data["file"], form.cleaned_data["source_name"]
             )
         except uploads.ImportRefused as refused:
             for field, message in refused.errors.items():
-                form.add_error(field, message)
+                form.add_error("new_source" if field == "source_name" else field, message)
         else:
             return redirect("www:places_manage:import_detail", pk=place_import.pk)
     return render(request, "www/places/manage/imports/import_form.html", {"form": form})
