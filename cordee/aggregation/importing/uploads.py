@@ -94,9 +94,7 @@ def start_import(user, uploaded_file, source_name) -> PlaceImport:
     if not perms.can_import_places(user):
         raise NotAllowed("Seuls les coordinateurs et les administrateurs nationaux importent des lieux.")
     errors = {}
-    if problems := file_errors(uploaded_file):
-        errors["file"] = " ".join(problems)
-    elif problems := content_errors(uploaded_file):
+    if (problems := file_errors(uploaded_file)) or (problems := content_errors(uploaded_file)):
         errors["file"] = " ".join(problems)
     if problems := source_name_errors(source_name):
         errors["source_name"] = " ".join(problems)
