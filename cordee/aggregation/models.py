@@ -26,6 +26,9 @@ class PlaceImport(BackgroundTask):
     rejected_count = models.PositiveIntegerField("lignes rejetées", default=0)
     warnings_count = models.PositiveIntegerField("avertissements", default=0)
     summary = models.TextField("résumé", blank=True)
+    # Départements where the import wrote places, as "|23|87|": coordinators see the imports of their
+    # territories (cordee.places.perms.visible_imports).
+    departement_codes = models.CharField("départements touchés", max_length=1000, blank=True, default="")
 
     class Meta:
         # The table was created by the places app; the model moved here with its rows.

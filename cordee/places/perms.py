@@ -102,12 +102,70 @@ def can_import_places(user) -> bool:
     return may_decide_any_qualification(user)
 
 
-def can_see_all_imports(user) -> bool:
-    """Coordinators and national admins follow every import; others only their own."""
-    return can_import_places(user)
-
-
 def can_view_import(user, place_import) -> bool:
-    if not getattr(user, "is_authenticated", False):
+    """The person who ran it, coordinators of a territory where it wrote places, national admins."""
+    return visible_imports(user, type(place_import).objects.filter(pk=place_import.pk)).exists()
+
+
+# --- Imports of places files ------------------------------------------------------------------------------
+# An import may only create or change places inside the importer's territories, and never a place managed by
+# a structure unless the importer may edit it; rows that break the rule are refused and nothing is written
+# for them. The set-based helpers let a file of thousands of rows be checked in a few queries.
+
+
+def may_import_place(user, existing_place, commune) -> bool:
+    """Whether an import by this person may create (``existing_place`` None) or change a place in ``commune``."""
+    from cordee.structures import perms as structures
+
+    if not can_import_places(user):
         return False
-    return place_import.requested_by_id == user.pk or can_see_all_imports(user)
+    if existing_place is not None and not can_edit_place(user, existing_place):
+        return False
+    return structures.is_national_admin(user) or structures.is_coordinator_of_commune(user, commune)
+
+
+def importable_commune_codes(user) -> frozenset[str] | None:
+    """INSEE codes of the communes where an import by this person may place places (None: anywhere)."""
+    from cordee.structures import perms as structures
+    from cordee.territories.models import Commune
+
+    if structures.is_national_admin(user):
+        return None
+    if not can_import_places(user):
+        return frozenset()
+    return frozenset(Commune.objects.filter(structures.coordinated_communes_q(user)).values_list("pk", flat=True))
+
+
+def importable_place_ids(user, places) -> set[int] | None:
+    """Of these existing places, the ids an import by this person may change (None: all of them)."""
+    from cordee.structures import perms as structures
+
+    if structures.is_national_admin(user):
+        return None
+    if not can_import_places(user):
+        return set()
+    return set(managed_places(user).filter(pk__in=[place.pk for place in places]).values_list("pk", flat=True))
+
+
+def visible_imports(user, imports):
+    """Of these imports, the ones the person may see: their own; for a coordinator, those that wrote places
+    in their territories (by département); all for a national admin."""
+    from cordee.structures import perms as structures
+
+    if not getattr(user, "is_authenticated", False):
+        return imports.none()
+    if structures.is_national_admin(user):
+        return imports
+    condition = Q(requested_by=user)
+    if structures.is_coordinator(user):
+        from cordee.territories.models import Commune
+
+        departements = set(
+            Commune.objects.filter(structures.coordinated_communes_q(user))
+            .order_by()
+            .values_list("departement_id", flat=True)
+            .distinct()
+        )
+        for code in sorted(departements):
+            condition |= Q(departement_codes__contains=f"|{code}|")
+    return imports.filter(condition)

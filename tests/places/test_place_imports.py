@@ -173,3 +173,86 @@ def test_start_import_refuses_an_unreadable_file_at_once_with_the_parser_reason(
 
 def test_source_slug_from_a_plain_name():
     assert uploads.source_slug("Hub du Sud — Région") == "hub-du-sud-region"
+
+
+MARSEILLE_ROW = (
+    "m{n},21230096600018,Espace {n},Marseille,13001,13201,1 rue B,43.3,5.4,,,,2024-04-02,"
+    "Aide aux démarches administratives,Gratuit,,En autonomie"
+)
+
+
+@pytest.fixture
+def communes():
+    from tests.territories.factories import CommuneFactory, DepartementFactory
+
+    return {
+        "gueret": CommuneFactory(),
+        "marseille": CommuneFactory(
+            code_insee="13201",
+            name="Marseille 1er Arrondissement",
+            departement=DepartementFactory(code="13", name="Bouches-du-Rhône"),
+            epci=None,
+            latitude=43.3,
+            longitude=5.4,
+            postal_codes="13001",
+        ),
+    }
+
+
+def test_a_coordinator_import_writes_only_inside_their_territories(communes):
+    creuse = CoordinatorScopeFactory().user
+    content = (V1_HEADER + "\n" + VALID_ROW.format(n=1) + "\n" + MARSEILLE_ROW.format(n=1) + "\n").encode()
+    place_import = stored_import(content, user=creuse)
+
+    uploads.run(place_import)
+
+    place_import.refresh_from_db()
+    assert (place_import.created_count, place_import.rejected_count) == (1, 1)
+    assert list(Place.objects.values_list("source_id", flat=True)) == ["x1"]
+    assert any("hors de vos territoires" in issue["reason"] for issue in uploads.first_issues(place_import))
+    assert place_import.departement_codes == "|23|"
+
+
+def test_an_import_never_overwrites_a_place_the_importer_may_not_edit(communes):
+    from tests.places.factories import PlaceFactory
+
+    marseille_place = PlaceFactory(
+        source_name="test", source_id="x1", name="Lieu qualifié de Marseille", commune_ref=communes["marseille"]
+    )
+    creuse = CoordinatorScopeFactory().user
+
+    uploads.run(stored_import(places_csv(valid=1, invalid=0), user=creuse))
+
+    marseille_place.refresh_from_db()
+    assert marseille_place.name == "Lieu qualifié de Marseille"
+    place_import = PlaceImport.objects.get()
+    assert (place_import.updated_count, place_import.rejected_count) == (0, 1)
+    assert "que vous ne pouvez pas modifier" in uploads.first_issues(place_import)[0]["reason"]
+
+
+def test_every_change_an_import_makes_is_journaled_on_the_place(communes):
+    admin = UserFactory(national_admin=True)
+    place_import = stored_import(places_csv(valid=2, invalid=0), user=admin)
+
+    uploads.run(place_import)
+
+    entries = Entry.objects.filter(action="places.imported")
+    assert sorted(entries.values_list("object_id", flat=True)) == sorted(
+        str(pk) for pk in Place.objects.values_list("pk", flat=True)
+    )
+    assert {entry.details["import"] for entry in entries} == {place_import.pk}
+    assert {entry.details["change"] for entry in entries} == {"created"}
+    assert all(entry.object_type == "places.place" for entry in entries)
+
+
+def test_visible_imports_follow_the_territories(communes):
+    from cordee.places.perms import visible_imports
+
+    admin = UserFactory(national_admin=True)
+    place_import = stored_import(places_csv(valid=1, invalid=0), user=admin)
+    uploads.run(place_import)
+    creuse, nord = CoordinatorScopeFactory().user, CoordinatorScopeFactory(nord=True).user
+
+    assert list(visible_imports(creuse, PlaceImport.objects.all())) == [place_import]
+    assert not visible_imports(nord, PlaceImport.objects.all()).exists()
+    assert list(visible_imports(admin, PlaceImport.objects.all())) == [place_import]

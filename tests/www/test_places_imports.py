@@ -11,6 +11,7 @@ from cordee.aggregation.models import PlaceImport
 from cordee.places.models import Place
 from tests.places.test_place_imports import places_csv, stored_import
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory
+from tests.territories.factories import CommuneFactory
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ PAGE_EXPECTATIONS = {
 
 @pytest.fixture
 def done_import():
+    CommuneFactory()  # Guéret, Creuse: the coordinators of the matrix coordinate the Creuse
     place_import = stored_import(places_csv(valid=2, invalid=1))
     uploads.run(place_import)
     return place_import
@@ -73,6 +75,7 @@ def test_the_requester_keeps_access_to_their_import(client, done_import):
 
 
 def test_upload_then_progress_page_shows_summary_and_problems(client, django_capture_on_commit_callbacks):
+    CommuneFactory()
     coordinator = CoordinatorScopeFactory().user
     client.force_login(coordinator)
 
@@ -210,3 +213,17 @@ def test_compressed_upload_is_accepted(client, django_capture_on_commit_callback
         )
 
     assert PlaceImport.objects.get().created_count == 3
+
+
+def test_coordinators_see_only_the_imports_of_their_territories(client, done_import):
+    creuse = CoordinatorScopeFactory().user
+    nord = CoordinatorScopeFactory(nord=True).user
+    detail = reverse("www:places_manage:import_detail", kwargs={"pk": done_import.pk})
+
+    client.force_login(nord)
+    assert client.get(detail).status_code == 404
+    assert client.get(reverse("www:places_manage:import_report", kwargs={"pk": done_import.pk})).status_code == 404
+    assert done_import.original_name not in client.get(reverse("www:places_manage:import_list")).content.decode()
+    client.force_login(creuse)
+    assert client.get(detail).status_code == 200
+    assert done_import.original_name in client.get(reverse("www:places_manage:import_list")).content.decode()

@@ -27,7 +27,8 @@ from cordee.aggregation.importing.validation import (
     validate_row,
 )
 from cordee.core import tabular
-from cordee.places import quality
+from cordee.journal.services import record
+from cordee.places import perms, quality
 from cordee.places.models import Place, store_opening_intervals
 
 logger = logging.getLogger(__name__)
@@ -116,6 +117,7 @@ class ImportReport:
     unchanged: int = 0
     rejected: int = 0
     not_in_file: int = 0
+    departements: set = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
     file_notes: list[str] = field(default_factory=list)
     duration: float = 0.0
@@ -188,11 +190,16 @@ def default_report_path(source_name, base_dir) -> Path:
     return Path(base_dir) / "reports" / f"import-{source_name}-{stamp}.csv"
 
 
-def import_file(path, source_name=None, progress=None, communes=None, *, max_rows=None) -> ImportReport:
+def import_file(
+    path, source_name=None, progress=None, communes=None, *, max_rows=None, importer=None, import_ref=None
+) -> ImportReport:
     """Import one file; ``progress(done, total)`` is called as rows are validated. Returns the report.
 
     The file is streamed: a first pass checks it and surveys its ids and columns, a second one
     validates and saves the rows ``BATCH_SIZE`` at a time, in one transaction. Memory stays bounded.
+    With ``importer`` (a web import), rows that would create or change a place outside the importer's
+    territories, or a place they may not edit, are refused (``cordee.places.perms``). Every place created
+    or changed is journaled (``places.imported``, with ``import_ref`` when given).
     Raises ``ImportFailed`` when the file cannot be read at all (or is over the limits of ``readers``).
     """
 
@@ -215,7 +222,9 @@ def import_file(path, source_name=None, progress=None, communes=None, *, max_row
                 "chaque lieu est identifié par « source:id »."
             )
         with transaction.atomic():
-            _validate_and_save(read, source_name, communes, composite_ids, report, progress)
+            guard = ImportGuard(importer) if importer is not None else None
+            journal = ImportJournal(importer, import_ref)
+            _validate_and_save(read, source_name, communes, composite_ids, report, progress, guard, journal)
     except UnreadableFile as error:
         raise ImportFailed(str(error)) from error
     report.duration = time.monotonic() - started
@@ -235,7 +244,7 @@ def import_file(path, source_name=None, progress=None, communes=None, *, max_row
     return report
 
 
-def _validate_and_save(read, source_name, communes, composite_ids, report, progress):
+def _validate_and_save(read, source_name, communes, composite_ids, report, progress, guard=None, journal=None):
     existing = {
         source_id: (pk, fingerprint, accepts_pass)
         for source_id, pk, fingerprint, accepts_pass in Place.objects.filter(source_name=source_name).values_list(
@@ -258,12 +267,14 @@ def _validate_and_save(read, source_name, communes, composite_ids, report, progr
         else:
             valid.append(outcome)
         if len(valid) >= BATCH_SIZE:
-            _save_chunk(valid, source_name, existing, now, report)
+            _save_allowed(valid, guard, source_name, existing, now, report, journal)
             valid = []
         if progress and (index % 100 == 0 or index == report.total):
             progress(index, report.total)
     if valid:
-        _save_chunk(valid, source_name, existing, now, report)
+        _save_allowed(valid, guard, source_name, existing, now, report, journal)
+    if guard is not None:
+        report.issues.sort(key=lambda issue: issue.row)
     report.not_in_file = len(set(existing) - set(seen))
 
 
@@ -314,7 +325,14 @@ def row_fingerprint(outcome) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _save_chunk(outcomes, source_name, existing, now, report):
+def _save_allowed(outcomes, guard, source_name, existing, now, report, journal):
+    if guard is not None:
+        outcomes = guard.filter(outcomes, existing, report)
+    if outcomes:
+        _save_chunk(outcomes, source_name, existing, now, report, journal)
+
+
+def _save_chunk(outcomes, source_name, existing, now, report, journal=None):
     to_create, to_update = [], []
     for outcome in outcomes:
         fingerprint = row_fingerprint(outcome)
@@ -347,6 +365,52 @@ def _save_chunk(outcomes, source_name, existing, now, report):
     quality.assess_places(to_create + to_update)
     report.created += len(to_create)
     report.updated += len(to_update)
+    report.departements.update(place.departement_code for place in to_create + to_update if place.departement_code)
+    if journal is not None:
+        journal.record(to_create, "created")
+        journal.record(to_update, "updated")
+
+
+class ImportGuard:
+    """The importer's rule, checked a chunk of rows at a time (a few queries per chunk)."""
+
+    def __init__(self, user):
+        self.user = user
+        self.communes = perms.importable_commune_codes(user)
+
+    def filter(self, outcomes, existing, report) -> list:
+        known = [Place(pk=existing[outcome.source_id][0]) for outcome in outcomes if outcome.source_id in existing]
+        editable = perms.importable_place_ids(self.user, known)
+        allowed = []
+        for outcome in outcomes:
+            commune = outcome.values.get("commune_ref_id")
+            known_place = existing.get(outcome.source_id)
+            if known_place and editable is not None and known_place[0] not in editable:
+                outcome.reject(
+                    "id", "lieu existant que vous ne pouvez pas modifier : rien n'est écrit pour cette ligne"
+                )
+            elif self.communes is not None and commune not in self.communes:
+                outcome.reject("commune", "lieu hors de vos territoires : rien n'est écrit pour cette ligne")
+            else:
+                allowed.append(outcome)
+                continue
+            report.issues.append(outcome.issues[-1])
+            report.rejected += 1
+        return allowed
+
+
+class ImportJournal:
+    """Each place an import creates or changes gets a journal entry (who, which import)."""
+
+    def __init__(self, actor, import_ref):
+        self.actor, self.import_ref = actor, import_ref
+
+    def record(self, places, change):
+        details = {"change": change}
+        if self.import_ref is not None:
+            details["import"] = self.import_ref
+        for place in places:
+            record(self.actor, "places.imported", place, **details)
 
 
 __all__ = ["ImportFailed", "ImportReport", "default_report_path", "default_source_name", "import_file"]

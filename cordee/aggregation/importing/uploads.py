@@ -120,7 +120,13 @@ def run(place_import: PlaceImport):
             with place_import.file.open("rb") as stored, path.open("wb") as copy:
                 for chunk in stored.chunks():
                     copy.write(chunk)
-            report = import_file(path, place_import.source_name, progress=place_import.beat)
+            report = import_file(
+                path,
+                place_import.source_name,
+                progress=place_import.beat,
+                importer=place_import.requested_by,
+                import_ref=place_import.pk,
+            )
             report_path = report.write_csv(Path(directory) / "rapport.csv")
             with report_path.open("rb") as report_file:
                 place_import.result_file.save(f"rapport-import-{place_import.pk}.csv", File(report_file), save=False)
@@ -138,7 +144,8 @@ def run(place_import: PlaceImport):
         progress_total=report.total,
         created_count=report.created,
         updated_count=report.updated,
-        unchanged_count=getattr(report, "unchanged", 0),
+        unchanged_count=report.unchanged,
+        departement_codes="|" + "|".join(sorted(report.departements)) + "|" if report.departements else "",
         rejected_count=report.rejected,
         warnings_count=len(report.warnings),
         summary="\n".join(report.summary_lines()),

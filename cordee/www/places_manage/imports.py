@@ -7,6 +7,7 @@ on a timer would disturb keyboard and screen reader users, WCAG 2.2.1).
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -85,10 +86,12 @@ def _require_importer(user):
 
 
 def _visible_import(request, pk) -> PlaceImport:
+    """403 for people who never import (unless it is their own import), 404 for an import out of sight."""
     place_import = get_object_or_404(PlaceImport.objects.select_related("requested_by"), pk=pk)
-    if not perms.can_view_import(request.user, place_import):
-        raise PermissionDenied("Vous n'avez pas accès à cet import.")
-    return place_import
+    if perms.can_view_import(request.user, place_import):
+        return place_import
+    _require_importer(request.user)
+    raise Http404("Import introuvable.")
 
 
 @csrf_exempt  # only to set the upload limit before the body is read; the inner view checks CSRF
@@ -123,7 +126,7 @@ def _import_create(request):
 @require_GET
 def import_list(request):
     _require_importer(request.user)
-    place_imports = PlaceImport.objects.filter(requested_by=request.user)[:LIST_SIZE]
+    place_imports = perms.visible_imports(request.user, PlaceImport.objects.select_related("requested_by"))[:LIST_SIZE]
     return render(request, "www/places/manage/imports/import_list.html", {"place_imports": place_imports})
 
 
