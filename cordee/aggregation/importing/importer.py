@@ -117,6 +117,7 @@ class ImportReport:
     unchanged: int = 0
     rejected: int = 0
     not_in_file: int = 0
+    skipped: int = 0
     departements: set = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
     file_notes: list[str] = field(default_factory=list)
@@ -142,6 +143,8 @@ class ImportReport:
             f"{self.total} lignes lues : {self.created} lieux créés, {self.updated} modifiés, "
             f"{self.unchanged} inchangés, {self.rejected} lignes rejetées, {len(self.warnings)} avertissements.",
         ]
+        if self.skipped:
+            lines.append(f"{self.skipped} lieux déjà chargés depuis une autre source, laissés de côté.")
         if self.not_in_file:
             lines.append(f"{self.not_in_file} lieux de cette source déjà connus sont absents du fichier (conservés).")
         lines.extend(self.file_notes)
@@ -191,7 +194,15 @@ def default_report_path(source_name, base_dir) -> Path:
 
 
 def import_file(
-    path, source_name=None, progress=None, communes=None, *, max_rows=None, importer=None, import_ref=None
+    path,
+    source_name=None,
+    progress=None,
+    communes=None,
+    *,
+    max_rows=None,
+    importer=None,
+    import_ref=None,
+    skip=None,
 ) -> ImportReport:
     """Import one file; ``progress(done, total)`` is called as rows are validated. Returns the report.
 
@@ -199,7 +210,8 @@ def import_file(
     validates and saves the rows ``BATCH_SIZE`` at a time, in one transaction. Memory stays bounded.
     With ``importer`` (a web import), rows that would create or change a place outside the importer's
     territories, or a place they may not edit, are refused (``cordee.places.perms``). Every place created
-    or changed is journaled (``places.imported``, with ``import_ref`` when given).
+    or changed is journaled (``places.imported``, with ``import_ref`` when given). ``skip(source_id)``
+    tells which valid rows to leave out (places already loaded from another source); they are counted.
     Raises ``ImportFailed`` when the file cannot be read at all (or is over the limits of ``readers``).
     """
 
@@ -224,7 +236,7 @@ def import_file(
         with transaction.atomic():
             guard = ImportGuard(importer) if importer is not None else None
             journal = ImportJournal(importer, import_ref)
-            _validate_and_save(read, source_name, communes, composite_ids, report, progress, guard, journal)
+            _validate_and_save(read, source_name, communes, composite_ids, report, progress, guard, journal, skip)
     except UnreadableFile as error:
         raise ImportFailed(str(error)) from error
     report.duration = time.monotonic() - started
@@ -244,7 +256,9 @@ def import_file(
     return report
 
 
-def _validate_and_save(read, source_name, communes, composite_ids, report, progress, guard=None, journal=None):
+def _validate_and_save(
+    read, source_name, communes, composite_ids, report, progress, guard=None, journal=None, skip=None
+):
     existing = {
         source_id: (pk, fingerprint, accepts_pass)
         for source_id, pk, fingerprint, accepts_pass in Place.objects.filter(source_name=source_name).values_list(
@@ -264,6 +278,8 @@ def _validate_and_save(read, source_name, communes, composite_ids, report, progr
         report.issues.extend(outcome.issues)
         if outcome.rejected:
             report.rejected += 1
+        elif skip is not None and skip(outcome.source_id):
+            report.skipped += 1
         else:
             valid.append(outcome)
         if len(valid) >= BATCH_SIZE:
