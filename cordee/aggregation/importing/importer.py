@@ -87,6 +87,7 @@ DERIVED_FIELDS = [
     "hours_on_holidays",
     *[f"hours_{kind}_{day}" for kind in ("full", "partial") for day in range(7)],
     "search_name",
+    "identity_key",
     "accepts_pass_numerique",
     "updated_at",
 ]
