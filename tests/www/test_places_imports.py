@@ -42,8 +42,9 @@ PAGE_EXPECTATIONS = {
 
 @pytest.fixture
 def done_import():
-    CommuneFactory()  # Guéret, Creuse: the coordinators of the matrix coordinate the Creuse
-    place_import = stored_import(places_csv(valid=2, invalid=1))
+    CommuneFactory()  # Guéret, Creuse: the file's places are inside the coordinators' territory
+    # sent by a coordinator of the Creuse: the "coordinator" kind (Creuse too) follows it
+    place_import = stored_import(places_csv(valid=2, invalid=1), user=CoordinatorScopeFactory().user)
     uploads.run(place_import)
     return place_import
 

@@ -28,7 +28,7 @@ def fill_identity_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("places", "0010_place_source_fingerprint"),
+        ("places", "0011_place_source_fingerprint"),
         ("structures", "0002_initial"),
         ("territories", "0002_epci_kinds"),
     ]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("places", "0009_place_import_moves_to_aggregation"),
+        ("places", "0010_plain_text_and_official_commune_names"),
     ]
 
     operations = [
