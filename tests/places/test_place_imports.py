@@ -256,3 +256,16 @@ def test_visible_imports_follow_the_territories(communes):
     assert list(visible_imports(creuse, PlaceImport.objects.all())) == [place_import]
     assert not visible_imports(nord, PlaceImport.objects.all()).exists()
     assert list(visible_imports(admin, PlaceImport.objects.all())) == [place_import]
+
+
+def test_an_import_whose_requester_was_deleted_writes_nothing(communes):
+    user = CoordinatorScopeFactory().user
+    place_import = stored_import(places_csv(valid=2, invalid=0), user=user)
+    user.delete()
+    place_import.refresh_from_db()
+
+    uploads.run(place_import)
+
+    place_import.refresh_from_db()
+    assert (place_import.created_count, place_import.rejected_count) == (0, 2)
+    assert not Place.objects.exists()

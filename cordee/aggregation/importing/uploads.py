@@ -11,6 +11,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_slug
@@ -124,7 +125,8 @@ def run(place_import: PlaceImport):
                 path,
                 place_import.source_name,
                 progress=place_import.beat,
-                importer=place_import.requested_by,
+                # The rules of the person who sent it; an account deleted since may write nothing.
+                importer=place_import.requested_by or AnonymousUser(),
                 import_ref=place_import.pk,
             )
             report_path = report.write_csv(Path(directory) / "rapport.csv")
