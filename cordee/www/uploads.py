@@ -14,17 +14,17 @@ class LimitedUploadHandler(FileUploadHandler):
         super().__init__(request)
         self.max_size = max_size
         self.received = 0
+        self.announced_too_large = False
         request.upload_too_large = False
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        # Content-Length covers the whole form: a little more than the file. Refuse clearly over it.
-        if content_length and content_length > self.max_size + 64 * 1024:
-            self.request.upload_too_large = True
-            raise StopUpload(connection_reset=True)
+        # Content-Length covers the whole form, a little more than the file: well over the limit, the file
+        # is refused at its first chunk (the fields before it, such as the CSRF token, are still read).
+        self.announced_too_large = bool(content_length and content_length > self.max_size + 64 * 1024)
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > self.max_size:
+        if self.announced_too_large or self.received > self.max_size:
             self.request.upload_too_large = True
             raise StopUpload(connection_reset=True)
         return raw_data

@@ -228,3 +228,22 @@ def test_coordinators_see_only_the_imports_of_their_territories(client, done_imp
     client.force_login(creuse)
     assert client.get(detail).status_code == 200
     assert done_import.original_name in client.get(reverse("www:places_manage:import_list")).content.decode()
+
+
+def test_a_too_large_upload_is_stopped_before_it_is_received(monkeypatch):
+    from django.test import Client
+
+    monkeypatch.setattr(uploads, "MAX_FILE_SIZE", 10)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(national_admin=True))
+    form = client.get(reverse("www:places_manage:import_create"))
+    token = form.cookies["csrftoken"].value
+
+    response = client.post(
+        reverse("www:places_manage:import_create"),
+        {"csrfmiddlewaretoken": token, "file": SimpleUploadedFile("lieux.csv", b"x" * 200_000), "new_source": "hub"},
+    )
+
+    page = unescape(response.content.decode())
+    assert response.status_code == 200 and "il n'a pas été reçu" in page
+    assert not PlaceImport.objects.exists()
