@@ -1,10 +1,6 @@
 """Choices of aggregation (imports and exports of places files), with French labels."""
 
-from django.db import models
+from cordee.core.enums import TaskState
 
-
-class ImportState(models.TextChoices):
-    PENDING = "pending", "En attente"
-    RUNNING = "running", "En cours"
-    DONE = "done", "Terminé"
-    FAILED = "failed", "Échoué"
+# An import is a background task: its states are the shared ones.
+ImportState = TaskState

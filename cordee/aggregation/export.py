@@ -13,10 +13,8 @@ Rules (see docs/places-export.md):
 - Multi-values are joined with ``|`` in every format, as the standard's CSV and real v1 JSON files do.
 """
 
-import csv
 import datetime
 import functools
-import io
 import json
 import re
 from collections import Counter
@@ -32,6 +30,7 @@ from cordee.aggregation.standard import (
     STANDARD_FIELDS,
     V1_SEPARATOR,
 )
+from cordee.core import tabular
 from cordee.places import enums
 
 CHUNK_SIZE = 2000  # rows fetched per database round trip
@@ -236,26 +235,17 @@ def iter_csv(queryset, *, literal_schema=False, stats=None):
     """The standard v1.0.2 CSV: UTF-8 without BOM, ``,``-separated, header in the schema's order.
 
     With ``literal_schema``, values are spelled as the uncorrected official schema expects
-    (« Étapes numériques(La Poste) ») and checked against it.
+    (« Étapes numériques(La Poste) ») and checked against it. Written by ``cordee.core.tabular``: text
+    that a spreadsheet would run as a formula is neutralised, numbers and E.164 phones stay exact.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def line(row):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(row)
-        return buffer.getvalue()
-
-    yield line(STANDARD_FIELDS)
 
     def rows():
         for record in standard_records(queryset, literal_schema=literal_schema, stats=stats):
             if stats is not None:
                 stats.written += 1
-            yield line(["" if value is None else _csv_value(value) for value in record.values()])
+            yield ["" if value is None else _csv_value(value) for value in record.values()]
 
-    yield from _buffered(rows())
+    yield from tabular.csv_lines(STANDARD_FIELDS, rows(), flush_size=FLUSH_SIZE)
 
 
 def _csv_value(value):

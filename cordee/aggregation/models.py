@@ -3,10 +3,12 @@
 from django.conf import settings
 from django.db import models
 
-from cordee.aggregation.enums import ImportState
+from cordee.core.models import BackgroundTask
 
 
-class PlaceImport(models.Model):
+class PlaceImport(BackgroundTask):
+    """State, progress, heartbeat, report file (``result_file``) and failure message: ``BackgroundTask``."""
+
     # Kept when the account is deleted (the journal keeps who it was).
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -18,22 +20,18 @@ class PlaceImport(models.Model):
     source_name = models.SlugField("nom de la source", max_length=100)
     original_name = models.CharField("nom du fichier envoyé", max_length=255)
     file = models.FileField("fichier", upload_to="imports/")
-    state = models.CharField("état", max_length=10, choices=ImportState.choices, default=ImportState.PENDING)
-    progress_done = models.PositiveIntegerField("lignes traitées", default=0)
-    progress_total = models.PositiveIntegerField("lignes à traiter", default=0)
     created_count = models.PositiveIntegerField("lieux créés", default=0)
     updated_count = models.PositiveIntegerField("lieux mis à jour", default=0)
+    unchanged_count = models.PositiveIntegerField("lieux inchangés", default=0)
     rejected_count = models.PositiveIntegerField("lignes rejetées", default=0)
     warnings_count = models.PositiveIntegerField("avertissements", default=0)
     summary = models.TextField("résumé", blank=True)
-    report_csv = models.TextField("rapport CSV", blank=True)
-    error_message = models.TextField("message d'erreur", blank=True)
-    created_at = models.DateTimeField("demandé le", auto_now_add=True)
-    started_at = models.DateTimeField("commencé le", null=True, blank=True)
-    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    # Départements where the import wrote places, as "|23|87|": coordinators see the imports of their
+    # territories (cordee.places.perms.visible_imports).
+    departement_codes = models.CharField("départements touchés", max_length=1000, blank=True, default="")
 
     class Meta:
-        # The table was created by the places app; the model moved here with its data.
+        # The table was created by the places app; the model moved here with its rows.
         db_table = "places_placeimport"
         verbose_name = "import de lieux"
         verbose_name_plural = "imports de lieux"
@@ -43,11 +41,18 @@ class PlaceImport(models.Model):
         return f"Import {self.source_name} ({self.original_name})"
 
     @property
-    def is_active(self):
-        return self.state in (ImportState.PENDING, ImportState.RUNNING)
+    def outcome_text(self) -> str:
+        """« 4 lignes lues : 3 lieux créés, 0 modifié, 0 inchangé, 1 ligne rejetée, 0 avertissement. »"""
+        parts = [
+            _count(self.created_count, "lieu créé", "lieux créés"),
+            _count(self.updated_count, "modifié", "modifiés"),
+            _count(self.unchanged_count, "inchangé", "inchangés"),
+            _count(self.rejected_count, "ligne rejetée", "lignes rejetées"),
+            _count(self.warnings_count, "avertissement", "avertissements"),
+        ]
+        return f"{_count(self.progress_total, 'ligne lue', 'lignes lues')} : {', '.join(parts)}."
 
-    @property
-    def progress_percent(self):
-        if not self.progress_total:
-            return 0
-        return round(100 * self.progress_done / self.progress_total)
+
+def _count(number, singular, plural) -> str:
+    """French: 0 and 1 take the singular; thousands separated by a non-breaking space."""
+    return f"{number:,}".replace(",", "\u00a0") + " " + (singular if number < 2 else plural)

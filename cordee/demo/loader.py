@@ -119,6 +119,7 @@ def load_demo(dry_run: bool = False) -> DemoReport:
 
 
 DEMO_PLACES_SOURCE = "cordee-demo"
+UNIQUE_ID_LENGTH = 12
 REAL_PLACES_DIR = Path(__file__).resolve().parent / "data" / "lieux"
 
 
@@ -129,7 +130,14 @@ def real_places_files() -> list[Path]:
 
 def load_real_places(progress=None) -> list:
     """Import the shipped real places files. A source already present is left as it is; a source with
-    several exports (Hub du Sud v0.1 then v1) gets them all, oldest first, so that the newest wins."""
+    several exports (Hub du Sud v0.1 then v1) gets them all, oldest first, so that the newest wins.
+
+    The same place must not be loaded twice: an aggregate (data·inclusion) repeats the conseillers
+    numériques permanences under ``conseiller-numerique:X`` while their own file has them as ``X``. A row
+    whose identifier (without its ``source:`` prefix) is already loaded from another source is left out;
+    only identifiers long enough to be unique (UUIDs, object ids: ``UNIQUE_ID_LENGTH``), not counters such
+    as ``1003`` that unrelated sources share.
+    """
     by_source = {}
     for path in real_places_files():
         by_source.setdefault(default_source_name(path), []).append(path)
@@ -137,5 +145,16 @@ def load_real_places(progress=None) -> list:
     for source_name, paths in by_source.items():
         if Place.objects.filter(source_name=source_name).exists():
             continue
-        reports.extend(import_file(path, source_name, progress=progress) for path in paths)
+        loaded = set(
+            Place.objects.exclude(source_name__in=[source_name, DEMO_PLACES_SOURCE]).values_list(
+                "source_id", flat=True
+            )
+        )
+        loaded = {source_id.split(":", 1)[-1] for source_id in loaded}
+        loaded = {source_id for source_id in loaded if len(source_id) >= UNIQUE_ID_LENGTH}
+
+        def already_loaded(source_id, loaded=loaded):
+            return source_id.split(":", 1)[-1] in loaded
+
+        reports.extend(import_file(path, source_name, progress=progress, skip=already_loaded) for path in paths)
     return reports

@@ -220,9 +220,41 @@ def can_import_places(user) -> bool:
     return may_decide_any_qualification(user)
 
 
+# --- Imports of places files ------------------------------------------------------------------------------
+# An import may only create or change places inside the importer's territories, and never a place managed by
+# a structure unless the importer may edit it (``may_import_place``); rows that break the rule are refused
+# and nothing is written for them. The set-based helpers below check a file of thousands of rows in a few
+# queries.
+
+
+def importable_commune_codes(user) -> frozenset[str] | None:
+    """INSEE codes of the communes where an import by this person may place places (None: anywhere)."""
+    from cordee.territories.models import Commune
+
+    roles = roles_of(user)
+    if roles.is_national_admin:
+        return None
+    if not roles.is_coordinator:
+        return frozenset()
+    return frozenset(Commune.objects.filter(roles.coordinated_communes_q()).values_list("pk", flat=True))
+
+
+def importable_place_ids(user, places) -> set[int] | None:
+    """Of these existing places, the ids an import by this person may change (None: all of them)."""
+    roles = roles_of(user)
+    if roles.is_national_admin:
+        return None
+    if not roles.is_coordinator:
+        return set()
+    return editable_place_ids(roles, places)
+
+
 def visible_imports(user, queryset):
-    """The imports a person may follow: all for an admin; for a coordinator, their own and those sent by the
-    coordinators of the same territories; for others, their own."""
+    """The imports a person may follow: all for an admin; for a coordinator, their own, those sent by the
+    coordinators of the same territories and those that wrote places in their départements; for others,
+    their own."""
+    from cordee.territories.models import Commune
+
     roles = roles_of(user)
     if not roles.is_authenticated:
         return queryset.none()
@@ -234,6 +266,15 @@ def visible_imports(user, queryset):
             requested_by__coordinator_scopes__territory_kind=kind,
             requested_by__coordinator_scopes__territory_code=code,
         )
+    if roles.is_coordinator:
+        departements = (
+            Commune.objects.filter(roles.coordinated_communes_q())
+            .order_by()
+            .values_list("departement_id", flat=True)
+            .distinct()
+        )
+        for code in sorted(set(departements)):
+            condition |= Q(departement_codes__contains=f"|{code}|")
     return queryset.filter(pk__in=queryset.filter(condition).values("pk"))
 
 

@@ -320,7 +320,7 @@ def search(query: PlaceQuery, *, using: str | None = None) -> PlaceSearch:
     if query.lon is not None and query.lat is None:
         raise SearchError({"lat": "lat est obligatoire avec lon : indiquez les deux coordonnées du point"})
     using = using or settings.READ_DATABASE
-    queryset = Place.objects.using(using).all()
+    queryset = Place.objects.using(using).without_copies()
 
     if query.code_insee:
         queryset = queryset.filter(Q(code_insee=query.code_insee) | Q(commune_ref__parent_id=query.code_insee))

@@ -8,11 +8,13 @@ from cordee.aggregation.models import PlaceImport
 from cordee.places.models import Place
 from tests.places.test_place_imports import places_csv, stored_import
 from tests.structures.factories import CoordinatorScopeFactory
+from tests.territories.factories import CommuneFactory
 
 pytestmark = pytest.mark.browser
 
 
 def test_coordinator_imports_a_file_and_reads_the_result(page, login_as, assert_accessible, tmp_path):
+    CommuneFactory()  # Guéret, in the coordinator's Creuse: the file's places are inside their territory
     login_as(CoordinatorScopeFactory().user)
     path = tmp_path / "hub-du-sud.csv"
     path.write_bytes(places_csv(valid=3, invalid=1))
@@ -28,7 +30,7 @@ def test_coordinator_imports_a_file_and_reads_the_result(page, login_as, assert_
     assert_accessible(page)
 
     page.get_by_label("Fichier de lieux").set_input_files(str(path))
-    page.get_by_label("Nom de la source").fill("hub-du-sud")
+    page.get_by_label("Nom de la nouvelle source").fill("Hub du Sud")
     page.get_by_role("button", name="Importer").click()
 
     expect(page).to_have_url(re.compile(r"/gestion/lieux/imports/\d+/$"))

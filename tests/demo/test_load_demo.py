@@ -1,4 +1,5 @@
 import gzip
+import json
 import shutil
 
 import pytest
@@ -109,3 +110,25 @@ def test_shipped_real_places_files_are_readable():
     names = {path.name for path in loader.real_places_files()}
     assert "hub-du-sud-2023-05-17.json.gz" in names
     assert len(names) == 7
+
+
+def test_a_place_aggregated_under_another_source_is_not_loaded_twice(tmp_path, monkeypatch):
+    from tests.places.test_import import v1_row
+
+    permanence = "62592a1d05457b0790816e6c"
+    own = [v1_row(id=permanence, nom="Permanence du conseiller")]
+    aggregate = [
+        {**v1_row(id=permanence, nom="Permanence du conseiller"), "source": "conseiller-numerique"},
+        {**v1_row(id="1003", nom="Autre lieu A"), "source": "conseiller-numerique"},
+        {**v1_row(id="1003", nom="Autre lieu B"), "source": "siao"},
+    ]
+    for name, rows in (("a-conseillers-2022.json.gz", own), ("b-aggregat-2023.json.gz", aggregate)):
+        with gzip.open(tmp_path / name, "wt", encoding="utf-8") as file:
+            json.dump(rows, file)
+    monkeypatch.setattr(loader, "REAL_PLACES_DIR", tmp_path)
+
+    reports = loader.load_real_places()
+
+    assert [(report.created, report.skipped) for report in reports] == [(1, 0), (2, 1)]
+    assert Place.objects.filter(name="Permanence du conseiller").count() == 1
+    assert "1 lieux déjà chargés depuis une autre source, laissés de côté." in reports[1].summary_lines()

@@ -345,6 +345,7 @@ def test_real_file_imported_then_exported_validates(tmp_path):
         str(SHARED_DATA / "lieux" / "lmn-v1" / "hub-du-sud-2023-05-17.json"),
         "--report",
         str(tmp_path / "rapport.csv"),
+        "--wet-run",
         verbosity=0,
         stdout=io.StringIO(),
         stderr=io.StringIO(),
@@ -385,4 +386,21 @@ def test_pivot_is_always_valid(pivot, siret_status, exported, tmp_path):
     path = write(tmp_path, export.iter_csv(Place.objects.all()))
     [row] = csv_rows(path.read_text(encoding="utf-8"))
     assert row["pivot"] == exported
+    assert validate_csv(path) == []
+
+
+def test_csv_neutralises_formulas_in_free_text_and_stays_valid(places, tmp_path):
+    PlaceFactory(
+        name='=HYPERLINK("http://evil.example")',
+        description="@SUM(1)",
+        address_complement="-2+3",
+        phones=["+33555520000"],
+    )
+    path = write(tmp_path, export.iter_csv(Place.objects.all()))
+
+    rows = {row["nom"]: row for row in csv_rows(path.read_text(encoding="utf-8"))}
+    injected = rows['\'=HYPERLINK("http://evil.example")']
+    assert injected["presentation_detail"] == "'@SUM(1)" and injected["complement_adresse"] == "'-2+3"
+    assert injected["telephone"] == "+33555520000"
+    assert rows["Case numérique de Saint-Denis"]["latitude"].startswith("-20.")
     assert validate_csv(path) == []

@@ -229,6 +229,7 @@ def test_real_file_exported_to_data_inclusion_validates(tmp_path):
         str(SHARED_DATA / "lieux" / "lmn-v1" / "hub-du-sud-2023-05-17.json"),
         "--report",
         str(tmp_path / "rapport.csv"),
+        "--wet-run",
         verbosity=0,
         stdout=io.StringIO(),
         stderr=io.StringIO(),

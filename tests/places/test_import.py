@@ -106,7 +106,7 @@ def test_latin1_semicolon_csv_is_detected(tmp_path):
     read = readers.read_places_file(path)
     report = import_file(path, source_name="test")
 
-    assert (read.encoding, read.delimiter, read.rows[0].number) == ("Windows-1252 (Latin-1)", ";", 2)
+    assert (read.encoding, read.delimiter, next(read.rows()).number) == ("Windows-1252 (Latin-1)", ";", 2)
     assert report.created == 1
     place = Place.objects.get()
     assert place.name == "Maison France Services de Guéret"
@@ -179,6 +179,43 @@ def test_report_csv(tmp_path):
     assert "1,nom,rejet,nom du lieu manquant," in content
 
 
+def test_report_csv_neutralises_values_a_spreadsheet_would_run(tmp_path):
+    report = import_file(write_json(tmp_path, [v1_row(code_postal="=1+2")]), source_name="test")
+
+    content = report.write_csv(tmp_path / "rapport.csv").read_text(encoding="utf-8")
+
+    assert ",'=1+2\r\n" in content or ",'=1+2\n" in content
+    assert ",=1+2" not in content
+
+
+def test_unchanged_reimport_rewrites_nothing(tmp_path, django_assert_max_num_queries):
+    path = write_json(tmp_path, [v1_row(id=str(n), horaires="Mo-Fr 09:00-12:00") for n in range(30)])
+    import_file(path, source_name="test")
+    before = dict(Place.objects.values_list("pk", "updated_at"))
+    intervals = set(PlaceOpeningInterval.objects.values_list("pk", flat=True))
+
+    with django_assert_max_num_queries(8):
+        again = import_file(path, source_name="test", communes=CommuneIndex())
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 30)
+    assert "0 modifiés, 30 inchangés" in again.summary_lines()[2]
+    assert dict(Place.objects.values_list("pk", "updated_at")) == before
+    assert set(PlaceOpeningInterval.objects.values_list("pk", flat=True)) == intervals
+
+
+def test_a_changed_row_is_rewritten_with_its_intervals(tmp_path):
+    import_file(write_json(tmp_path, [v1_row(id="a", horaires="Mo 09:00-12:00"), v1_row(id="b")]), source_name="t")
+    kept = set(PlaceOpeningInterval.objects.filter(place__source_id="b").values_list("pk", flat=True))
+
+    again = import_file(
+        write_json(tmp_path, [v1_row(id="a", horaires="Tu 09:00-12:00"), v1_row(id="b")]), source_name="t"
+    )
+
+    assert (again.updated, again.unchanged) == (1, 1)
+    assert Place.objects.get(source_id="a").opening_intervals.get().start_minute == 24 * 60 + 9 * 60
+    assert set(PlaceOpeningInterval.objects.filter(place__source_id="b").values_list("pk", flat=True)) == kept
+
+
 def test_reimport_updates_in_place(tmp_path):
     path = write_json(tmp_path, [v1_row(id="a", horaires="Mo 09:00-12:00"), v1_row(id="b")])
     first = import_file(path, source_name="test")
@@ -190,7 +227,7 @@ def test_reimport_updates_in_place(tmp_path):
     path = write_json(tmp_path, [v1_row(id="a", nom="Nouveau nom", horaires="Tu 09:00-12:00"), v1_row(id="b")])
     second = import_file(path, source_name="test")
 
-    assert (first.created, second.created, second.updated) == (2, 0, 2)
+    assert (first.created, second.created, second.updated, second.unchanged) == (2, 0, 1, 1)
     assert Place.objects.count() == 2
     place.refresh_from_db()
     assert place.name == "Nouveau nom"
@@ -252,12 +289,26 @@ def test_default_source_name():
 def test_command_prints_a_summary_and_writes_the_report(tmp_path, capsys):
     path = write_json(tmp_path, [v1_row(), v1_row(id="x", nom="")])
 
-    call_command("import_places", str(path), "--source", "cmd", "--report", str(tmp_path / "r.csv"), verbosity=0)
+    call_command(
+        "import_places", str(path), "--source", "cmd", "--report", str(tmp_path / "r.csv"), "--wet-run", verbosity=0
+    )
 
     out = capsys.readouterr().out
-    assert "2 lignes lues : 1 lieux créés, 0 mis à jour, 1 lignes rejetées" in out
+    assert "2 lignes lues : 1 lieux créés, 0 modifiés, 0 inchangés, 1 lignes rejetées" in out
     assert "élément 2, nom : nom du lieu manquant" in out
     assert (tmp_path / "r.csv").exists()
+    assert Place.objects.filter(source_name="cmd").count() == 1
+
+
+def test_command_is_a_dry_run_without_wet_run(tmp_path, capsys):
+    path = write_json(tmp_path, [v1_row(), v1_row(id="x", nom="")])
+
+    call_command("import_places", str(path), "--source", "cmd", "--report", str(tmp_path / "r.csv"))
+
+    out = capsys.readouterr().out
+    assert "1 lieux créés" in out and "Simulation : rien n'a été écrit" in out
+    assert (tmp_path / "r.csv").exists()
+    assert not Place.objects.filter(source_name="cmd").exists()
 
 
 def test_overseas_number_with_a_wrong_country_code_is_corrected_with_a_warning():

@@ -59,7 +59,7 @@ def test_conseillers_numeriques_permanences():
 
     again = import_file(path, source_name="cnfs")
 
-    assert (again.created, again.updated, Place.objects.count()) == (0, 4930, 4930)
+    assert (again.created, again.updated, again.unchanged, Place.objects.count()) == (0, 0, 4930, 4930)
 
 
 def test_data_inclusion_aggregate_with_repeated_ids():

@@ -5,7 +5,8 @@ row's ``id``), rejected rows are reported, nothing is half-written if the import
 Usable from the ``import_places`` command and from a background task (``import_file``).
 """
 
-import csv
+import hashlib
+import json
 import logging
 import re
 import time
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cordee.aggregation.importing import v01
-from cordee.aggregation.importing.readers import ReadResult, UnreadableFile, read_places_file
+from cordee.aggregation.importing.readers import UnreadableFile, read_places_file
 from cordee.aggregation.importing.validation import (
     REJECTED,
     WARNING,
@@ -25,7 +26,9 @@ from cordee.aggregation.importing.validation import (
     normalise_columns,
     validate_row,
 )
-from cordee.places import quality
+from cordee.core import tabular
+from cordee.journal.services import record
+from cordee.places import perms, quality
 from cordee.places.models import Place, store_opening_intervals
 
 logger = logging.getLogger(__name__)
@@ -84,11 +87,12 @@ DERIVED_FIELDS = [
     "hours_on_holidays",
     *[f"hours_{kind}_{day}" for kind in ("full", "partial") for day in range(7)],
     "search_name",
+    "identity_key",
     "accepts_pass_numerique",
     "updated_at",
 ]
 UPDATE_FIELDS = [name.removesuffix("_id") if name == "commune_ref_id" else name for name in IMPORT_FIELDS]
-UPDATE_FIELDS = [*UPDATE_FIELDS, *DERIVED_FIELDS]
+UPDATE_FIELDS = [*UPDATE_FIELDS, *DERIVED_FIELDS, "source_fingerprint"]
 
 
 VERSION_LABELS = {
@@ -111,8 +115,11 @@ class ImportReport:
     total: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     rejected: int = 0
     not_in_file: int = 0
+    skipped: int = 0
+    departements: set = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
     file_notes: list[str] = field(default_factory=list)
     duration: float = 0.0
@@ -134,9 +141,11 @@ class ImportReport:
         lines = [
             f"Fichier : {Path(self.path).name} ({self.file_description}, {VERSION_LABELS.get(self.version, '')})",
             f"Source : {self.source_name}",
-            f"{self.total} lignes lues : {self.created} lieux créés, {self.updated} mis à jour, "
-            f"{self.rejected} lignes rejetées, {len(self.warnings)} avertissements.",
+            f"{self.total} lignes lues : {self.created} lieux créés, {self.updated} modifiés, "
+            f"{self.unchanged} inchangés, {self.rejected} lignes rejetées, {len(self.warnings)} avertissements.",
         ]
+        if self.skipped:
+            lines.append(f"{self.skipped} lieux déjà chargés depuis une autre source, laissés de côté.")
         if self.not_in_file:
             lines.append(f"{self.not_in_file} lieux de cette source déjà connus sont absents du fichier (conservés).")
         lines.extend(self.file_notes)
@@ -154,16 +163,22 @@ class ImportReport:
             lines.append(f"… et {len(issues) - limit} autres (voir le rapport CSV).")
         return lines
 
+    def report_rows(self):
+        """The report's rows: file notes first, then every issue (row, field, level, reason, value)."""
+        for note in self.file_notes:
+            yield ["", "", "fichier", note, ""]
+        for issue in self.issues:
+            yield [issue.row, issue.field, issue.level, issue.message, issue.value]
+
+    @property
+    def report_header(self):
+        return [self.row_label, "champ", "niveau", "motif", "valeur"]
+
     def write_csv(self, path):
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8", newline="") as report_file:
-            writer = csv.writer(report_file)
-            writer.writerow([self.row_label, "champ", "niveau", "motif", "valeur"])
-            for note in self.file_notes:
-                writer.writerow(["", "", "fichier", note, ""])
-            for issue in self.issues:
-                writer.writerow([issue.row, issue.field, issue.level, issue.message, issue.value])
+            tabular.write_csv(report_file, self.report_header, self.report_rows())
         return path
 
 
@@ -179,58 +194,62 @@ def default_report_path(source_name, base_dir) -> Path:
     return Path(base_dir) / "reports" / f"import-{source_name}-{stamp}.csv"
 
 
-def import_file(path, source_name=None, progress=None, communes=None) -> ImportReport:
+def import_file(
+    path,
+    source_name=None,
+    progress=None,
+    communes=None,
+    *,
+    max_rows=None,
+    importer=None,
+    import_ref=None,
+    skip=None,
+) -> ImportReport:
     """Import one file; ``progress(done, total)`` is called as rows are validated. Returns the report.
 
-    Raises ``ImportFailed`` when the file cannot be read at all.
+    The file is streamed: a first pass checks it and surveys its ids and columns, a second one
+    validates and saves the rows ``BATCH_SIZE`` at a time, in one transaction. Memory stays bounded.
+    With ``importer`` (a web import), rows that would create or change a place outside the importer's
+    territories, or a place they may not edit, are refused (``cordee.places.perms``). Every place created
+    or changed is journaled (``places.imported``, with ``import_ref`` when given). ``skip(source_id)``
+    tells which valid rows to leave out (places already loaded from another source); they are counted.
+    Raises ``ImportFailed`` when the file cannot be read at all (or is over the limits of ``readers``).
     """
 
     started = time.monotonic()
     source_name = source_name or default_source_name(path)
     report = ImportReport(path=str(path), source_name=source_name)
+    limits = {"max_rows": max_rows} if max_rows else {}
     try:
-        read = read_places_file(path)
+        read = read_places_file(path, **limits)
+        report.file_description = read.description
+        report.row_label = "ligne" if read.format == "csv" else "élément"
+        report.total = read.row_count
+        if not read.row_count:
+            raise ImportFailed(f"Le fichier {Path(path).name} ne contient aucun lieu.")
+        composite_ids = _survey(read, report)
+        communes = communes if communes is not None else CommuneIndex.from_database()
+        if composite_ids:
+            report.file_notes.append(
+                "Des identifiants « id » se répètent entre sources agrégées : "
+                "chaque lieu est identifié par « source:id »."
+            )
+        with transaction.atomic():
+            guard = ImportGuard(importer) if importer is not None else None
+            journal = ImportJournal(importer, import_ref)
+            _validate_and_save(read, source_name, communes, composite_ids, report, progress, guard, journal, skip)
     except UnreadableFile as error:
         raise ImportFailed(str(error)) from error
-    report.file_description = read.description
-    report.row_label = "ligne" if read.format == "csv" else "élément"
-    report.total = len(read.rows)
-    if not read.rows:
-        raise ImportFailed(f"Le fichier {Path(path).name} ne contient aucun lieu.")
-    _describe_columns(read, report)
-    communes = communes if communes is not None else CommuneIndex.from_database()
-
-    composite_ids = _needs_composite_ids(read)
-    if composite_ids:
-        report.file_notes.append(
-            "Des identifiants « id » se répètent entre sources agrégées : chaque lieu est identifié par « source:id »."
-        )
-    outcomes, seen = [], {}
-    for index, raw in enumerate(read.rows, start=1):
-        outcome = validate_row(raw.number, raw.values, communes)
-        if composite_ids and outcome.source_id:
-            outcome.source_id = f"{_cell(raw, 'source')}:{outcome.source_id}"
-        if outcome.source_id in seen and not outcome.rejected:
-            outcome.reject("id", f"identifiant déjà utilisé par la {report.row_label} {seen[outcome.source_id]}")
-        elif outcome.source_id:
-            seen.setdefault(outcome.source_id, raw.number)
-        outcomes.append(outcome)
-        report.issues.extend(outcome.issues)
-        if progress and (index % 100 == 0 or index == report.total):
-            progress(index, report.total)
-
-    valid = [outcome for outcome in outcomes if not outcome.rejected]
-    report.rejected = len(outcomes) - len(valid)
-    with transaction.atomic():
-        _save(valid, source_name, report)
     report.duration = time.monotonic() - started
     logger.info(
-        "Import des lieux %s (%s) : %d lus, %d créés, %d mis à jour, %d rejetés, %d avertissements en %.1f s",
+        "Import des lieux %s (%s) : %d lus, %d créés, %d modifiés, %d inchangés, %d rejetés, "
+        "%d avertissements en %.1f s",
         source_name,
         Path(path).name,
         report.total,
         report.created,
         report.updated,
+        report.unchanged,
         report.rejected,
         len(report.warnings),
         report.duration,
@@ -238,62 +257,177 @@ def import_file(path, source_name=None, progress=None, communes=None) -> ImportR
     return report
 
 
-def _describe_columns(read: ReadResult, report: ImportReport):
-    service_values = set()
-    for raw in read.rows[:500]:
-        values, _ = normalise_columns(raw.values)
-        service_values.update(part.strip() for part in re.split(r"[|;]", values.get("services") or "") if part)
+def _validate_and_save(
+    read, source_name, communes, composite_ids, report, progress, guard=None, journal=None, skip=None
+):
+    existing = {
+        source_id: (pk, fingerprint, accepts_pass)
+        for source_id, pk, fingerprint, accepts_pass in Place.objects.filter(source_name=source_name).values_list(
+            "source_id", "pk", "source_fingerprint", "accepts_pass_numerique"
+        )
+    }
+    now = timezone.now()
+    seen, valid = {}, []
+    for index, raw in enumerate(read.rows(), start=1):
+        outcome = validate_row(raw.number, raw.values, communes)
+        if composite_ids and outcome.source_id:
+            outcome.source_id = f"{_cell(raw, 'source')}:{outcome.source_id}"
+        if outcome.source_id in seen and not outcome.rejected:
+            outcome.reject("id", f"identifiant déjà utilisé par la {report.row_label} {seen[outcome.source_id]}")
+        elif outcome.source_id:
+            seen.setdefault(outcome.source_id, raw.number)
+        report.issues.extend(outcome.issues)
+        if outcome.rejected:
+            report.rejected += 1
+        elif skip is not None and skip(outcome.source_id):
+            report.skipped += 1
+        else:
+            valid.append(outcome)
+        if len(valid) >= BATCH_SIZE:
+            _save_allowed(valid, guard, source_name, existing, now, report, journal)
+            valid = []
+        if progress and (index % 100 == 0 or index == report.total):
+            progress(index, report.total)
+    if valid:
+        _save_allowed(valid, guard, source_name, existing, now, report, journal)
+    if guard is not None:
+        report.issues.sort(key=lambda issue: issue.row)
+    report.not_in_file = len(set(existing) - set(seen))
+
+
+def _survey(read, report) -> bool:
+    """One streamed pass: standard version, unknown columns, and whether ids need their source
+    (``source:id``) because they repeat across the sources aggregated in the file."""
+    service_values, unknown = set(), set()
+    ids, pairs, count = set(), set(), 0
+    duplicated = False
+    for index, raw in enumerate(read.rows()):
+        values, extra = normalise_columns(raw.values)
+        unknown.update(extra)
+        if index < 500:
+            service_values.update(part.strip() for part in re.split(r"[|;]", values.get("services") or "") if part)
+        row_id = _cell(raw, "id")
+        if row_id:
+            count += 1
+            duplicated = duplicated or row_id in ids
+            ids.add(row_id)
+            pairs.add((_cell(raw, "source"), row_id))
     report.version = v01.detect_version(read.columns, service_values)
-    unknown = sorted({column for raw in read.rows for column in normalise_columns(raw.values)[1]})
     if unknown:
-        report.file_notes.append("Colonnes inconnues du standard, ignorées : " + ", ".join(unknown) + ".")
-
-
-def _needs_composite_ids(read: ReadResult) -> bool:
-    ids = [str(raw.values.get("id") or "").strip() for raw in read.rows]
-    ids = [value for value in ids if value]
-    if len(ids) == len(set(ids)):
-        return False
-    pairs = {(_cell(raw, "source"), _cell(raw, "id")) for raw in read.rows if _cell(raw, "id")}
-    return len(pairs) == len(ids)
+        report.file_notes.append("Colonnes inconnues du standard, ignorées : " + ", ".join(sorted(unknown)) + ".")
+    return duplicated and len(pairs) == count
 
 
 def _cell(raw, column):
     return str(raw.values.get(column) or "").strip()
 
 
-def _save(outcomes, source_name, report):
-    existing = dict(Place.objects.filter(source_name=source_name).values_list("source_id", "pk"))
-    existing_pass = set(
-        Place.objects.filter(source_name=source_name, accepts_pass_numerique=True).values_list("source_id", flat=True)
-    )
-    now = timezone.now()
+# Part of every fingerprint: change it when the validation rules change, so that the next import of an
+# unchanged file rewrites its places with the new rules.
+FINGERPRINT_VERSION = "1"
+
+
+def row_fingerprint(outcome) -> str:
+    """A hash of what a valid row would write: equal fingerprints mean nothing to rewrite."""
+    assessment = outcome.hours_assessment
+    payload = {
+        "version": FINGERPRINT_VERSION,
+        "values": outcome.values,
+        "pass": outcome.accepts_pass_numerique,
+        "hours": [assessment.status, assessment.warning, assessment.need_parser, assessment.holidays]
+        if assessment
+        else None,
+    }
+    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _save_allowed(outcomes, guard, source_name, existing, now, report, journal):
+    if guard is not None:
+        outcomes = guard.filter(outcomes, existing, report)
+    if outcomes:
+        _save_chunk(outcomes, source_name, existing, now, report, journal)
+
+
+def _save_chunk(outcomes, source_name, existing, now, report, journal=None):
     to_create, to_update = [], []
     for outcome in outcomes:
+        fingerprint = row_fingerprint(outcome)
+        known = existing.get(outcome.source_id)
+        if known and known[1] == fingerprint:
+            report.unchanged += 1
+            continue
         place = Place(source_name=source_name, source_id=outcome.source_id, **outcome.values)
+        place.source_fingerprint = fingerprint
         place.hours_status = outcome.hours_assessment.status
         place.hours_warning = outcome.hours_assessment.warning
         place.hours_need_parser = outcome.hours_assessment.need_parser
         place.hours_on_holidays = outcome.hours_assessment.holidays
         place._weekly_intervals = outcome.hours_assessment.intervals
         # The Pass numérique flag is ours: a file can set it, never unset it (v1 files do not carry it).
-        place.accepts_pass_numerique = outcome.accepts_pass_numerique or outcome.source_id in existing_pass
+        place.accepts_pass_numerique = outcome.accepts_pass_numerique or bool(known and known[2])
         place.refresh_derived_fields()
         place.updated_at = now
-        if outcome.source_id in existing:
-            place.pk = existing[outcome.source_id]
+        if known:
+            place.pk = known[0]
             to_update.append(place)
         else:
             place.created_at = now
             to_create.append(place)
-    Place.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    # One UPDATE per place: bulk_update's CASE expressions over 50 columns are much slower.
+    Place.objects.bulk_create(to_create)
+    # One UPDATE per changed place: bulk_update's CASE expressions over 50 columns are much slower.
     for place in to_update:
         Place.objects.filter(pk=place.pk).update(**{name: getattr(place, name) for name in UPDATE_FIELDS})
     store_opening_intervals(to_create + to_update)
     quality.assess_places(to_create + to_update)
-    report.created, report.updated = len(to_create), len(to_update)
-    report.not_in_file = len(set(existing) - {outcome.source_id for outcome in outcomes})
+    report.created += len(to_create)
+    report.updated += len(to_update)
+    report.departements.update(place.departement_code for place in to_create + to_update if place.departement_code)
+    if journal is not None:
+        journal.record(to_create, "created")
+        journal.record(to_update, "updated")
+
+
+class ImportGuard:
+    """The importer's rule, checked a chunk of rows at a time (a few queries per chunk)."""
+
+    def __init__(self, user):
+        self.user = user
+        self.communes = perms.importable_commune_codes(user)
+
+    def filter(self, outcomes, existing, report) -> list:
+        known = [Place(pk=existing[outcome.source_id][0]) for outcome in outcomes if outcome.source_id in existing]
+        editable = perms.importable_place_ids(self.user, known)
+        allowed = []
+        for outcome in outcomes:
+            commune = outcome.values.get("commune_ref_id")
+            known_place = existing.get(outcome.source_id)
+            if known_place and editable is not None and known_place[0] not in editable:
+                outcome.reject(
+                    "id", "lieu existant que vous ne pouvez pas modifier : rien n'est écrit pour cette ligne"
+                )
+            elif self.communes is not None and commune not in self.communes:
+                outcome.reject("commune", "lieu hors de vos territoires : rien n'est écrit pour cette ligne")
+            else:
+                allowed.append(outcome)
+                continue
+            report.issues.append(outcome.issues[-1])
+            report.rejected += 1
+        return allowed
+
+
+class ImportJournal:
+    """Each place an import creates or changes gets a journal entry (who, which import)."""
+
+    def __init__(self, actor, import_ref):
+        self.actor, self.import_ref = actor, import_ref
+
+    def record(self, places, change):
+        details = {"change": change}
+        if self.import_ref is not None:
+            details["import"] = self.import_ref
+        for place in places:
+            record(self.actor, "places.imported", place, **details)
 
 
 __all__ = ["ImportFailed", "ImportReport", "default_report_path", "default_source_name", "import_file"]

@@ -5,8 +5,10 @@ to the standard's French names. Multi-valued closed lists are stored twice: a JS
 and an integer bitmask (fast "has all of these" filters on SQLite and PostgreSQL).
 """
 
+import hashlib
+
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from cordee.places import enums, hours
 from cordee.places.fields import MULTI_ENUM_BY_FIELD, MULTI_ENUM_FIELDS
@@ -15,7 +17,20 @@ from cordee.territories.normalize import departement_code_from, search_key
 WEEK_MINUTES = 7 * 24 * 60
 
 
+def identity_key(name, address, latitude, longitude) -> str:
+    """Equal for two rows with the same name, address and position (to about a metre), whatever the case,
+    accents and spacing."""
+    position = "" if latitude is None or longitude is None else f"{latitude:.5f},{longitude:.5f}"
+    text = "|".join([search_key(name or ""), search_key(address or ""), position])
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
 class PlaceQuerySet(models.QuerySet):
+    def without_copies(self):
+        """One row per place: a place identical to an older one (``identity_key``) is left out."""
+        older_copy = Place.objects.filter(identity_key=OuterRef("identity_key"), pk__lt=OuterRef("pk"))
+        return self.exclude(Exists(older_copy))
+
     def _with_all(self, field, values):
         spec = MULTI_ENUM_BY_FIELD[field]
         mask = spec.mask(values)
@@ -63,6 +78,11 @@ class Place(models.Model):
     # Provenance: (source_name, source_id) is stable across re-imports of a source.
     source_name = models.CharField("source", max_length=100)
     source_id = models.CharField("identifiant dans la source", max_length=200)
+    # What the last import wrote (hash of the validated row): an unchanged row is not rewritten.
+    source_fingerprint = models.CharField("empreinte de la ligne importée", max_length=64, blank=True, editable=False)
+    # Same name, address and position (normalised): the same place loaded twice. The search shows the oldest
+    # copy only (PlaceQuerySet.without_copies); no "duplicate of" link to maintain.
+    identity_key = models.CharField("clé d'identité", max_length=40, blank=True, editable=False)
 
     # Fields of the standard v1.0.x
     pivot = models.CharField("SIRET, RNA ou RIDET", max_length=20, blank=True)
@@ -189,6 +209,7 @@ class Place(models.Model):
         ]
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="place_point_idx"),
+            models.Index(fields=["identity_key", "id"], name="place_identity_idx"),
             # Search around a point with the common filters, read from the index only (count, candidates).
             models.Index(
                 fields=[
@@ -251,6 +272,7 @@ class Place(models.Model):
                 setattr(self, spec.mask_field, spec.mask(getattr(self, spec.field)))
         self.departement_code = departement_code_from(self.code_insee, self.postal_code)
         self.search_name = search_key(self.name)
+        self.identity_key = identity_key(self.name, self.address, self.latitude, self.longitude)
         self.completeness = self.compute_completeness()
         intervals = getattr(self, "_weekly_intervals", None)
         if intervals is not None:

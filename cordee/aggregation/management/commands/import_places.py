@@ -1,45 +1,42 @@
-"""Import a places file (standard v1.0.x or v0.1, CSV or JSON): ``manage.py import_places FILE``.
+"""Import a places file (standard v1.0.x or v0.1, CSV or JSON): ``manage.py import_places FILE --wet-run``.
 
-It writes by default: importing is what the person asked for. Re-importing a file of the same source
+Like every command that changes data, a dry run unless ``--wet-run``: the whole import runs (same
+checks, same report) in a transaction that is then rolled back. Re-importing a file of the same source
 updates its places in place.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from cordee.aggregation.importing.importer import ImportFailed, default_report_path, default_source_name, import_file
+from cordee.core.commands import CommandFailed, CordeeCommand
 
-logger = logging.getLogger(__name__)
 
+class Command(CordeeCommand):
+    help = (
+        "Importe un fichier de lieux de médiation numérique (standard v1.0.x ou v0.1, CSV ou JSON). "
+        "Simulation sans --wet-run."
+    )
 
-class Command(BaseCommand):
-    help = "Importe un fichier de lieux de médiation numérique (standard v1.0.x ou v0.1, CSV ou JSON)."
-
-    def add_arguments(self, parser):
+    def add_options(self, parser):
         parser.add_argument("file", help="chemin du fichier CSV ou JSON")
         parser.add_argument("--source", help="nom de la source (par défaut : nom du fichier sans sa date)")
         parser.add_argument("--report", help="chemin du rapport CSV (défaut : var/reports/import-<source>-<date>.csv)")
         parser.add_argument("--show", type=int, default=20, help="nombre de problèmes affichés à l'écran (20)")
 
-    def handle(self, *args, file, source=None, report=None, show=20, **options):
+    def run(self, *args, file, source=None, report=None, show=20, **options):
         source_name = source or default_source_name(file)
-        bar = tqdm(total=0, unit=" lignes", desc="Validation", disable=options["verbosity"] == 0, file=self.stderr)
-
-        def progress(done, total):
-            bar.total = total
-            bar.update(done - bar.n)
-
-        try:
-            result = import_file(file, source_name=source_name, progress=progress)
-        except ImportFailed as error:
-            raise CommandError(str(error)) from error
-        finally:
-            bar.close()
+        with self.progress_bar(desc="Validation") as bar:
+            try:
+                result = import_file(file, source_name=source_name, progress=bar.callback)
+            except ImportFailed as error:
+                raise CommandFailed(str(error)) from error
 
         report_path = result.write_csv(report or default_report_path(source_name, settings.VAR_DIR))
+        self.count("lignes lues", result.total)
+        self.count("créés", result.created)
+        self.count("modifiés", result.updated)
+        self.count("inchangés", getattr(result, "unchanged", 0))
+        self.count("rejetés", result.rejected)
         for line in result.summary_lines():
             self.stdout.write(line)
         if result.rejections:

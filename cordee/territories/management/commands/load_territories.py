@@ -1,57 +1,44 @@
-import logging
-import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from tqdm import tqdm
-
+from cordee.core.commands import CommandFailed, CordeeCommand
 from cordee.territories import loader
 
-logger = logging.getLogger(__name__)
 
-
-class Command(BaseCommand):
+class Command(CordeeCommand):
     help = (
         "Charge les régions, départements, EPCI, communes, codes postaux et l'indice de fragilité numérique "
         "depuis les fichiers livrés avec Cordée. Sans --wet-run, affiche seulement les différences."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--wet-run", action="store_true", help="écrire vraiment dans la base")
+    label = "Territoires chargés"
+
+    def add_options(self, parser):
         parser.add_argument(
             "--data-dir", type=Path, default=loader.DATA_DIR, help="dossier des fichiers (par défaut : ceux livrés)"
         )
 
-    def handle(self, *args, wet_run=False, data_dir=loader.DATA_DIR, verbosity=1, **options):
-        started = time.monotonic()
+    def run(self, *args, data_dir=loader.DATA_DIR, verbosity=1, **options):
         try:
-            with transaction.atomic():
-                diff = loader.compute_diff(data_dir)
-                for level in diff.levels.values():
-                    if verbosity >= 1:
-                        self.stdout.write(level.summary())
-                    if verbosity >= 2:
-                        for key, changes in list(level.changed.items())[:20]:
-                            detail = ", ".join(f"{name} : {old!r} → {new!r}" for name, (old, new) in changes.items())
-                            self.stdout.write(f"  {key} : {detail}")
-                with tqdm(
-                    total=diff.write_count, desc="Territoires", unit=" lignes", disable=verbosity == 0 or None
-                ) as progress:
-                    loader.apply_diff(diff, progress)
-                if not wet_run:
-                    transaction.set_rollback(True)
+            self._load(data_dir, verbosity)
         except loader.TerritoryDataError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandFailed(str(exc)) from exc
 
-        duration = time.monotonic() - started
-        counts = ", ".join(
+    def _load(self, data_dir, verbosity):
+        diff = loader.compute_diff(data_dir)
+        self.diff = diff
+        for level in diff.levels.values():
+            self.say(level.summary())
+            if verbosity >= 2:
+                for key, changes in list(level.changed.items())[:20]:
+                    detail = ", ".join(f"{name} : {old!r} → {new!r}" for name, (old, new) in changes.items())
+                    self.stdout.write(f"  {key} : {detail}")
+        with self.progress_bar(total=diff.write_count, desc="Territoires") as bar:
+            loader.apply_diff(diff, bar)
+
+    def counts_text(self) -> str:
+        if getattr(self, "diff", None) is None:
+            return ""
+        return ", ".join(
             f"{level.label} +{len(level.added)} ~{len(level.changed)} -{len(level.removed)}"
-            for level in diff.levels.values()
+            for level in self.diff.levels.values()
         )
-        if wet_run:
-            logger.info("Territoires chargés en %.1f s : %s", duration, counts)
-        else:
-            logger.info("Simulation terminée en %.1f s, rien n'a été écrit : %s", duration, counts)
-            if verbosity >= 1:
-                self.stdout.write("Simulation : rien n'a été écrit. Relancez avec --wet-run pour enregistrer.")
