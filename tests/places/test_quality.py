@@ -5,6 +5,8 @@ from django.core import mail
 from django.utils import timezone
 from freezegun import freeze_time
 
+from cordee.core.errors import Invalid, NotAllowed
+from cordee.core.workflow import TransitionNotAllowed
 from cordee.journal.models import Entry
 from cordee.places import editing, quality
 from cordee.places.enums import QualificationState
@@ -148,7 +150,7 @@ def test_transitions_outside_the_machine_are_refused(place, gestionnaire, coordi
     declare_trained_mediator(gestionnaire, place)
     Place.objects.filter(pk=place.pk).update(qualification_state=state)
     place.refresh_from_db()
-    with pytest.raises(quality.InvalidQualificationTransition):
+    with pytest.raises(TransitionNotAllowed):
         if action == "request":
             quality.request_qualification(gestionnaire, place)
         elif action == "qualify":
@@ -162,7 +164,7 @@ def test_transitions_outside_the_machine_are_refused(place, gestionnaire, coordi
 def test_refusing_needs_a_reason(place, gestionnaire, coordinator):
     declare_trained_mediator(gestionnaire, place)
     quality.request_qualification(gestionnaire, place)
-    with pytest.raises(quality.ReasonRequired):
+    with pytest.raises(Invalid):
         quality.refuse(coordinator, place, "   ")
 
 
@@ -183,15 +185,15 @@ def test_who_decides(place, gestionnaire, coordinator, who, allowed):
         quality.qualify(actor, place)
         assert place.qualification_state == QualificationState.QUALIFIED
     else:
-        with pytest.raises(quality.QualificationNotAllowed):
+        with pytest.raises(NotAllowed):
             quality.qualify(actor, place)
 
 
 def test_only_editors_request_or_declare(place):
     stranger = MembershipFactory(gestionnaire=True, structure=StructureFactory(in_marseille=True)).user
-    with pytest.raises(quality.QualificationNotAllowed):
+    with pytest.raises(NotAllowed):
         quality.request_qualification(stranger, place)
-    with pytest.raises(quality.QualificationNotAllowed):
+    with pytest.raises(NotAllowed):
         declare_trained_mediator(stranger, place)
 
 

@@ -413,11 +413,8 @@ class ManualCriteriaForm(forms.Form):
 
 class DecisionForm(DsfrFormMixin, forms.Form):
     QUALIFY, REFUSE = "qualify", "refuse"
-    decision = forms.ChoiceField(
-        label="Décision",
-        choices=[(QUALIFY, "Qualifier le lieu"), (REFUSE, "Refuser la qualification")],
-        widget=forms.RadioSelect,
-    )
+    DECISIONS = {QUALIFY: "Qualifier le lieu", REFUSE: "Refuser la qualification"}
+    decision = forms.ChoiceField(label="Décision", choices=list(DECISIONS.items()), widget=forms.RadioSelect)
     reason = forms.CharField(
         label="Motif",
         required=False,
@@ -425,6 +422,12 @@ class DecisionForm(DsfrFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Obligatoire en cas de refus : la structure le lira pour compléter sa fiche.",
     )
+
+    def __init__(self, *args, allowed=None, **kwargs):
+        """``allowed``: the decisions this person may take now (the workflow's allowed transitions)."""
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.fields["decision"].choices = [(key, label) for key, label in self.DECISIONS.items() if key in allowed]
 
     def clean(self):
         data = super().clean()
