@@ -197,6 +197,134 @@ def test_only_editors_request_or_declare(place):
         declare_trained_mediator(stranger, place)
 
 
+# --- Four-eyes rule ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["coordinator", "admin"])
+def test_who_requested_a_qualification_cannot_approve_it_themself(place, who):
+    """Four-eyes: a coordinator or a national admin who asked (they may edit the place) never approves it."""
+    actor = {"coordinator": CoordinatorScopeFactory().user, "admin": UserFactory(national_admin=True)}[who]
+    declare_trained_mediator(actor, place)
+    quality.request_qualification(actor, place)
+    assert not quality.QUALIFICATION.can(place, actor, "qualify")
+    with pytest.raises(quality.FourEyes) as error:
+        quality.qualify(actor, place)
+    assert error.value.status == 403 and error.value.reason == "four_eyes"
+    place.refresh_from_db()
+    assert place.qualification_state == QualificationState.REQUESTED
+    refusal = Entry.objects.get(action="places.qualification.qualify.refused")
+    assert refusal.actor_id == actor.pk and refusal.details == {"reason": "four_eyes"}
+    # Someone else may, and the requester may still refuse (take back) their own request.
+    other = UserFactory(national_admin=True)
+    assert quality.QUALIFICATION.can(place, other, "qualify")
+    assert quality.QUALIFICATION.can(place, actor, "refuse")
+    quality.qualify(other, place)
+    assert place.qualification_state == QualificationState.QUALIFIED
+
+
+def test_four_eyes_looks_at_the_last_request_only(place, gestionnaire, coordinator):
+    declare_trained_mediator(gestionnaire, place)
+    quality.request_qualification(gestionnaire, place)
+    quality.refuse(coordinator, place, "Incomplet.")
+    quality.request_qualification(gestionnaire, place)
+    quality.qualify(coordinator, place)
+    assert place.qualification_state == QualificationState.QUALIFIED
+
+
+# --- After a place changes ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def qualified(place, gestionnaire, coordinator):
+    declare_trained_mediator(gestionnaire, place)
+    quality.request_qualification(gestionnaire, place)
+    quality.qualify(coordinator, place)
+    return place
+
+
+@pytest.mark.parametrize("field", ["address", "code_insee", "commune_ref", "services", "fees"])
+def test_a_qualified_place_whose_address_commune_services_or_fees_change_goes_back_to_review(
+    qualified, gestionnaire, field
+):
+    assert quality.after_place_change(gestionnaire, qualified, {field, "name"}) == "review"
+    qualified.refresh_from_db()
+    assert qualified.qualification_state == QualificationState.REQUESTED
+    last = QualificationTransition.objects.filter(place=qualified).last()
+    assert (last.transition, last.from_state, last.to_state) == ("back_to_review", "qualified", "requested")
+    assert last.actor == gestionnaire and last.reason.startswith("Remis en examen après une modification")
+    entry = Entry.objects.get(action="places.qualification.back_to_review")
+    assert entry.details["fields"] == [field]
+    # The history is kept: request, qualify, back to review.
+    assert QualificationTransition.objects.filter(place=qualified).count() == 3
+
+
+def test_whose_edit_sent_a_place_back_to_review_does_not_approve_it(qualified, coordinator):
+    quality.after_place_change(coordinator, qualified, {"address"})
+    with pytest.raises(quality.FourEyes):
+        quality.qualify(coordinator, qualified)
+    quality.qualify(UserFactory(national_admin=True), qualified)
+
+
+@pytest.mark.parametrize("field", ["opening_hours", "phones", "emails"])
+def test_a_qualified_place_whose_hours_or_contacts_change_stays_qualified_flagged_for_review(
+    qualified, gestionnaire, coordinator, field
+):
+    assert quality.after_place_change(gestionnaire, qualified, {field}) == "flagged"
+    qualified.refresh_from_db()
+    assert qualified.qualification_state == QualificationState.QUALIFIED
+    follow_up = PlaceFollowUp.objects.get(place=qualified)
+    assert follow_up.review_flagged_at is not None and follow_up.review_fields == [field]
+    assert list(quality.flagged_for_review(Place.objects.all())) == [qualified]
+    assert quality.review_flag(qualified)
+    assert Entry.objects.filter(action="places.qualification.flagged").count() == 1
+    # Another change adds to the flag; the coordinator clears it.
+    quality.after_place_change(gestionnaire, qualified, {"websites"})
+    assert PlaceFollowUp.objects.get(place=qualified).review_fields == sorted({field, "websites"})
+    with pytest.raises(NotAllowed):
+        quality.mark_reviewed(gestionnaire, qualified)
+    assert quality.mark_reviewed(coordinator, qualified) is True
+    assert quality.review_flag(qualified) is None
+    assert Entry.objects.filter(action="places.qualification.reviewed").count() == 1
+
+
+def test_address_change_wins_over_hours_change_and_clears_the_flag(qualified, gestionnaire):
+    quality.after_place_change(gestionnaire, qualified, {"opening_hours"})
+    assert quality.after_place_change(gestionnaire, qualified, {"opening_hours", "fees"}) == "review"
+    assert not quality.flagged_for_review(Place.objects.all()).exists()
+    assert PlaceFollowUp.objects.get(place=qualified).review_flagged_at is None
+
+
+def test_qualifying_again_clears_a_flag(qualified, gestionnaire, coordinator):
+    quality.after_place_change(gestionnaire, qualified, {"phones"})
+    quality.withdraw(coordinator, qualified, "Vérification")
+    quality.request_qualification(gestionnaire, qualified)
+    quality.qualify(coordinator, qualified)
+    assert PlaceFollowUp.objects.get(place=qualified).review_flagged_at is None
+
+
+@pytest.mark.parametrize("state", ["not_requested", "requested", "refused"])
+def test_changes_to_places_not_qualified_change_nothing(place, gestionnaire, state):
+    Place.objects.filter(pk=place.pk).update(qualification_state=state)
+    place.refresh_from_db()
+    assert quality.after_place_change(gestionnaire, place, {"address", "opening_hours"}) is None
+    place.refresh_from_db()
+    assert place.qualification_state == state
+    assert not PlaceFollowUp.objects.exists()
+
+
+def test_other_changes_keep_a_qualified_place_as_it_is(qualified, gestionnaire):
+    assert quality.after_place_change(gestionnaire, qualified, {"name", "description"}) is None
+    assert quality.after_place_change(gestionnaire, qualified, set()) is None
+    assert qualified.qualification_state == QualificationState.QUALIFIED
+    assert not PlaceFollowUp.objects.filter(review_flagged_at__isnull=False).exists()
+
+
+def test_an_import_without_actor_sends_back_to_review(qualified):
+    assert quality.after_place_change(None, qualified, {"services"}) == "review"
+    last = QualificationTransition.objects.filter(place=qualified).last()
+    assert last.actor is None and last.actor_label == ""
+
+
 # --- Staleness -------------------------------------------------------------------------------------
 
 

@@ -283,6 +283,7 @@ def qualification_decide(request, pk):
             "form": form,
             "criteria": quality.criteria_status(place),
             "asked_by_actor": asked_by_actor and place.qualification_state == QualificationState.REQUESTED,
+            "has_decisions": bool(allowed),
             "transitions": place.qualification_transitions.order_by("-at", "-pk")[:10],
         },
     )
