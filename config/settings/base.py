@@ -13,6 +13,9 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Key of the hashes the journal keeps instead of identifiers typed by people without an account
+# (cordee.core.pseudonyms); derived from SECRET_KEY when empty.
+JOURNAL_HASH_KEY = env.str("JOURNAL_HASH_KEY", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
