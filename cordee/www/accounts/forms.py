@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
+from cordee.core.net import client_address
+from cordee.users import throttling
 from cordee.users.models import User
 
 
@@ -42,10 +44,17 @@ class DsfrFormMixin:
 
 
 class LoginForm(DsfrFormMixin, AuthenticationForm):
+    """Sign in, with failed attempts counted per account and per address (``cordee.users.throttling``)."""
+
     username = forms.EmailField(
         label="Adresse électronique",
         help_text="Format attendu : nom@domaine.fr",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    remember = forms.BooleanField(
+        label="Rester connecté",
+        required=False,
+        help_text=("Seulement sur un appareil personnel. Sinon, la session se termine à la fermeture du navigateur."),
     )
 
     error_messages = {
@@ -59,9 +68,31 @@ class LoginForm(DsfrFormMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = "Mot de passe"
+        self.throttled = None
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not username or not password:
+            return super().clean()
+        address = client_address(self.request) if self.request is not None else ""
+        try:
+            throttling.check_login_allowed(username, address)
+        except throttling.TooManyAttempts as error:
+            self.throttled = error
+            raise forms.ValidationError(error.message, code="throttled") from None
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if getattr(error, "code", None) == "invalid_login":
+                throttling.login_failed(username, address)
+            raise
+        throttling.login_succeeded(username)
+        return cleaned
 
 
-class CordeePasswordResetForm(DsfrFormMixin, PasswordResetForm):
+class CordeePasswordResetForm(DsfrFormMixin, forms.Form):
+    """The e-mail of the account; the view limits the requests and queues the e-mail."""
+
     email = forms.EmailField(
         label="Adresse électronique",
         help_text="L'adresse avec laquelle vous vous connectez. Format attendu : nom@domaine.fr",
