@@ -27,10 +27,9 @@ from cordee.core.errors import NotAllowed, Refused
 from cordee.core.workflow import Transition, Workflow
 from cordee.journal.services import record
 from cordee.places import perms
-from cordee.places.enums import HoursStatus, QualificationState
-from cordee.places.models import Place
-from cordee.places.models_quality import (
-    CriterionCheck,
+from cordee.places.enums import CriterionCheck, HoursStatus, QualificationState
+from cordee.places.models import (
+    Place,
     PlaceCriterion,
     PlaceFollowUp,
     QualificationTransition,

@@ -28,9 +28,9 @@ from django.utils import timezone
 from opening_hours import OpeningHours
 
 from cordee.places import enums
+from cordee.places.fields import MULTI_ENUM_BY_FIELD
 from cordee.places.hours import DAY_MINUTES, PARIS, SLOT_MINUTES, build_or_none, is_public_holiday, minute_of_week
 from cordee.places.models import Place, PlaceOpeningInterval
-from cordee.places.standard import MULTI_ENUM_BY_FIELD
 from cordee.territories.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 from cordee.territories.normalize import CODE_INSEE_RE, DEPARTEMENT_RE, search_key
 

@@ -9,8 +9,7 @@ from cordee.core.workflow import Transition, TransitionNotAllowed, Workflow
 from cordee.journal.models import Entry
 from cordee.journal.services import record
 from cordee.places.enums import QualificationState as S
-from cordee.places.models import Place
-from cordee.places.models_quality import QualificationTransition
+from cordee.places.models import Place, QualificationTransition
 from tests.places.factories import PlaceFactory
 from tests.users.factories import UserFactory
 

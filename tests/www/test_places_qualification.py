@@ -9,7 +9,7 @@ from django.utils import timezone
 from cordee.journal.models import Entry
 from cordee.places import quality
 from cordee.places.enums import QualificationState
-from cordee.places.models_quality import PlaceFollowUp, QualityCriterion
+from cordee.places.models import PlaceFollowUp, QualityCriterion
 from tests.places.factories import PlaceFactory
 from tests.structures import user_kinds
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory

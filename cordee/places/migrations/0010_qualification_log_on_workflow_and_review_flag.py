@@ -26,7 +26,7 @@ def name_steps_and_label_actors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("places", "0008_place_imports"),
+        ("places", "0009_place_import_moves_to_aggregation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
