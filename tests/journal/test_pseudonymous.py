@@ -116,3 +116,35 @@ def test_migration_replaces_stored_emails_and_keeps_the_journal_append_only():
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM journal_entry")
+
+
+def test_purge_deletes_only_expired_entries_and_journals_itself():
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    now = timezone.now()
+    with freeze_time(now - dt.timedelta(days=400)):
+        record(None, "accounts.login.locked", scope="account")
+        record(None, "places.place.updated")
+    with freeze_time(now - dt.timedelta(days=6 * 365)):
+        record(None, "places.place.created")
+    record(None, "accounts.login.locked", scope="address")
+
+    call_command("purge_journal")  # a dry run
+    assert Entry.objects.count() == 4
+
+    call_command("purge_journal", "--wet-run")
+    assert sorted(Entry.objects.values_list("action", flat=True)) == [
+        "accounts.login.locked",
+        "journal.purged",
+        "places.place.updated",
+    ]
+    assert Entry.objects.get(action="journal.purged").details == {"authentication": 1, "other": 1}
+    # Still append-only afterwards.
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM journal_entry")
