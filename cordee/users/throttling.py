@@ -144,6 +144,12 @@ def login_succeeded(email: str) -> None:
     _reset(LOGIN_PER_ACCOUNT, _normalise(email))
 
 
+def password_reset_done(user) -> None:
+    """A new password chosen from the e-mailed link: the account's logins are no longer locked (journaled)."""
+    _reset(LOGIN_PER_ACCOUNT, _normalise(user.email))
+    record(user, "accounts.password_reset.completed", user)
+
+
 # --- Password reset --------------------------------------------------------------------------------------
 
 

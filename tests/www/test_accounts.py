@@ -221,6 +221,22 @@ def test_forty_wrong_passwords_then_the_right_one_is_refused_for_a_few_minutes(c
         assert client.session[SESSION_KEY] == str(UserFactory(email="camille@exemple.fr").pk)
 
 
+def test_choosing_a_new_password_lifts_the_account_lock(client):
+    user = UserFactory(email="camille@exemple.fr")
+    for n in range(5):
+        login(client, "camille@exemple.fr", f"essai-{n}")
+    assert login(client, "camille@exemple.fr", DEFAULT_PASSWORD).status_code == 429
+    reset(client, "camille@exemple.fr", address="198.51.100.20")
+    link = re.search(r"https?://[^/\s]+(/compte/mot-de-passe/nouveau/\S+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link)["Location"]
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert login(client, "camille@exemple.fr", NEW_PASSWORD).status_code == 302
+    from cordee.journal.models import Entry
+
+    assert Entry.objects.filter(action="accounts.password_reset.completed", actor=user).exists()
+
+
 def test_a_success_forgets_the_account_failures(client):
     UserFactory(email="camille@exemple.fr")
     for n in range(4):

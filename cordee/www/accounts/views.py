@@ -77,9 +77,16 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from the e-mailed link; it also lifts a lock on the account's logins."""
+
     template_name = "www/accounts/password_reset_confirm.html"
     form_class = CordeeSetPasswordForm
     success_url = reverse_lazy("www:accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttling.password_reset_done(form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
