@@ -65,6 +65,8 @@ class Transition:
     e.g. a consequence of an edit already allowed); each guard ``guard(obj, actor)`` raises a domain
     error when the object is not ready. ``requires_reason``: a non-blank reason must be given. Each
     effect ``effect(obj, actor)`` runs in the same transaction once the new state is written.
+    ``automatic``: applied by the code as a consequence of something else, never offered to a person
+    (``allowed_transitions`` leaves it out).
     """
 
     name: str
@@ -76,6 +78,7 @@ class Transition:
     requires_reason: bool = False
     denied_message: str = NotAllowed.default_message
     effects: tuple = ()
+    automatic: bool = False
 
     def __init__(
         self,
@@ -89,6 +92,7 @@ class Transition:
         requires_reason: bool = False,
         denied_message: str | None = None,
         effects: Iterable[Callable] = (),
+        automatic: bool = False,
     ):
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "sources", frozenset(str(source) for source in sources))
@@ -99,6 +103,7 @@ class Transition:
         object.__setattr__(self, "requires_reason", requires_reason)
         object.__setattr__(self, "denied_message", denied_message or NotAllowed.default_message)
         object.__setattr__(self, "effects", tuple(effects))
+        object.__setattr__(self, "automatic", automatic)
 
     def permits(self, actor, obj) -> bool:
         return self.permission is None or bool(self.permission(actor, obj))
@@ -146,10 +151,13 @@ class Workflow:
         return [item for item in self.transitions if state in item.sources]
 
     def allowed_transitions(self, obj, actor, *, check_guards: bool = True) -> list[Transition]:
-        """Transitions this person may apply now: the state allows them, the permission and the guards pass."""
+        """Transitions this person may choose now: the state allows them, the permission and the guards pass.
+
+        Automatic transitions are left out: nobody chooses them.
+        """
         allowed = []
         for item in self.possible_transitions(obj):
-            if not item.permits(actor, obj):
+            if item.automatic or not item.permits(actor, obj):
                 continue
             if check_guards:
                 try:

@@ -263,6 +263,7 @@ QUALIFICATION = Workflow(
             permission=perms.can_decide_qualification,
             requires_reason=True,
             denied_message=DECIDERS_ONLY,
+            effects=[_clear_review_flag],
         ),
         # A consequence of an edit the write path already allowed: no permission of its own.
         Transition(
@@ -271,6 +272,7 @@ QUALIFICATION = Workflow(
             QualificationState.REQUESTED,
             "Remettre en examen",
             effects=[_clear_review_flag],
+            automatic=True,
         ),
     ],
 )

@@ -111,3 +111,22 @@ def test_access_matrix_mark_reviewed_post(client, flagged, kind):
         assert response["Location"].startswith(reverse("www:accounts:login")) and not cleared
     else:
         assert cleared == (response.status_code == 302)
+
+
+def test_a_coordinator_withdraws_the_qualification_of_a_flagged_place_with_a_reason(client, flagged):
+    client.force_login(CoordinatorScopeFactory().user)
+    url = reverse("www:places_manage:qualification_decide", kwargs={"pk": flagged.pk})
+    html = page(client, url)
+    assert 'value="withdraw"' in html and 'value="qualify"' not in html
+    response = client.post(url, {"decision": "withdraw", "reason": ""})
+    assert "Indiquez le motif du retrait." in unescape(response.content.decode())
+    response = client.post(url, {"decision": "withdraw", "reason": "Les horaires ne correspondent plus."})
+    assert response.status_code == 302
+    flagged.refresh_from_db()
+    assert flagged.qualification_state == QualificationState.REFUSED
+    assert PlaceFollowUp.objects.get(place=flagged).review_flagged_at is None
+
+
+def test_automatic_steps_are_never_offered_to_people(flagged):
+    admin = UserFactory(national_admin=True)
+    assert [item.name for item in quality.QUALIFICATION.allowed_transitions(flagged, admin)] == ["withdraw"]

@@ -192,7 +192,7 @@ def place_detail(request, pk):
             "week": _week(place),
             "can_request": quality.can_transition(place, "request") and perms.can_edit_place(request.user, place),
             "can_decide": bool(
-                {"qualify", "refuse"}
+                set(DecisionForm.DECISIONS)
                 & {item.name for item in quality.QUALIFICATION.allowed_transitions(place, request.user)}
             ),
             "review_flag": quality.review_flag(place),
@@ -261,9 +261,15 @@ def qualification_decide(request, pk):
     form = DecisionForm(request.POST or None, allowed=allowed)
     if request.method == "POST" and form.is_valid():
         try:
-            if form.cleaned_data["decision"] == DecisionForm.QUALIFY:
+            decision = form.cleaned_data["decision"]
+            if decision == DecisionForm.QUALIFY:
                 quality.qualify(request.user, place)
                 messages.success(request, f"« {place.name} » est désormais un lieu qualifié.")
+            elif decision == DecisionForm.WITHDRAW:
+                quality.withdraw(request.user, place, form.cleaned_data["reason"])
+                messages.success(
+                    request, f"La qualification de « {place.name} » est retirée. La structure verra le motif."
+                )
             else:
                 quality.refuse(request.user, place, form.cleaned_data["reason"])
                 messages.success(
