@@ -51,6 +51,8 @@ def rate_limit_key(request) -> str:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return address or "unknown"
-    if parsed.version == 6 and parsed.ipv4_mapped is None:
+    if parsed.version == 6:
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
         return str(ipaddress.ip_network(f"{parsed}/{IPV6_RATE_LIMIT_PREFIX}", strict=False))
-    return str(parsed.ipv4_mapped or parsed)
+    return str(parsed)

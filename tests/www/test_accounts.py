@@ -367,3 +367,11 @@ def test_session_lifetime(client, kind, remember, at_browser_close, age):
 def test_login_page_offers_to_stay_signed_in(client):
     html = unescape(client.get(reverse("www:accounts:login")).content.decode())
     assert 'name="remember"' in html and "Rester connecté" in html
+
+
+def test_ipv6_addresses_of_one_network_share_a_counter(client):
+    for n in range(20):
+        login(client, f"cible{n}@exemple.fr", "mauvais", address=f"2001:db8:1:2::{n + 1:x}")
+    UserFactory(email="camille@exemple.fr")
+    assert login(client, "camille@exemple.fr", DEFAULT_PASSWORD, address="2001:db8:1:2::ffff").status_code == 429
+    assert login(client, "camille@exemple.fr", DEFAULT_PASSWORD, address="2001:db8:1:3::1").status_code == 302

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
-from cordee.core.net import client_address
+from cordee.core.net import rate_limit_key
 from cordee.users import throttling
 from cordee.users.models import User
 
@@ -74,7 +74,7 @@ class LoginForm(DsfrFormMixin, AuthenticationForm):
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if not username or not password:
             return super().clean()
-        address = client_address(self.request) if self.request is not None else ""
+        address = rate_limit_key(self.request) if self.request is not None else ""
         try:
             throttling.check_login_allowed(username, address)
         except throttling.TooManyAttempts as error:

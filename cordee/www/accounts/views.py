@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 
-from cordee.core.net import client_address
+from cordee.core.net import rate_limit_key
 from cordee.users import tasks, throttling
 from cordee.www.accounts.forms import CordeePasswordResetForm, CordeeSetPasswordForm, LoginForm
 from cordee.www.accounts.sessions import apply_session_lifetime
@@ -60,7 +60,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         email = form.cleaned_data["email"]
         try:
-            may_send = throttling.reset_request(email, client_address(self.request))
+            may_send = throttling.reset_request(email, rate_limit_key(self.request))
         except throttling.TooManyAttempts as error:
             form.add_error(None, error.message)
             response = self.form_invalid(form)
