@@ -27,12 +27,13 @@ def _media_and_mail(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters (login, password reset) live in the cache: each test starts without any."""
+    import contextlib
+
     from django.core.cache import cache
 
-    try:
+    # A database cache in a test without database access: nothing to clear.
+    with contextlib.suppress(RuntimeError):
         cache.clear()
-    except RuntimeError:  # a database cache in a test without database access: nothing to clear
-        pass
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -104,7 +104,7 @@ LOGIN_REDIRECT_URL = "www:dashboard:index"
 LOGOUT_REDIRECT_URL = "www:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 # Sessions (docs/deployment.md, "Sessions"): until the browser closes unless "rester connecté";
-# the server forgets an idle one after SESSION_COOKIE_AGE; "rester connecté" lasts SESSION_REMEMBER_AGE,
+# the server ends one SESSION_COOKIE_AGE after login anyway; "rester connecté" lasts SESSION_REMEMBER_AGE,
 # at most SESSION_STAFF_AGE for coordinators and national admins.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)

@@ -1,7 +1,7 @@
 """How long a session lasts: shorter for staff roles, until the browser closes unless "rester connecté".
 
 - Without "rester connecté" (the default, for shared computers): the cookie ends when the browser closes,
-  and the server forgets the session after ``SESSION_COOKIE_AGE`` without activity anyway.
+  and the server ends the session ``SESSION_COOKIE_AGE`` after login anyway.
 - With "rester connecté": ``SESSION_REMEMBER_AGE`` (30 days by default) — but never more than
   ``SESSION_STAFF_AGE`` (8 hours by default) for staff roles (coordinators, national admins, technical
   administrators), whose accounts reach many places and people.
