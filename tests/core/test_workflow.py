@@ -205,3 +205,37 @@ def test_the_log_keeps_the_user_id_when_the_account_is_gone(place, admin):
     log.refresh_from_db()
     assert log.actor_id == admin_pk
     assert log.actor_label == f"utilisateur n° {admin_pk}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_deciding_at_once_make_one_step_only():
+    """PostgreSQL: the row lock makes the second decision see the first one's state and be refused."""
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite serialises writers with immediate transactions)")
+    place = PlaceFactory(name="Prêt à qualifier", qualification_state=S.REQUESTED)
+    admins = [UserFactory(national_admin=True), UserFactory(national_admin=True)]
+    workflow = toy(journal=None)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(admin):
+        try:
+            barrier.wait()
+            workflow.apply(Place.objects.get(pk=place.pk), "accept", admin)
+            outcomes.append("ok")
+        except TransitionNotAllowed:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=decide, args=(admin,)) for admin in admins]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "ok"]
+    assert QualificationTransition.objects.filter(place=place).count() == 1
