@@ -235,18 +235,17 @@ def qualification_queue(request):
         raise PermissionDenied("Cette page est réservée aux coordinateurs territoriaux.")
     scope = perms.coordinated_places(request.user)
     queryset = scope.filter(qualification_state=QualificationState.REQUESTED)
-    flagged = (
-        quality.flagged_for_review(scope)
-        .select_related("structure", "follow_up")
-        .order_by("follow_up__review_flagged_at", "pk")[:PAGE_SIZE]
+    flagged_all = quality.flagged_for_review(scope)
+    flagged = list(
+        flagged_all.select_related("structure", "follow_up").order_by("follow_up__review_flagged_at", "pk")[:PAGE_SIZE]
     )
-    flagged = list(flagged)
+    flagged_count = len(flagged) if len(flagged) < PAGE_SIZE else flagged_all.count()
     for place in flagged:
         place.review_labels = quality.field_labels(place.follow_up.review_fields)
     return render(
         request,
         "www/places/manage/qualification_queue.html",
-        {"page": _page(request, queryset), "flagged": flagged},
+        {"page": _page(request, queryset), "flagged": flagged, "flagged_count": flagged_count},
     )
 
 
