@@ -167,6 +167,10 @@ class Workflow:
             allowed.append(item)
         return allowed
 
+    def history(self, obj):
+        """The logged steps of ``obj``, oldest first."""
+        return self.log_model._default_manager.filter(**{self.log_object_field: obj}).order_by("at", "pk")
+
     def can(self, obj, actor, name: str, *, check_guards: bool = True) -> bool:
         return any(item.name == name for item in self.allowed_transitions(obj, actor, check_guards=check_guards))
 

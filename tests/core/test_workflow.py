@@ -107,6 +107,13 @@ def test_apply_moves_the_state_writes_the_log_and_the_journal_and_returns_the_lo
     assert entry.details == {"from_state": "not_requested", "to_state": "requested", "request_id": 7}
 
 
+def test_history_lists_the_steps_oldest_first(place, admin):
+    workflow = toy()
+    workflow.apply(place, "ask", admin)
+    workflow.apply(place, "decline", admin, reason="Non")
+    assert [step.transition for step in workflow.history(place)] == ["ask", "decline"]
+
+
 def test_apply_by_target_state(place, admin):
     log = toy().apply(place, to=S.REQUESTED, actor=admin)
     assert log.transition == "ask"

@@ -186,7 +186,7 @@ def place_detail(request, pk):
             "missing": [criterion for criterion, met in status if not met],
             "criteria_form": ManualCriteriaForm(initial={"criteria": declared}),
             "has_manual_criteria": any(criterion.is_manual for criterion, _met in status),
-            "transitions": place.qualification_transitions.select_related("actor").order_by("-at", "-pk"),
+            "transitions": quality.QUALIFICATION.history(place).reverse(),
             "reports": place.reports.pending(),
             "needs_update": quality.is_stale(place),
             "week": _week(place),
@@ -288,7 +288,7 @@ def qualification_decide(request, pk):
             "criteria": quality.criteria_status(place),
             "asked_by_actor": asked_by_actor and place.qualification_state == QualificationState.REQUESTED,
             "has_decisions": bool(allowed),
-            "transitions": place.qualification_transitions.order_by("-at", "-pk")[:10],
+            "transitions": quality.QUALIFICATION.history(place).reverse()[:10],
         },
     )
 
