@@ -36,8 +36,8 @@ The log model inherits ``TransitionLogMixin`` (who, when, from, to, which transi
 person is kept as a user id and a pseudonymous label, never an e-mail.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 
 from django.conf import settings
 from django.db import models, transaction
@@ -73,6 +73,7 @@ class Transition:
     sources: frozenset
     target: str
     label: str
+    _: KW_ONLY
     permission: Permission | None = None
     guards: tuple = ()
     requires_reason: bool = False
@@ -80,30 +81,12 @@ class Transition:
     effects: tuple = ()
     automatic: bool = False
 
-    def __init__(
-        self,
-        name: str,
-        sources: Iterable[str],
-        target: str,
-        label: str,
-        *,
-        permission: Permission | None = None,
-        guards: Iterable[Guard] = (),
-        requires_reason: bool = False,
-        denied_message: str | None = None,
-        effects: Iterable[Callable] = (),
-        automatic: bool = False,
-    ):
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "sources", frozenset(str(source) for source in sources))
-        object.__setattr__(self, "target", str(target))
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "permission", permission)
-        object.__setattr__(self, "guards", tuple(guards))
-        object.__setattr__(self, "requires_reason", requires_reason)
-        object.__setattr__(self, "denied_message", denied_message or NotAllowed.default_message)
-        object.__setattr__(self, "effects", tuple(effects))
-        object.__setattr__(self, "automatic", automatic)
+    def __post_init__(self):
+        # Accept any iterable and the TextChoices members themselves; keep plain, hashable values.
+        object.__setattr__(self, "sources", frozenset(str(source) for source in self.sources))
+        object.__setattr__(self, "target", str(self.target))
+        object.__setattr__(self, "guards", tuple(self.guards))
+        object.__setattr__(self, "effects", tuple(self.effects))
 
     def permits(self, actor, obj) -> bool:
         return self.permission is None or bool(self.permission(actor, obj))
