@@ -388,3 +388,24 @@ def test_api_edits_recompute_the_automatic_criteria():
     editing.update_place(admin, place, {"horaires": "Mo-Fr 09:00-12:00"})
 
     assert PlaceCriterion.objects.filter(place=place, criterion__automatic="valid_hours").exists()
+
+
+def test_migration_names_the_logged_steps_and_labels_their_authors(place, coordinator):
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    QualificationTransition.objects.create(
+        place=place, from_state="requested", to_state="qualified", actor=coordinator
+    )
+    QualificationTransition.objects.create(place=place, from_state="qualified", to_state="refused")
+    migration = importlib.import_module("cordee.places.migrations.0010_qualification_log_on_workflow_and_review_flag")
+    state_apps = (
+        MigrationExecutor(connection)
+        .loader.project_state(("places", "0010_qualification_log_on_workflow_and_review_flag"))
+        .apps
+    )
+    migration.name_steps_and_label_actors(state_apps, None)
+    rows = list(QualificationTransition.objects.order_by("pk").values_list("transition", "actor_label"))
+    assert rows == [("qualify", f"utilisateur n° {coordinator.pk}"), ("withdraw", "")]
