@@ -375,3 +375,14 @@ def test_ipv6_addresses_of_one_network_share_a_counter(client):
     UserFactory(email="camille@exemple.fr")
     assert login(client, "camille@exemple.fr", DEFAULT_PASSWORD, address="2001:db8:1:2::ffff").status_code == 429
     assert login(client, "camille@exemple.fr", DEFAULT_PASSWORD, address="2001:db8:1:3::1").status_code == 302
+
+
+def test_the_technical_administration_login_is_limited_too(client):
+    admin = UserFactory(email="tech@exemple.fr", is_staff=True, is_superuser=True)
+    url = reverse("admin:login")
+    for n in range(5):
+        client.post(url, {"username": admin.email, "password": f"essai-{n}"}, REMOTE_ADDR="203.0.113.7")
+    response = client.post(url, {"username": admin.email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 200
+    assert "Trop de tentatives de connexion à ce compte" in unescape(response.content.decode())
+    assert SESSION_KEY not in client.session

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
@@ -43,32 +44,11 @@ class DsfrFormMixin:
             self.fields[name].widget.attrs["aria-invalid"] = "true"
 
 
-class LoginForm(DsfrFormMixin, AuthenticationForm):
-    """Sign in, with failed attempts counted per account and per address (``cordee.users.throttling``)."""
+class ThrottledLoginMixin:
+    """Failed attempts counted per account and per client network (``cordee.users.throttling``), on every
+    login form of the site (the pages and the technical administration). ``throttled`` holds the refusal."""
 
-    username = forms.EmailField(
-        label="Adresse électronique",
-        help_text="Format attendu : nom@domaine.fr",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-    )
-    remember = forms.BooleanField(
-        label="Rester connecté",
-        required=False,
-        help_text=("Seulement sur un appareil personnel. Sinon, la session se termine à la fermeture du navigateur."),
-    )
-
-    error_messages = {
-        "invalid_login": (
-            "Adresse électronique ou mot de passe incorrect. Vérifiez-les, puis réessayez. "
-            "Vous pouvez aussi choisir un nouveau mot de passe."
-        ),
-        "inactive": "Ce compte est désactivé. Contactez le gestionnaire de votre structure.",
-    }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["password"].label = "Mot de passe"
-        self.throttled = None
+    throttled = None
 
     def clean(self):
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
@@ -88,6 +68,37 @@ class LoginForm(DsfrFormMixin, AuthenticationForm):
             raise
         throttling.login_succeeded(username)
         return cleaned
+
+
+class LoginForm(DsfrFormMixin, ThrottledLoginMixin, AuthenticationForm):
+    """Sign in; failed attempts are limited (``ThrottledLoginMixin``)."""
+
+    username = forms.EmailField(
+        label="Adresse électronique",
+        help_text="Format attendu : nom@domaine.fr",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    remember = forms.BooleanField(
+        label="Rester connecté",
+        required=False,
+        help_text="Seulement sur un appareil personnel. Sinon, la session se termine à la fermeture du navigateur.",
+    )
+
+    error_messages = {
+        "invalid_login": (
+            "Adresse électronique ou mot de passe incorrect. Vérifiez-les, puis réessayez. "
+            "Vous pouvez aussi choisir un nouveau mot de passe."
+        ),
+        "inactive": "Ce compte est désactivé. Contactez le gestionnaire de votre structure.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "Mot de passe"
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The technical administration's login, limited like the site's."""
 
 
 class CordeePasswordResetForm(DsfrFormMixin, forms.Form):
