@@ -157,3 +157,17 @@ def test_purge_deletes_only_expired_entries_and_journals_itself():
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM journal_entry")
+
+
+def test_the_nightly_task_purges_with_the_same_rules():
+    import datetime as dt
+
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    from cordee.journal.tasks import purge_journal_nightly
+
+    with freeze_time(timezone.now() - dt.timedelta(days=366)):
+        record(None, "accounts.login.locked", scope="account")
+    assert purge_journal_nightly.call_local() == {"authentication": 1, "other": 0}
+    assert list(Entry.objects.values_list("action", flat=True)) == ["journal.purged"]
