@@ -339,6 +339,13 @@ def test_reset_link_uses_site_url_never_the_request_host(client, settings):
 # --- Sessions -----------------------------------------------------------------------------------------
 
 
+SESSION_USERS = {
+    "mediateur": lambda: MembershipFactory().user,
+    "coordinator": lambda: CoordinatorScopeFactory().user,
+    "national_admin": lambda: UserFactory(national_admin=True),
+}
+
+
 @pytest.mark.parametrize(
     "kind,remember,at_browser_close,age",
     [
@@ -350,7 +357,7 @@ def test_reset_link_uses_site_url_never_the_request_host(client, settings):
     ],
 )
 def test_session_lifetime(client, kind, remember, at_browser_close, age):
-    user = make_user(kind)
+    user = SESSION_USERS[kind]()
     data = {"username": user.email, "password": DEFAULT_PASSWORD}
     if remember:
         data["remember"] = "on"
