@@ -339,13 +339,6 @@ def test_reset_link_uses_site_url_never_the_request_host(client, settings):
 # --- Sessions -----------------------------------------------------------------------------------------
 
 
-SESSION_USERS = {
-    "mediateur": lambda: MembershipFactory().user,
-    "coordinator": lambda: CoordinatorScopeFactory().user,
-    "national_admin": lambda: UserFactory(national_admin=True),
-}
-
-
 @pytest.mark.parametrize(
     "kind,remember,at_browser_close,age",
     [
@@ -357,7 +350,14 @@ SESSION_USERS = {
     ],
 )
 def test_session_lifetime(client, kind, remember, at_browser_close, age):
-    user = SESSION_USERS[kind]()
+    from tests.structures import factories
+    from tests.users.factories import UserFactory
+
+    user = {
+        "mediateur": lambda: factories.MembershipFactory().user,
+        "coordinator": lambda: factories.CoordinatorScopeFactory().user,
+        "national_admin": lambda: UserFactory(national_admin=True),
+    }[kind]()
     data = {"username": user.email, "password": DEFAULT_PASSWORD}
     if remember:
         data["remember"] = "on"
