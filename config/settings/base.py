@@ -14,6 +14,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "cordee.www.errors.views.csrf_failure"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Key of the hashes the journal keeps instead of identifiers typed by people without an account
+# (cordee.core.pseudonyms); derived from SECRET_KEY when empty.
+JOURNAL_HASH_KEY = env.str("JOURNAL_HASH_KEY", default="")
 # Who publishes and hosts the site, and whom to write to about personal data and accessibility
 # (legal pages). Empty: the pages show Cordée's defaults and say that they are defaults.
 LEGAL_PUBLISHER = env.str("LEGAL_PUBLISHER", default="")
@@ -109,6 +112,13 @@ LOGIN_URL = "www:accounts:login"
 LOGIN_REDIRECT_URL = "www:dashboard:index"
 LOGOUT_REDIRECT_URL = "www:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+# Sessions (docs/deployment.md, "Sessions"): until the browser closes unless "rester connecté";
+# the server ends one SESSION_COOKIE_AGE after login anyway; "rester connecté" lasts SESSION_REMEMBER_AGE,
+# at most SESSION_STAFF_AGE for coordinators and national admins.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+SESSION_REMEMBER_AGE = env.int("SESSION_REMEMBER_AGE", default=60 * 60 * 24 * 30)
+SESSION_STAFF_AGE = env.int("SESSION_STAFF_AGE", default=60 * 60 * 8)
 INVITATION_MAX_AGE = 60 * 60 * 24 * 14  # two weeks
 
 LANGUAGE_CODE = "fr"

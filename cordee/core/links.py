@@ -13,6 +13,7 @@ _builders: dict[str, Callable[..., str]] = {}
 # The names the domain uses, and the arguments their builders take.
 INVITATION_ACCEPT = "structures.invitation_accept"  # token
 PLACE_MANAGE = "places.manage"  # pk
+PASSWORD_RESET_CONFIRM = "accounts.password_reset_confirm"  # uidb64, token
 
 
 def register(name: str, builder: Callable[..., str]) -> None:

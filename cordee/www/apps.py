@@ -14,3 +14,9 @@ class WwwConfig(AppConfig):
             links.INVITATION_ACCEPT, lambda token: reverse("www:structures:invitation_accept", kwargs={"token": token})
         )
         links.register(links.PLACE_MANAGE, lambda pk: reverse("www:places_manage:detail", kwargs={"pk": pk}))
+        links.register(
+            links.PASSWORD_RESET_CONFIRM,
+            lambda uidb64, token: reverse(
+                "www:accounts:password_reset_confirm", kwargs={"uidb64": uidb64, "token": token}
+            ),
+        )
