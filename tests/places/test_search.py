@@ -291,13 +291,16 @@ def test_interval_crossing_midnight():
         (dt.datetime(2025, 7, 15, 8, 30), False),
     ],
 )
-def test_naive_datetimes_are_paris_time_with_summer_time(naive, is_open):
+def test_naive_datetimes_are_wall_clock_times_in_paris_with_summer_time(naive, is_open):
     PlaceFactory(name="Matin", opening_hours="Mo-Fr 09:00-12:00")
 
     assert open_names(naive) == (["Matin"] if is_open else [])
     query = parse_query({"open_at": [naive.isoformat()]})
-    assert query.open_at == naive.replace(tzinfo=PARIS)
+    assert query.open_at == naive  # a wall-clock time, read at each place
     assert names(search(query)) == (["Matin"] if is_open else [])
+    assert names(search(parse_query({"open_at": [naive.replace(tzinfo=PARIS).isoformat()]}))) == (
+        ["Matin"] if is_open else []
+    )
 
 
 def test_aware_datetimes_in_another_zone():
@@ -391,7 +394,7 @@ def test_parse_query_reads_every_parameter():
         modalites_accompagnement=["À distance"],
         pass_numerique=True,
         qualified=False,
-        open_at=dt.datetime(2025, 6, 2, 10, 0, tzinfo=PARIS),
+        open_at=dt.datetime(2025, 6, 2, 10, 0),
         q="médiathèque",
     )
 

@@ -171,7 +171,9 @@ def place_detail(request, pk):
         {
             "place": place,
             "info": describe_place(place),
-            "hours": hours_text.describe(place.opening_hours, place.latitude, place.longitude, now),
+            "hours": hours_text.describe(
+                place.opening_hours, place.latitude, place.longitude, now, place.departement_code
+            ),
             "map_data": _place_map_data(place),
             "search_url": reverse("www:places:search"),
             **_map_settings(),
