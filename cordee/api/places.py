@@ -77,8 +77,11 @@ SEARCH_PARAMETERS = [
     OpenApiParameter(
         "open_at",
         OpenApiTypes.DATETIME,
-        description="Lieux ouverts à ce moment (ISO 8601 ; sans fuseau : heure de Paris). Les lieux aux horaires "
-        "inconnus ou illisibles sont exclus.",
+        description="Lieux ouverts à ce moment (ISO 8601). Sans décalage (`2025-06-02T10:00`) : heure locale de "
+        "chaque lieu (10 h là où est le lieu, outre-mer compris). Avec décalage (`2025-06-02T10:00+02:00`) : un "
+        "instant, jugé dans le fuseau de chaque lieu. Une heure sautée au changement d'heure est décalée d'autant "
+        "(2 h 30 → 3 h 30) ; une heure qui existe deux fois est la première. Les lieux aux horaires inconnus ou "
+        "illisibles sont exclus.",
     ),
     OpenApiParameter("open_now", bool, description="Lieux ouverts maintenant (incompatible avec `open_at`)."),
     OpenApiParameter("q", str, description="Mots du nom du lieu, sans tenir compte des accents ni des majuscules."),
@@ -233,8 +236,9 @@ class PlaceListView(APIView):
             "répété (`services=…&services=…`) exige toutes les valeurs. Les booléens acceptent "
             f"{BOOLEAN_VALUES}.\n\n"
             "`open_now` de chaque lieu dit s'il est ouvert au moment demandé par `open_at` (ou `open_now`), "
-            "sinon maintenant ; il vaut null quand les horaires sont inconnus ou illisibles. Jours fériés "
-            "français compris.\n\n"
+            "sinon maintenant, à l'heure locale du lieu ; il vaut null quand les horaires sont inconnus ou "
+            "illisibles. Jours fériés compris : nationaux et ceux du département du lieu (Alsace-Moselle, "
+            "outre-mer).\n\n"
             'En cas de paramètre invalide : réponse 400 `{"errors": {"paramètre": "message"}}`.'
         ),
         tags=["Lieux"],

@@ -51,6 +51,8 @@ ENUM_PARAMETERS = {
     "modalites_accompagnement": "support_modes",
 }
 BOOLEAN_PARAMETERS = ("pass_numerique", "qualified", "open_now")
+# What ``place_is_open`` reads of a place.
+OPEN_NOW_FIELDS = ("hours_status", "opening_hours", "departement_code", "latitude", "longitude")
 
 # (south, north, west, east) boxes of where the places of each time zone are, to leave the zone out of the SQL of
 # a search around a point (the usual case) when the circle touches one zone only.
@@ -252,7 +254,8 @@ class PlaceSearch:
         self._filtered = filtered  # every filter but the circle, to look in a smaller circle first
 
     def only(self, *fields) -> "PlaceSearch":
-        """Load only these fields of the places (plus the primary key)."""
+        """Load only these fields of the places (plus the primary key and what ``open_now`` of the hits needs)."""
+        fields = tuple(dict.fromkeys([*fields, *OPEN_NOW_FIELDS]))
         self.queryset = self.queryset.only(*fields)
         if self._filtered is not None:
             self._filtered = self._filtered.only(*fields)

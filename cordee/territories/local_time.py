@@ -109,7 +109,7 @@ def wall_clock(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
 
 
 def instant(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
-    """The aware instant of a moment: as is when aware, else the wall-clock time in ``tz`` (see ``resolve``)."""
+    """The instant (in UTC) of a moment: as is when aware, else the wall-clock time in ``tz`` (see ``resolve``)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        return resolve(moment.replace(tzinfo=None), tz)
+        moment = resolve(moment.replace(tzinfo=None), tz)
     return moment.astimezone(dt.UTC)
