@@ -9,7 +9,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, ParserError, State
 
@@ -39,7 +38,6 @@ HOLIDAY_TOKEN = re.compile(r"\bPH\b")
 HOLIDAY_BEFORE_WEEKDAY = re.compile(r"\bPH\s+(?=(Mo|Tu|We|Th|Fr|Sa|Su)\b)")
 QUOTED = re.compile(r'("[^"]*")')
 MAX_WARNING_LENGTH = 300
-PARIS = ZoneInfo(local_time.DEFAULT_TIME_ZONE)
 PARSED_HOURS_CACHE_SIZE = 4096
 
 
@@ -59,14 +57,6 @@ def _build(expr: str, lat=None, lon=None) -> OpeningHours:
     if lat is not None and lon is not None:
         return OpeningHours(expr, coords=(lat, lon))
     return OpeningHours(expr, country="FR")
-
-
-def build_or_none(expr: str, lat=None, lon=None) -> OpeningHours | None:
-    """Like ``_build``, but None for an unreadable expression."""
-    try:
-        return _build(expr, lat, lon)
-    except (ParserError, SyntaxError, ValueError):
-        return None
 
 
 def parse(expr: str) -> tuple[bool, str]:
@@ -171,12 +161,6 @@ def is_public_holiday(day: dt.date) -> bool:
 
 
 _HOLIDAYS = OpeningHours("PH", country="FR")
-
-
-def is_holiday(day: dt.date, departement: str = "") -> bool:
-    """Whether ``day`` is a public holiday in the département: a national one, or one of its own (Alsace-Moselle,
-    overseas: ``cordee.territories.local_time``)."""
-    return is_public_holiday(day) or local_time.is_local_holiday(departement, day)
 
 
 def as_holiday(expr: str) -> str:
