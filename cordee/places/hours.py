@@ -216,6 +216,20 @@ def is_open_local(expr: str, departement: str, when: dt.datetime, lat=None, lon=
     return None if oh is None else oh.is_open(local)
 
 
+def is_open_local_during(
+    expr: str, departement: str, start: dt.datetime, end: dt.datetime, lat=None, lon=None
+) -> bool | None:
+    """Whether the expression is open at some time between ``start`` and ``end`` (naive: wall-clock times at the
+    place, the same day); None when unreadable."""
+    text = (expr or "").strip()
+    if not text:
+        return None
+    oh = local_hours(text, departement, start.date(), lat, lon)
+    if oh is None:
+        return None
+    return any(state == State.OPEN for _begin, _end, state, _comment in oh.intervals(start, end))
+
+
 def is_open_at(place_or_expr, when: dt.datetime, lat=None, lon=None, departement: str = "") -> bool:
     """Whether the place (or the expression) is open at ``when``; False when hours are unknown or invalid.
 

@@ -26,7 +26,14 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cordee.places import enums
-from cordee.places.hours import DAY_MINUTES, SLOT_MINUTES, is_open_local, is_public_holiday, minute_of_week
+from cordee.places.hours import (
+    DAY_MINUTES,
+    SLOT_MINUTES,
+    is_open_local,
+    is_open_local_during,
+    is_public_holiday,
+    minute_of_week,
+)
 from cordee.places.models import Place, PlaceOpeningInterval
 from cordee.places.standard import MULTI_ENUM_BY_FIELD
 from cordee.territories import local_time
@@ -99,6 +106,9 @@ class PlaceQuery:
     # place ("open at 10:00" is 10:00 where the place is). See cordee.territories.local_time.resolve for the local
     # times that do not exist or exist twice.
     open_at: dt.datetime | None = None
+    # (start, end), naive, the same day, on half hours: open at some time in between, wall-clock time at each place
+    # ("samedi matin").
+    open_during: tuple[dt.datetime, dt.datetime] | None = None
     q: str = ""
 
     @property
@@ -221,6 +231,12 @@ def parse_query(params) -> PlaceQuery:
     elif flags.get("open_now"):
         query.open_at = timezone.now()
 
+    text = _value(params, "open_during")
+    if text:
+        query.open_during = _interval(text, errors)
+        if query.open_during and (query.open_at is not None or flags.get("open_now")):
+            errors["open_during"] = "open_during ne peut pas être utilisé avec open_at ou open_now"
+
     q = _value(params, "q")
     if len(q) > MAX_Q_LENGTH:
         errors["q"] = f"q ne doit pas dépasser {MAX_Q_LENGTH} caractères"
@@ -229,6 +245,30 @@ def parse_query(params) -> PlaceQuery:
     if errors:
         raise SearchError(errors)
     return query
+
+
+def _interval(text: str, errors: dict) -> tuple[dt.datetime, dt.datetime] | None:
+    """``2025-06-07T08:00/2025-06-07T12:00``: a part of one day, in local time, on half hours."""
+    example = "ex. 2025-06-07T08:00/2025-06-07T12:00, heure locale de chaque lieu"
+    start_text, _, end_text = text.partition("/")
+    try:
+        start, end = dt.datetime.fromisoformat(start_text), dt.datetime.fromisoformat(end_text)
+    except ValueError:
+        errors["open_during"] = f"« {text} » n'est pas un intervalle ISO 8601 début/fin ({example})"
+        return None
+    if start.tzinfo is not None or end.tzinfo is not None:
+        errors["open_during"] = f"open_during s'exprime sans décalage horaire ({example})"
+    elif not FIRST_YEAR <= start.year <= LAST_YEAR:
+        errors["open_during"] = f"open_during doit être une date entre {FIRST_YEAR} et {LAST_YEAR}"
+    elif start.date() != end.date() or start >= end:
+        errors["open_during"] = (
+            f"open_during doit être une partie d'une même journée, la fin après le début ({example})"
+        )
+    elif any(moment.minute % SLOT_MINUTES or moment.second or moment.microsecond for moment in (start, end)):
+        errors["open_during"] = f"open_during commence et finit à l'heure ou à la demie ({example})"
+    else:
+        return start, end
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -295,7 +335,11 @@ class PlaceSearch:
             distance = None
             if query.has_point and place.has_point:
                 distance = haversine_km(query.lat, query.lon, place.latitude, place.longitude)
-            result.append(PlaceHit(place=place, distance_km=distance, open_now=place_is_open(place, self.moment)))
+            if query.open_during:
+                opened = place_is_open_during(place, *query.open_during)
+            else:
+                opened = place_is_open(place, self.moment)
+            result.append(PlaceHit(place=place, distance_km=distance, open_now=opened))
         return result
 
 
@@ -332,6 +376,9 @@ def search(query: PlaceQuery, *, using: str | None = None) -> PlaceSearch:
     if moment is not None:
         candidates = _around(queryset, query.lat, query.lon, query.radius_km) if query.has_point else queryset
         queryset = _open_at(queryset, candidates, moment, zones_in_play(query))
+    if query.open_during is not None:
+        candidates = _around(queryset, query.lat, query.lon, query.radius_km) if query.has_point else queryset
+        queryset = _open_during(queryset, candidates, *query.open_during)
     if not query.has_point:
         return PlaceSearch(query, queryset.order_by("name", "pk"), moment or timezone.now())
     around = _around(queryset, query.lat, query.lon, query.radius_km).order_by("distance2", "name", "pk")
@@ -456,6 +503,47 @@ def _zone_condition(names: list[str], zone_codes: dict[str, list[str]]) -> Q:
         others = sorted(code for name, codes in zone_codes.items() if name not in names for code in codes)
         return ~Q(departement_code__in=others) if others else Q()
     return Q(departement_code__in=sorted(code for name in names for code in zone_codes.get(name, [])))
+
+
+def _open_during(queryset, candidates, start: dt.datetime, end: dt.datetime):
+    """Places open at some time between ``start`` and ``end`` (the same day, on half hours, wall-clock time at each
+    place): a slot of the window open throughout or in part is enough, so the masks answer exactly; the parser
+    for the hours the typical week cannot answer, as for ``_open_at``."""
+    day = start.weekday()
+    first = (start.hour * 60 + start.minute) // SLOT_MINUTES
+    last = (end.hour * 60 + end.minute) // SLOT_MINUTES  # exclusive
+    bits = ((1 << last) - 1) ^ ((1 << first) - 1)
+    table = Place._meta.db_table
+    in_window = RawSQL(
+        f'(("{table}"."hours_full_{day}" | "{table}"."hours_partial_{day}") & %s) <> 0',
+        [bits],
+        output_field=BooleanField(),
+    )
+    needs_parser = Q(hours_need_parser=True)
+    holiday = _holiday_condition(start.date())
+    if holiday is not None:
+        needs_parser |= holiday
+    candidates = (
+        candidates.filter(needs_parser, hours_status=enums.HoursStatus.VALID)
+        .values_list("pk", "opening_hours", "latitude", "longitude", "departement_code")
+        .order_by()
+    )
+    open_ids = [
+        pk
+        for pk, expr, lat, lon, departement in candidates
+        if is_open_local_during(expr, departement, start, end, lat, lon)
+    ]
+    by_week = Q(hours_status=enums.HoursStatus.VALID) & ~needs_parser & Q(in_window)
+    return queryset.filter(by_week | Q(pk__in=open_ids)) if open_ids else queryset.filter(by_week)
+
+
+def place_is_open_during(place: Place, start: dt.datetime, end: dt.datetime) -> bool | None:
+    """Open at some time between ``start`` and ``end`` (wall-clock time at the place); None when hours unknown."""
+    if place.hours_status != enums.HoursStatus.VALID:
+        return None
+    return is_open_local_during(
+        place.opening_hours, place.departement_code, start, end, place.latitude, place.longitude
+    )
 
 
 def place_is_open(place: Place, moment: dt.datetime) -> bool | None:
