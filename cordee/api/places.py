@@ -84,6 +84,13 @@ SEARCH_PARAMETERS = [
         "illisibles sont exclus.",
     ),
     OpenApiParameter("open_now", bool, description="Lieux ouverts maintenant (incompatible avec `open_at`)."),
+    OpenApiParameter(
+        "open_during",
+        str,
+        description="Lieux ouverts à un moment de cette partie de journée, heure locale de chaque lieu "
+        "(`2025-06-07T08:00/2025-06-07T12:00` : samedi matin ; même jour, à l'heure ou à la demie, sans décalage ; "
+        "incompatible avec `open_at` et `open_now`).",
+    ),
     OpenApiParameter("q", str, description="Mots du nom du lieu, sans tenir compte des accents ni des majuscules."),
 ]
 BOOLEAN_VALUES = "true/false, 1/0 ou oui/non"
