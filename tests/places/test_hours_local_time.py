@@ -256,3 +256,24 @@ def test_open_at_far_from_any_useful_year_is_refused():
         with pytest.raises(SearchError) as error:
             parse_query({"open_at": text})
         assert "open_at" in error.value.errors
+
+
+def test_api_payload_agrees_with_the_filter_across_time_zones(four_zones):
+    """The reported case: a national open_at at 11:00 Paris time must not list La Réunion (13:00 there)."""
+    response = APIClient().get(reverse("api:places"), {"open_at": "2025-06-02T11:00+02:00"})
+
+    assert response.status_code == 200
+    assert [(result["nom"], result["open_now"]) for result in response.json()["results"]] == [("Guéret", True)]
+    wall_clock = APIClient().get(reverse("api:places"), {"open_at": "2025-06-02T11:00"}).json()["results"]
+    assert sorted(result["nom"] for result in wall_clock) == ["Guadeloupe", "Guéret", "Nouméa", "Réunion"]
+    assert all(result["open_now"] is True for result in wall_clock)
+
+
+def test_export_of_a_part_of_a_day(four_zones):
+    response = APIClient().get(reverse("api:places-export-csv"), {"open_during": "2025-06-02T08:00/2025-06-02T09:30"})
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()
+    assert all(name in body for name in ("Guéret", "Réunion", "Guadeloupe", "Nouméa"))
+    empty = APIClient().get(reverse("api:places-export-csv"), {"open_during": "2025-06-02T12:00/2025-06-02T13:00"})
+    assert "Nouméa" not in b"".join(empty.streaming_content).decode()

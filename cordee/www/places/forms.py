@@ -168,10 +168,13 @@ class PlaceSearchForm(DsfrFormMixin, forms.Form):
         _label, start, end = PERIODS[data["open_period"]]
         return dt.datetime.combine(day, start), dt.datetime.combine(day, end)
 
+    def period_label(self) -> str:
+        """« le matin (8 h – 12 h) »."""
+        return PERIODS[self.cleaned_data["open_period"]][0]
+
     def period_text(self) -> str:
         """« samedi matin » as shown to the person: « samedi le matin (8 h – 12 h) »."""
-        data = self.cleaned_data
-        return f"{data['open_day']} {PERIODS[data['open_period']][0]}"
+        return f"{self.cleaned_data['open_day']} {self.period_label()}"
 
     def search_params(self, lat: float, lon: float, today: dt.date | None = None) -> dict[str, list[str]]:
         """Parameters for ``cordee.places.search.parse_query`` (after ``is_valid()``)."""

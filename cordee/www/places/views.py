@@ -116,7 +116,7 @@ def _results(request, form, where, query):
     if form.cleaned_data.get("when") == WHEN_AT and query.open_at is not None:
         moment_text = hours_text.moment_text(query.open_at)
     elif query.open_during is not None:
-        moment_text = f"{hours_text.date_text(query.open_during[0].date())}, {form.period_text().split(' ', 1)[1]}"
+        moment_text = f"{hours_text.date_text(query.open_during[0].date())}, {form.period_label()}"
     return {
         "page": page,
         "rows": hit_rows(hits, asked_moment=moment_text),
