@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cordee.structures",
     "cordee.journal",
     "cordee.places",
+    "cordee.aggregation",
     "cordee.api",
     "cordee.demo",
     "cordee.www",

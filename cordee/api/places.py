@@ -12,11 +12,12 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from cordee.places import editing, export
+from cordee.aggregation import export
+from cordee.places import editing
+from cordee.places.fields import MULTI_ENUM_BY_FIELD
 from cordee.places.models import Place
 from cordee.places.perms import may_manage_any_place
 from cordee.places.search import MAX_RADIUS_KM, SearchError, parse_query, place_is_open, search
-from cordee.places.standard import MULTI_ENUM_BY_FIELD
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from cordee.aggregation.importing.importer import default_source_name, import_file
 from cordee.demo.dataset import DEMO_PASSWORD, PLACES, STRUCTURES, USERS
 from cordee.places.enums import CoordinatesPrecision, QualificationState
-from cordee.places.importing.importer import default_source_name, import_file
 from cordee.places.models import Place
 from cordee.structures.models import CoordinatorScope, Membership, Structure
 from cordee.territories.models import Commune

@@ -12,12 +12,12 @@ import uuid
 from django.db import transaction
 from django.db.models import Q
 
+from cordee.aggregation.importing.validation import REJECTED, CommuneIndex, CommuneInfo, validate_row
+from cordee.aggregation.standard import MULTI_ENUM_BY_STANDARD_NAME, MULTI_TEXT_FIELDS, STANDARD_TO_MODEL
 from cordee.journal.services import record
 from cordee.places import enums, quality
-from cordee.places.importing.validation import REJECTED, CommuneIndex, CommuneInfo, validate_row
 from cordee.places.models import Place
 from cordee.places.perms import can_edit_place
-from cordee.places.standard import MULTI_ENUM_BY_STANDARD_NAME, MULTI_TEXT_FIELDS, STANDARD_TO_MODEL
 from cordee.structures.models import Structure
 from cordee.territories.models import Commune
 from cordee.territories.normalize import search_key

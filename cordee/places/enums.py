@@ -132,3 +132,28 @@ class HoursStatus(models.TextChoices):
     NONE = "none", "Non renseignés"
     VALID = "valid", "Valides"
     INVALID = "invalid", "Illisibles"
+
+
+class CriterionCheck(models.TextChoices):
+    """How a criterion is met: computed from the place's fields, or declared by its structure."""
+
+    MANUAL = "", "Déclaré par la structure"
+    VALID_HOURS = "valid_hours", "Horaires lisibles"
+    ACCESSIBILITY = "accessibility", "Fiche Accès libre renseignée"
+    SERVICES = "services", "Au moins un service"
+    CONTACT = "contact", "Un téléphone ou une adresse électronique"
+    FRESH = "fresh", "Mis à jour depuis moins de 6 mois"
+    FEES = "fees", "Frais à charge indiqués"
+
+
+class ReportKind(models.TextChoices):
+    CLOSED = "closed", "Le lieu est fermé définitivement"
+    WRONG_HOURS = "wrong_hours", "Les horaires sont faux"
+    WRONG_CONTACT = "wrong_contact", "Les coordonnées sont fausses (adresse, téléphone, courriel)"
+    OTHER = "other", "Autre erreur"
+
+
+class ReportState(models.TextChoices):
+    NEW = "new", "À traiter"
+    ACCEPTED = "accepted", "Prise en compte"
+    DISMISSED = "dismissed", "Écartée"

@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from cordee.journal.services import record
 from cordee.places import perms
-from cordee.places.enums import HoursStatus, QualificationState
-from cordee.places.models import Place
-from cordee.places.models_quality import CriterionCheck, PlaceCriterion, QualificationTransition, QualityCriterion
+from cordee.places.enums import CriterionCheck, HoursStatus, QualificationState
+from cordee.places.models import Place, PlaceCriterion, QualificationTransition, QualityCriterion
 
 STALE_AFTER = dt.timedelta(days=183)  # about six months
 MAX_REASON_LENGTH = 2000

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from cordee.journal.services import record
 from cordee.places import perms
-from cordee.places.models import Place
-from cordee.places.models_quality import PlaceReport, ReportKind, ReportState
+from cordee.places.enums import ReportKind, ReportState
+from cordee.places.models import Place, PlaceReport
 
 MAX_MESSAGE_LENGTH = 1000
 RATE_LIMIT = 5  # reports per client address…

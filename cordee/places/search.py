@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cordee.places import enums
+from cordee.places.fields import MULTI_ENUM_BY_FIELD
 from cordee.places.hours import (
     DAY_MINUTES,
     SLOT_MINUTES,
@@ -35,7 +36,6 @@ from cordee.places.hours import (
     minute_of_week,
 )
 from cordee.places.models import Place, PlaceOpeningInterval
-from cordee.places.standard import MULTI_ENUM_BY_FIELD
 from cordee.territories import local_time
 from cordee.territories.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 from cordee.territories.normalize import CODE_INSEE_RE, DEPARTEMENT_RE, departement_code_from, search_key

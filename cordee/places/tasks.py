@@ -8,11 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
-from cordee.places import imports
-from cordee.places.models_imports import PlaceImport
-from cordee.places.models_quality import PlaceFollowUp
+from cordee.places.models import PlaceFollowUp
 from cordee.places.quality import STALE_AFTER, stale_places
 from cordee.structures.enums import MembershipRole
 from cordee.structures.models import Membership
@@ -70,14 +68,3 @@ def notify_stale_places(today=None) -> dict:
 @db_periodic_task(crontab(hour=6, minute=0))
 def notify_stale_places_daily():
     return notify_stale_places()
-
-
-@db_task()
-def run_place_import(import_id):
-    """Import a places file sent from the web (see cordee.places.imports)."""
-    place_import = PlaceImport.objects.select_related("requested_by").filter(pk=import_id).first()
-    if place_import is None:
-        logger.warning("Import de lieux %s introuvable", import_id)
-        return None
-    imports.run(place_import)
-    return place_import.state

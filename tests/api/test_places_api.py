@@ -5,10 +5,10 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from cordee.aggregation.standard import STANDARD_FIELDS
 from cordee.journal.models import Entry
 from cordee.places import enums
 from cordee.places.models import Place
-from cordee.places.standard import STANDARD_FIELDS
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
 from tests.territories.factories import CommuneFactory

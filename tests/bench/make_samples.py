@@ -22,7 +22,7 @@ MAX_PROFILES = 400
 
 def main(lieux_dir):
     django.setup()
-    from cordee.places.importing.validation import CommuneIndex, validate_row
+    from cordee.aggregation.importing.validation import CommuneIndex, validate_row
 
     hours, profiles, files = collections.Counter(), collections.Counter(), []
     communes = CommuneIndex()

@@ -3,8 +3,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from cordee.aggregation.enums import ImportState
+from cordee.aggregation.models import PlaceImport
 from cordee.places.models import Place
-from cordee.places.models_imports import ImportState, PlaceImport
 from tests.places.test_place_imports import places_csv, stored_import
 from tests.structures.factories import CoordinatorScopeFactory
 

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from frictionless import Resource, Schema, system
 
-from cordee.places import enums, export
+from cordee.aggregation import export
+from cordee.aggregation.schema import STANDARD_V102_PATH, official_schema
+from cordee.places import enums
 from cordee.places.models import Place
-from cordee.places.schema import STANDARD_V102_PATH, official_schema
 from tests.places.factories import PlaceFactory
 from tests.territories.factories import CommuneFactory, DepartementFactory
 

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.core.management import call_command
 from jsonschema import Draft202012Validator, FormatChecker
 
-from cordee.places import enums, export
+from cordee.aggregation import export
+from cordee.aggregation.schema import DATA_INCLUSION_V1_DIR, data_inclusion_schema
+from cordee.places import enums
 from cordee.places.models import Place
-from cordee.places.schema import DATA_INCLUSION_V1_DIR, data_inclusion_schema
 from tests.places.factories import PlaceFactory
 
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"

@@ -3,10 +3,10 @@ import json
 import pytest
 from django.core.management import call_command
 
+from cordee.aggregation.importing import readers
+from cordee.aggregation.importing.importer import ImportFailed, default_source_name, import_file
+from cordee.aggregation.importing.validation import CommuneIndex, CommuneInfo, validate_row
 from cordee.places import enums
-from cordee.places.importing import readers
-from cordee.places.importing.importer import ImportFailed, default_source_name, import_file
-from cordee.places.importing.validation import CommuneIndex, CommuneInfo, validate_row
 from cordee.places.models import Place, PlaceOpeningInterval
 from tests.territories.factories import CommuneFactory
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from cordee.aggregation.importing.importer import import_file
 from cordee.places import enums
-from cordee.places.importing.importer import import_file
 from cordee.places.models import Place
 
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"

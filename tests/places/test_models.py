@@ -1,7 +1,8 @@
 import pytest
 
 from cordee.places import enums
-from cordee.places.models import Place, PlaceOpeningInterval, departement_code_from
+from cordee.places.models import Place, PlaceOpeningInterval
+from cordee.territories.normalize import departement_code_from
 from tests.places.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db

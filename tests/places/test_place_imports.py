@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cordee.aggregation.enums import ImportState
+from cordee.aggregation.importing import uploads
+from cordee.aggregation.models import PlaceImport
+from cordee.aggregation.tasks import run_place_import
 from cordee.journal.models import Entry
-from cordee.places import imports
 from cordee.places.models import Place
-from cordee.places.models_imports import ImportState, PlaceImport
 from cordee.places.perms import can_import_places
-from cordee.places.tasks import run_place_import
 from tests.places.test_import import V1_HEADER
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory
 from tests.users.factories import UserFactory
@@ -50,7 +51,7 @@ def test_task_imports_valid_rows_and_reports_invalid_ones():
     assert place_import.started_at and place_import.finished_at
     assert Place.objects.filter(source_name="test").count() == 3
     assert "ligne,champ,niveau,motif,valeur" in place_import.report_csv
-    rejected = [issue for issue in imports.first_issues(place_import) if issue["level"] == "rejet"]
+    rejected = [issue for issue in uploads.first_issues(place_import) if issue["level"] == "rejet"]
     assert rejected and rejected[0]["row"] == "5"
     entry = Entry.objects.get(action="places.import")
     assert entry.details == {"state": "done", "created": 3, "updated": 0, "rejected": 1}
@@ -68,7 +69,7 @@ def test_second_import_of_the_same_source_updates():
 
 def test_progress_is_saved_at_most_every_two_percent(django_assert_max_num_queries):
     place_import = stored_import(b"")
-    saver = imports._progress_saver(place_import)
+    saver = uploads._progress_saver(place_import)
 
     with django_assert_max_num_queries(51):
         for done in range(100, 10_001, 100):
@@ -116,15 +117,15 @@ def test_who_may_import(kind, allowed):
 
 def test_start_import_refuses_people_without_the_right():
     with pytest.raises(PermissionDenied):
-        imports.start_import(MembershipFactory(gestionnaire=True).user, SimpleUploadedFile("a.csv", b"x"), "source")
+        uploads.start_import(MembershipFactory(gestionnaire=True).user, SimpleUploadedFile("a.csv", b"x"), "source")
 
 
 def test_start_import_checks_file_and_source_name(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_FILE_SIZE", 10)
+    monkeypatch.setattr(uploads, "MAX_FILE_SIZE", 10)
     admin = UserFactory(national_admin=True)
 
-    with pytest.raises(imports.ImportRefused) as refused:
-        imports.start_import(admin, SimpleUploadedFile("lieux.xlsx", b"x" * 11), "nom avec espaces")
+    with pytest.raises(uploads.ImportRefused) as refused:
+        uploads.start_import(admin, SimpleUploadedFile("lieux.xlsx", b"x" * 11), "nom avec espaces")
 
     assert set(refused.value.message_dict) == {"file", "source_name"}
     assert len(refused.value.message_dict["file"]) == 2
@@ -136,7 +137,7 @@ def test_start_import_runs_the_task_after_commit(django_capture_on_commit_callba
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         upload = SimpleUploadedFile("lieux.csv.gz", gzip.compress(places_csv()))
-        place_import = imports.start_import(admin, upload, "test")
+        place_import = uploads.start_import(admin, upload, "test")
         assert PlaceImport.objects.get().state == ImportState.PENDING
 
     assert len(callbacks) == 1

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from cordee.journal.models import Entry
 from cordee.places import perms, services
-from cordee.places.models_quality import PlaceCriterion
+from cordee.places.models import PlaceCriterion
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
 from tests.territories.factories import CommuneFactory

@@ -5,12 +5,11 @@ from django.core import mail
 from django.utils import timezone
 from freezegun import freeze_time
 
+from cordee.aggregation.importing.importer import import_file
 from cordee.journal.models import Entry
 from cordee.places import editing, quality
 from cordee.places.enums import QualificationState
-from cordee.places.importing.importer import import_file
-from cordee.places.models import Place
-from cordee.places.models_quality import PlaceCriterion, PlaceFollowUp, QualificationTransition, QualityCriterion
+from cordee.places.models import Place, PlaceCriterion, PlaceFollowUp, QualificationTransition, QualityCriterion
 from cordee.places.tasks import notify_stale_places, notify_stale_places_daily
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory

@@ -3,7 +3,8 @@ from django.core.cache import cache
 
 from cordee.journal.models import Entry
 from cordee.places import reports
-from cordee.places.models_quality import PlaceReport, ReportState
+from cordee.places.enums import ReportState
+from cordee.places.models import PlaceReport
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
 from tests.users.factories import UserFactory

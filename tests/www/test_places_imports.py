@@ -5,9 +5,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cordee.places import imports
+from cordee.aggregation.enums import ImportState
+from cordee.aggregation.importing import uploads
+from cordee.aggregation.models import PlaceImport
 from cordee.places.models import Place
-from cordee.places.models_imports import ImportState, PlaceImport
 from tests.places.test_place_imports import places_csv, stored_import
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory
 from tests.users.factories import UserFactory
@@ -41,7 +42,7 @@ PAGE_EXPECTATIONS = {
 @pytest.fixture
 def done_import():
     place_import = stored_import(places_csv(valid=2, invalid=1))
-    imports.run(place_import)
+    uploads.run(place_import)
     return place_import
 
 
@@ -101,7 +102,7 @@ def test_upload_then_progress_page_shows_summary_and_problems(client, django_cap
 
 def test_failed_import_shows_its_message(client):
     place_import = stored_import(b"   ")
-    imports.run(place_import)
+    uploads.run(place_import)
     client.force_login(place_import.requested_by)
     response = client.get(reverse("www:places_manage:import_detail", kwargs={"pk": place_import.pk}))
 
@@ -147,7 +148,7 @@ def test_polling_stops_when_the_import_is_over(client, done_import):
     ],
 )
 def test_refused_uploads_show_form_errors(client, monkeypatch, name, content, source_name, message):
-    monkeypatch.setattr(imports, "MAX_FILE_SIZE", 10)
+    monkeypatch.setattr(uploads, "MAX_FILE_SIZE", 10)
     client.force_login(UserFactory(national_admin=True))
 
     response = client.post(

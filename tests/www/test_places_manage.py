@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from cordee.journal.models import Entry
 from cordee.places.enums import CoordinatesPrecision, HoursStatus, QualificationState, SiretStatus
-from cordee.places.models import Place
-from cordee.places.models_quality import PlaceReport, QualityCriterion
+from cordee.places.models import Place, PlaceReport, QualityCriterion
 from tests.places.factories import PlaceFactory
 from tests.structures import user_kinds
 from tests.structures.factories import MembershipFactory, StructureFactory

@@ -6,10 +6,10 @@ import phonenumbers
 from django import forms
 from django.core.validators import EmailValidator, URLValidator
 
+from cordee.aggregation.importing.validation import PHONE_REGIONS
 from cordee.places import enums, hours, hours_grid
-from cordee.places.enums import CoordinatesPrecision, SiretStatus
-from cordee.places.importing.validation import PHONE_REGIONS
-from cordee.places.models_quality import QualityCriterion, ReportKind
+from cordee.places.enums import CoordinatesPrecision, ReportKind, SiretStatus
+from cordee.places.models import QualityCriterion
 from cordee.places.reports import MAX_MESSAGE_LENGTH
 from cordee.structures.validators import SIRET_PLACEHOLDER, siret_error
 from cordee.territories.models import Commune

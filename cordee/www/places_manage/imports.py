@@ -1,8 +1,8 @@
 """Pages to import a places file: the form, the list of one's imports, the progress of one import.
 
-The import itself runs in the background (cordee.places.imports, cordee.places.tasks). The progress
-page polls with HTMX; without JavaScript it offers a link to update it (an automatic reload on a
-timer would disturb keyboard and screen reader users, WCAG 2.2.1).
+The import itself runs in the background (cordee.aggregation.importing.uploads and cordee.aggregation.tasks).
+The progress page polls with HTMX; without JavaScript it offers a link to update it (an automatic reload
+on a timer would disturb keyboard and screen reader users, WCAG 2.2.1).
 """
 
 from django import forms
@@ -11,8 +11,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cordee.places import imports, perms
-from cordee.places.models_imports import PlaceImport
+from cordee.aggregation.importing import uploads
+from cordee.aggregation.models import PlaceImport
+from cordee.places import perms
 from cordee.www.accounts.forms import DsfrFormMixin
 
 HTMX_STOP_POLLING = 286
@@ -35,13 +36,13 @@ class ImportForm(DsfrFormMixin, forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        if errors := imports.file_errors(uploaded):
+        if errors := uploads.file_errors(uploaded):
             raise forms.ValidationError(errors)
         return uploaded
 
     def clean_source_name(self):
         source_name = self.cleaned_data["source_name"].strip()
-        if errors := imports.source_name_errors(source_name):
+        if errors := uploads.source_name_errors(source_name):
             raise forms.ValidationError(errors)
         return source_name
 
@@ -64,10 +65,10 @@ def import_create(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            place_import = imports.start_import(
+            place_import = uploads.start_import(
                 request.user, form.cleaned_data["file"], form.cleaned_data["source_name"]
             )
-        except imports.ImportRefused as refused:
+        except uploads.ImportRefused as refused:
             for field, messages in refused.message_dict.items():
                 for message in messages:
                     form.add_error(field, message)
@@ -86,7 +87,7 @@ def import_list(request):
 @require_GET
 def import_detail(request, pk):
     place_import = _visible_import(request, pk)
-    context = {"place_import": place_import, "issues": imports.first_issues(place_import)}
+    context = {"place_import": place_import, "issues": uploads.first_issues(place_import)}
     if request.htmx:
         response = render(request, "www/places/manage/imports/_status.html", context)
         if not place_import.is_active:

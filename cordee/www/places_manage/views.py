@@ -16,9 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cordee.journal.services import record
 from cordee.places import hours, hours_grid, perms, quality, reports, services
-from cordee.places.enums import QualificationState
-from cordee.places.models import Place
-from cordee.places.models_quality import PlaceReport, QualityCriterion, ReportState
+from cordee.places.enums import QualificationState, ReportState
+from cordee.places.models import Place, PlaceReport, QualityCriterion
 from cordee.structures.models import Structure
 from cordee.www.places_manage.forms import (
     CriterionForm,

@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from cordee.places import enums
-from cordee.places.schema import official_schema
-from cordee.places.standard import (
+from cordee.aggregation.schema import official_schema
+from cordee.aggregation.standard import (
     MULTI_ENUM_BY_STANDARD_NAME,
     SCHEMA_V102_EXPORT_VALUES,
     SIRET_PLACEHOLDER,
     STANDARD_FIELDS,
     V1_SEPARATOR,
 )
+from cordee.places import enums
 
 CHUNK_SIZE = 2000  # rows fetched per database round trip
 FLUSH_SIZE = 64 * 1024  # characters buffered before a chunk is yielded

@@ -12,9 +12,8 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
-from cordee.places import enums, hours
-from cordee.places.importing import v01
-from cordee.places.standard import (
+from cordee.aggregation.importing import v01
+from cordee.aggregation.standard import (
     MODEL_TO_STANDARD,
     MULTI_ENUM_BY_STANDARD_NAME,
     MULTI_TEXT_FIELDS,
@@ -22,6 +21,7 @@ from cordee.places.standard import (
     SIRET_PLACEHOLDER,
     VALUE_ALIASES,
 )
+from cordee.places import enums, hours
 from cordee.structures.validators import siret_error
 from cordee.territories.normalize import CODE_INSEE_RE, POSTAL_CODE_RE, departement_code_from, search_key
 

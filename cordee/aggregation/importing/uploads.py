@@ -15,10 +15,11 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone
 
+from cordee.aggregation.enums import ImportState
+from cordee.aggregation.importing.importer import ImportFailed, import_file
+from cordee.aggregation.models import PlaceImport
 from cordee.journal.services import record
 from cordee.places import perms
-from cordee.places.importing.importer import ImportFailed, import_file
-from cordee.places.models_imports import ImportState, PlaceImport
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def start_import(user, uploaded_file, source_name) -> PlaceImport:
     )
     place_import.file.save(place_import.original_name, uploaded_file, save=False)
     place_import.save()
-    from cordee.places.tasks import run_place_import
+    from cordee.aggregation.tasks import run_place_import
 
     transaction.on_commit(lambda: run_place_import(place_import.pk))
     return place_import

@@ -3,12 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-
-class ImportState(models.TextChoices):
-    PENDING = "pending", "En attente"
-    RUNNING = "running", "En cours"
-    DONE = "done", "Terminé"
-    FAILED = "failed", "Échoué"
+from cordee.aggregation.enums import ImportState
 
 
 class PlaceImport(models.Model):
@@ -38,6 +33,8 @@ class PlaceImport(models.Model):
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
     class Meta:
+        # The table was created by the places app; the model moved here with its data.
+        db_table = "places_placeimport"
         verbose_name = "import de lieux"
         verbose_name_plural = "imports de lieux"
         ordering = ["-created_at", "-pk"]

@@ -2,63 +2,31 @@
 
 The standard's French field names appear only here: the importer and the exporters use this module.
 Multi-valued fields are ``|``-separated in v1 files (``;`` in v0.1 files, see ``importing/v01.py``).
+How ``Place`` stores its closed lists (JSON list plus bitmask) is ``cordee.places.fields``.
 """
 
-from dataclasses import dataclass
-from functools import cached_property
-
-from django.db import models
-
 from cordee.places import enums
+from cordee.places.fields import MULTI_ENUM_BY_FIELD
 
 V1_SEPARATOR = "|"
 SIRET_PLACEHOLDER = "00000000000000"
 
 
-@dataclass(frozen=True)
-class MultiEnumField:
-    """A multi-valued field whose values come from a closed list, stored as a JSON list plus a bitmask."""
-
-    standard_name: str
-    field: str
-    choices: type[models.TextChoices]
-    mask_field: str | None = None
-
-    @cached_property
-    def values(self) -> tuple[str, ...]:
-        return tuple(self.choices.values)
-
-    @cached_property
-    def bits(self) -> dict[str, int]:
-        return {value: 1 << index for index, value in enumerate(self.values)}
-
-    def mask(self, values) -> int:
-        mask = 0
-        for value in values or ():
-            mask |= self.bits.get(value, 0)
-        return mask
-
-    def ordered(self, values) -> list[str]:
-        """Known values, without duplicates, in the standard's order."""
-        present = set(values)
-        return [value for value in self.values if value in present]
-
-
-MULTI_ENUM_FIELDS = [
-    MultiEnumField("services", "services", enums.Service, "services_mask"),
-    MultiEnumField("publics_specifiquement_adresses", "publics", enums.Public, "publics_mask"),
-    MultiEnumField("prise_en_charge_specifique", "specific_support", enums.SpecificSupport, "specific_support_mask"),
-    MultiEnumField("frais_a_charge", "fees", enums.Fee, "fees_mask"),
-    MultiEnumField(
-        "dispositif_programmes_nationaux", "national_programmes", enums.NationalProgramme, "national_programmes_mask"
-    ),
-    MultiEnumField("formations_labels", "training_labels", enums.TrainingLabel),
-    MultiEnumField("modalites_acces", "access_modes", enums.AccessMode, "access_modes_mask"),
-    MultiEnumField("modalites_accompagnement", "support_modes", enums.SupportMode, "support_modes_mask"),
-    MultiEnumField("itinerance", "mobility", enums.Mobility),
-]
-MULTI_ENUM_BY_FIELD = {spec.field: spec for spec in MULTI_ENUM_FIELDS}
-MULTI_ENUM_BY_STANDARD_NAME = {spec.standard_name: spec for spec in MULTI_ENUM_FIELDS}
+# Closed-list multi-valued fields, by the standard's name (how they are stored: ``cordee.places.fields``).
+MULTI_ENUM_STANDARD_NAMES = {
+    "services": "services",
+    "publics_specifiquement_adresses": "publics",
+    "prise_en_charge_specifique": "specific_support",
+    "frais_a_charge": "fees",
+    "dispositif_programmes_nationaux": "national_programmes",
+    "formations_labels": "training_labels",
+    "modalites_acces": "access_modes",
+    "modalites_accompagnement": "support_modes",
+    "itinerance": "mobility",
+}
+MULTI_ENUM_BY_STANDARD_NAME = {
+    standard_name: MULTI_ENUM_BY_FIELD[field] for standard_name, field in MULTI_ENUM_STANDARD_NAMES.items()
+}
 
 # Free-text multi-valued fields (JSON lists on the model).
 MULTI_TEXT_FIELDS = {

@@ -15,10 +15,17 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from cordee.aggregation.importing import v01
+from cordee.aggregation.importing.readers import ReadResult, UnreadableFile, read_places_file
+from cordee.aggregation.importing.validation import (
+    REJECTED,
+    WARNING,
+    CommuneIndex,
+    Issue,
+    normalise_columns,
+    validate_row,
+)
 from cordee.places import quality
-from cordee.places.importing import v01
-from cordee.places.importing.readers import ReadResult, UnreadableFile, read_places_file
-from cordee.places.importing.validation import REJECTED, WARNING, CommuneIndex, Issue, normalise_columns, validate_row
 from cordee.places.models import Place, store_opening_intervals
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from cordee.places import export
+from cordee.aggregation import export
 from cordee.places.models import Place
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,5 @@
 """Quality référentiel, qualification log, error reports and staleness follow-up of places.
 
-Imported at the end of ``cordee.places.models`` so that Django sees these models in the places app.
 The rules live in ``cordee.places.quality`` and ``cordee.places.reports``.
 """
 
@@ -8,19 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from cordee.places.enums import QualificationState
-
-
-class CriterionCheck(models.TextChoices):
-    """How a criterion is met: computed from the place's fields, or declared by its structure."""
-
-    MANUAL = "", "Déclaré par la structure"
-    VALID_HOURS = "valid_hours", "Horaires lisibles"
-    ACCESSIBILITY = "accessibility", "Fiche Accès libre renseignée"
-    SERVICES = "services", "Au moins un service"
-    CONTACT = "contact", "Un téléphone ou une adresse électronique"
-    FRESH = "fresh", "Mis à jour depuis moins de 6 mois"
-    FEES = "fees", "Frais à charge indiqués"
+from cordee.places.enums import CriterionCheck, QualificationState, ReportKind, ReportState
 
 
 class QualityCriterionQuerySet(models.QuerySet):
@@ -96,19 +83,6 @@ class QualificationTransition(models.Model):
 
     def __str__(self):
         return f"{self.place_id}: {self.from_state} → {self.to_state}"
-
-
-class ReportKind(models.TextChoices):
-    CLOSED = "closed", "Le lieu est fermé définitivement"
-    WRONG_HOURS = "wrong_hours", "Les horaires sont faux"
-    WRONG_CONTACT = "wrong_contact", "Les coordonnées sont fausses (adresse, téléphone, courriel)"
-    OTHER = "other", "Autre erreur"
-
-
-class ReportState(models.TextChoices):
-    NEW = "new", "À traiter"
-    ACCEPTED = "accepted", "Prise en compte"
-    DISMISSED = "dismissed", "Écartée"
 
 
 class PlaceReportQuerySet(models.QuerySet):

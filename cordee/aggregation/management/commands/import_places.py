@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from cordee.places.importing.importer import ImportFailed, default_report_path, default_source_name, import_file
+from cordee.aggregation.importing.importer import ImportFailed, default_report_path, default_source_name, import_file
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The directory of digital mediation places ("lieux de médiation numérique").
 
-Fields follow the national standard v1.0.x with English names; ``cordee.places.standard`` maps them to
-the standard's French names. Multi-valued closed lists are stored twice: a JSON list (display, export)
+Fields follow the national standard v1.0.x with English names; ``cordee.aggregation.standard`` maps them
+to the standard's French names. Multi-valued closed lists are stored twice: a JSON list (display, export)
 and an integer bitmask (fast "has all of these" filters on SQLite and PostgreSQL).
 """
 
@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cordee.places import enums, hours
-from cordee.places.standard import MULTI_ENUM_BY_FIELD, MULTI_ENUM_FIELDS
+from cordee.places.fields import MULTI_ENUM_BY_FIELD, MULTI_ENUM_FIELDS
 from cordee.territories.normalize import departement_code_from, search_key
 
 WEEK_MINUTES = 7 * 24 * 60
@@ -333,15 +333,3 @@ class PlaceOpeningInterval(models.Model):
 
     def __str__(self):
         return f"{self.place_id}: {self.start_minute}–{self.end_minute}"
-
-
-# Imports of places files from the web; quality référentiel, qualification, reports and follow-up.
-# (own modules, same app)
-from cordee.places.models_imports import ImportState, PlaceImport  # noqa: E402, F401
-from cordee.places.models_quality import (  # noqa: E402, F401
-    PlaceCriterion,
-    PlaceFollowUp,
-    PlaceReport,
-    QualificationTransition,
-    QualityCriterion,
-)
