@@ -277,3 +277,32 @@ def test_export_of_a_part_of_a_day(four_zones):
     assert all(name in body for name in ("Guéret", "Réunion", "Guadeloupe", "Nouméa"))
     empty = APIClient().get(reverse("api:places-export-csv"), {"open_during": "2025-06-02T12:00/2025-06-02T13:00"})
     assert "Nouméa" not in b"".join(empty.streaming_content).decode()
+
+
+def test_the_filter_and_open_now_agree_at_any_instant_or_wall_clock_time(reunion, guadeloupe, noumea, strasbourg):
+    """Whatever the moment, the places found are exactly those whose open_now is true, in every zone."""
+    import random
+
+    from cordee.places.models import Place
+    from cordee.places.search import place_is_open
+
+    expressions = [
+        MORNING,
+        "Mo-Sa 09:00-12:00,14:00-18:00; PH off",
+        "Fr 22:00-02:00",
+        "Jun-Aug Mo-Fr 14:00-18:00",
+        "Mo-Fr 08:45-09:15; PH 10:00-11:00",
+    ]
+    for commune_ref in (None, reunion, guadeloupe, noumea, strasbourg):
+        for number, expr in enumerate(expressions):
+            extra = {"commune_ref": commune_ref} if commune_ref else {}
+            PlaceFactory(name=f"{commune_ref or 'Guéret'} {number}", opening_hours=expr, **extra)
+    places = list(Place.objects.all())
+    rng = random.Random(11)
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    moments = [start + dt.timedelta(minutes=15 * rng.randrange(4 * 24 * 365)) for _ in range(30)]
+    moments += [dt.datetime(2025, 12, 26, 9, 0, tzinfo=dt.UTC), dt.datetime(2025, 12, 20, 6, 0, tzinfo=dt.UTC)]
+    moments += [moment.replace(tzinfo=None) for moment in moments[:12]]  # the same as wall-clock times
+    for moment in moments:
+        expected = sorted(place.name for place in places if place_is_open(place, moment))
+        assert sorted(hit.place.name for hit in search(PlaceQuery(open_at=moment)).page(1, 100)) == expected, moment
