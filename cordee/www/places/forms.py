@@ -25,9 +25,9 @@ WEEKDAY_CHOICES = [
 ]
 # Part of the day → (label, first hour, last hour): « samedi matin » is open at some time from 8 h to 12 h.
 PERIODS = {
-    "matin": ("le matin (8 h – 12 h)", dt.time(8), dt.time(12)),
-    "apres-midi": ("l'après-midi (12 h – 18 h)", dt.time(12), dt.time(18)),
-    "soir": ("le soir (18 h – 22 h)", dt.time(18), dt.time(22)),
+    "matin": ("matin (8 h – 12 h)", dt.time(8), dt.time(12)),
+    "apres-midi": ("après-midi (12 h – 18 h)", dt.time(12), dt.time(18)),
+    "soir": ("soir (18 h – 22 h)", dt.time(18), dt.time(22)),
 }
 PERIOD_CHOICES = [(key, label.capitalize()) for key, (label, _start, _end) in PERIODS.items()]
 
@@ -169,11 +169,11 @@ class PlaceSearchForm(DsfrFormMixin, forms.Form):
         return dt.datetime.combine(day, start), dt.datetime.combine(day, end)
 
     def period_label(self) -> str:
-        """« le matin (8 h – 12 h) »."""
+        """« matin (8 h – 12 h) »."""
         return PERIODS[self.cleaned_data["open_period"]][0]
 
     def period_text(self) -> str:
-        """« samedi matin » as shown to the person: « samedi le matin (8 h – 12 h) »."""
+        """« samedi matin (8 h – 12 h) »."""
         return f"{self.cleaned_data['open_day']} {self.period_label()}"
 
     def search_params(self, lat: float, lon: float, today: dt.date | None = None) -> dict[str, list[str]]:
