@@ -443,17 +443,18 @@ def _open_at(queryset, candidates, moment: dt.datetime, zone_names: list[str]):
     groups: dict[dt.datetime, list[str]] = {}
     for name in zone_names:
         groups.setdefault(local_time.wall_clock(moment, local_time.zone(name)), []).append(name)
-    zone_codes = local_time.zones()
-    by_week, needs_parser_any = Q(), Q(hours_need_parser=True)
-    for local, names in groups.items():
-        group = _week_condition(local)
+    needs_parser_any = Q(hours_need_parser=True)
+    for local in groups:
         holiday = _holiday_condition(local.date())
         if holiday is not None:
             needs_parser_any |= holiday
-            group &= ~holiday
-        if len(groups) > 1:
-            group &= _zone_condition(names, zone_codes)
-        by_week |= group
+    if len(groups) == 1:  # one local time (a wall-clock time, or one zone in play): no zone condition
+        local = next(iter(groups))
+        by_week = _week_condition(local)
+        if (holiday := _holiday_condition(local.date())) is not None:
+            by_week &= ~holiday
+    else:
+        by_week = Q(_zones_condition(groups))
     by_week &= Q(hours_status=enums.HoursStatus.VALID, hours_need_parser=False)
 
     candidates = (
@@ -497,12 +498,46 @@ def _holiday_condition(day: dt.date) -> Q | None:
     return None
 
 
-def _zone_condition(names: list[str], zone_codes: dict[str, list[str]]) -> Q:
-    """The places of these time zones, by département code (Europe/Paris: every code of no other zone)."""
-    if local_time.DEFAULT_TIME_ZONE in names:
-        others = sorted(code for name, codes in zone_codes.items() if name not in names for code in codes)
-        return ~Q(departement_code__in=others) if others else Q()
-    return Q(departement_code__in=sorted(code for name in names for code in zone_codes.get(name, [])))
+def _zones_condition(groups: dict[dt.datetime, list[str]]) -> RawSQL:
+    """Open by the typical week, each place at the local time of its zone: one condition per group of zones with
+    the same local time, the zone tested first (by département code; Europe/Paris: every code of no other zone).
+
+    Raw SQL, as for the distance: the same conditions as ORM nodes (an EXISTS per group) cost more to build and
+    compile than the query takes to run."""
+    zone_codes = local_time.zones()
+    table = f'"{Place._meta.db_table}"'
+    intervals = f'"{PlaceOpeningInterval._meta.db_table}"'
+    place_column = PlaceOpeningInterval._meta.get_field("place").column
+    code = f'{table}."departement_code"'
+    sql, params = [], []
+
+    def codes_in(codes, negate=False):
+        params.extend(codes)
+        return f"{code} {'NOT IN' if negate else 'IN'} ({', '.join(['%s'] * len(codes))})"
+
+    for local, names in groups.items():
+        parts = []
+        if local_time.DEFAULT_TIME_ZONE in names:
+            others = sorted(code for name, codes in zone_codes.items() if name not in names for code in codes)
+            if others:
+                parts.append(codes_in(others, negate=True))
+        else:
+            parts.append(codes_in(sorted(code for name in names for code in zone_codes.get(name, []))))
+        minute = minute_of_week(local)
+        day, minute_of_day = divmod(minute, DAY_MINUTES)
+        bit = 1 << (minute_of_day // SLOT_MINUTES)
+        parts.append(
+            f'(({table}."hours_full_{day}" & %s) <> 0 OR (({table}."hours_partial_{day}" & %s) <> 0 AND EXISTS '
+            f'(SELECT 1 FROM {intervals} WHERE {intervals}."{place_column}" = {table}."{Place._meta.pk.column}" '
+            f'AND {intervals}."start_minute" <= %s AND {intervals}."end_minute" > %s)))'
+        )
+        params.extend([bit, bit, minute, minute])
+        if is_public_holiday(local.date()):
+            parts.append(f'NOT {table}."hours_on_holidays"')
+        elif holiday_codes := sorted(local_time.departements_on_local_holiday(local.date())):
+            parts.append(f'NOT ({table}."hours_on_holidays" AND {codes_in(holiday_codes)})')
+        sql.append(f"({' AND '.join(parts)})")
+    return RawSQL(f"({' OR '.join(sql)})", params, output_field=BooleanField())
 
 
 def _open_during(queryset, candidates, start: dt.datetime, end: dt.datetime):

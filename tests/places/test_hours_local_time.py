@@ -301,7 +301,13 @@ def test_the_filter_and_open_now_agree_at_any_instant_or_wall_clock_time(reunion
     rng = random.Random(11)
     start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     moments = [start + dt.timedelta(minutes=15 * rng.randrange(4 * 24 * 365)) for _ in range(30)]
-    moments += [dt.datetime(2025, 12, 26, 9, 0, tzinfo=dt.UTC), dt.datetime(2025, 12, 20, 6, 0, tzinfo=dt.UTC)]
+    moments += [
+        dt.datetime(2025, 12, 26, 9, 0, tzinfo=dt.UTC),  # Alsace-Moselle
+        dt.datetime(2025, 12, 20, 6, 0, tzinfo=dt.UTC),  # La Réunion
+        dt.datetime(2025, 7, 14, 8, 15, tzinfo=dt.UTC),  # national; already 15 July in Nouméa at 13:00 UTC:
+        dt.datetime(2025, 7, 14, 13, 0, tzinfo=dt.UTC),
+        dt.datetime(2025, 6, 6, 21, 30, tzinfo=dt.UTC),  # Friday night in Paris, Saturday morning in Nouméa
+    ]
     moments += [moment.replace(tzinfo=None) for moment in moments[:12]]  # the same as wall-clock times
     for moment in moments:
         expected = sorted(place.name for place in places if place_is_open(place, moment))
