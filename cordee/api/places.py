@@ -105,8 +105,18 @@ class PlaceSearchParameters(serializers.Serializer):
     qualified = serializers.BooleanField(required=False, help_text="Lieux qualifiés (true) ou non (false).")
     open_at = serializers.DateTimeField(
         required=False,
-        help_text="Lieux ouverts à ce moment (ISO 8601 ; sans fuseau : heure de Paris). Les lieux aux horaires "
-        "inconnus ou illisibles sont exclus.",
+        help_text="Lieux ouverts à ce moment (ISO 8601). Sans décalage (`2025-06-02T10:00`) : heure locale de "
+        "chaque lieu (10 h là où est le lieu, outre-mer compris). Avec décalage (`2025-06-02T10:00+02:00`) : un "
+        "instant, jugé dans le fuseau de chaque lieu. Une heure sautée au changement d'heure est décalée d'autant "
+        "(2 h 30 → 3 h 30) ; une heure qui existe deux fois est la première. Les lieux aux horaires inconnus ou "
+        "illisibles sont exclus.",
+    )
+    open_during = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Lieux ouverts à un moment de cette partie de journée, heure locale de chaque lieu "
+        "(`2025-06-07T08:00/2025-06-07T12:00` : samedi matin ; même jour, à l'heure ou à la demie, sans décalage ; "
+        "incompatible avec `open_at` et `open_now`).",
     )
     open_now = serializers.BooleanField(
         required=False, help_text="Lieux ouverts maintenant (incompatible avec `open_at`)."
@@ -408,8 +418,9 @@ class PlaceListView(ApiView):
             "répété (`services=…&services=…`) exige toutes les valeurs. Les booléens acceptent "
             f"{BOOLEAN_VALUES}.\n\n"
             "`open_now` de chaque lieu dit s'il est ouvert au moment demandé par `open_at` (ou `open_now`), "
-            "sinon maintenant ; il vaut null quand les horaires sont inconnus ou illisibles. Jours fériés "
-            "français compris.\n\n"
+            "sinon maintenant, à l'heure locale du lieu ; il vaut null quand les horaires sont inconnus ou "
+            "illisibles. Jours fériés compris : nationaux et ceux du département du lieu (Alsace-Moselle, "
+            "outre-mer).\n\n"
             "Paramètre invalide : réponse 400 dont `errors` nomme chaque paramètre fautif "
             '(`{"detail": "…", "reason": "invalid", "errors": {"paramètre": "message"}}`).'
         ),

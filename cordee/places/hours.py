@@ -9,9 +9,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, ParserError, State
+
+from cordee.territories import local_time
 
 WEEK_MINUTES = 7 * 24 * 60
 
@@ -33,8 +34,11 @@ DATE_DEPENDENT_TOKENS = re.compile(
 )
 # Public holidays: the reference weeks have none, so the typical week is exact on every other day.
 HOLIDAY_TOKEN = re.compile(r"\bPH\b")
+# "PH" in a selector, outside "comments": on a day known to be a holiday, "PH Mo-Fr" is "Mo-Fr" and "PH" "Mo-Su".
+HOLIDAY_BEFORE_WEEKDAY = re.compile(r"\bPH\s+(?=(Mo|Tu|We|Th|Fr|Sa|Su)\b)")
+QUOTED = re.compile(r'("[^"]*")')
 MAX_WARNING_LENGTH = 300
-PARIS = ZoneInfo("Europe/Paris")
+PARSED_HOURS_CACHE_SIZE = 4096
 
 
 @dataclass
@@ -53,14 +57,6 @@ def _build(expr: str, lat=None, lon=None) -> OpeningHours:
     if lat is not None and lon is not None:
         return OpeningHours(expr, coords=(lat, lon))
     return OpeningHours(expr, country="FR")
-
-
-def build_or_none(expr: str, lat=None, lon=None) -> OpeningHours | None:
-    """Like ``_build``, but None for an unreadable expression."""
-    try:
-        return _build(expr, lat, lon)
-    except (ParserError, SyntaxError, ValueError):
-        return None
 
 
 def parse(expr: str) -> tuple[bool, str]:
@@ -167,10 +163,78 @@ def is_public_holiday(day: dt.date) -> bool:
 _HOLIDAYS = OpeningHours("PH", country="FR")
 
 
-def is_open_at(place_or_expr, when: dt.datetime, lat=None, lon=None) -> bool:
+def as_holiday(expr: str) -> str:
+    """The expression as it reads on a day known to be a public holiday: its ``PH`` selectors always match.
+
+    The parser only knows the national holidays; on a holiday of the place's own (26 December in Alsace…) the
+    expression is evaluated in this form, for that day only.
+    """
+    parts = QUOTED.split(expr)
+    for index in range(0, len(parts), 2):  # even parts are outside "comments"
+        parts[index] = HOLIDAY_TOKEN.sub("Mo-Su", HOLIDAY_BEFORE_WEEKDAY.sub("", parts[index]))
+    return "".join(parts)
+
+
+@lru_cache(maxsize=PARSED_HOURS_CACHE_SIZE)
+def parsed_local(expr: str, zone_name: str, lat: float | None = None, lon: float | None = None):
+    """The parsed expression in a time zone (naive times are wall-clock times there), French national holidays,
+    coordinates for sunrise and sunset; None when unreadable. Cached: callers round the coordinates (0.1°)."""
+    options = {"timezone": local_time.zone(zone_name), "country": "FR", "auto_country": False, "auto_timezone": False}
+    if lat is not None and lon is not None:
+        options["coords"] = (lat, lon)
+    try:
+        return OpeningHours(expr, **options)
+    except (ParserError, SyntaxError, ValueError):
+        return None
+
+
+def _rounded(value):
+    return None if value is None else round(value, 1)
+
+
+def local_hours(expr: str, departement: str, day: dt.date, lat=None, lon=None):
+    """The parsed expression that answers for ``day`` at a place of the département (see ``as_holiday``)."""
+    zone_name = local_time.time_zone_name(departement)
+    if HOLIDAY_TOKEN.search(expr) and local_time.is_local_holiday(departement, day):
+        holiday = parsed_local(as_holiday(expr), zone_name, _rounded(lat), _rounded(lon))
+        if holiday is not None:
+            return holiday
+    return parsed_local(expr, zone_name, _rounded(lat), _rounded(lon))
+
+
+def is_open_local(expr: str, departement: str, when: dt.datetime, lat=None, lon=None) -> bool | None:
+    """Whether the expression of a place of the département is open at ``when``; None when unreadable.
+
+    An aware ``when`` is an instant, judged in the place's time zone; a naive one is a wall-clock time at the
+    place. Times that do not exist or exist twice there are resolved by ``local_time.resolve``.
+    """
+    text = (expr or "").strip()
+    if not text:
+        return None
+    local = local_time.wall_clock(when, local_time.time_zone(departement))
+    oh = local_hours(text, departement, local.date(), lat, lon)
+    return None if oh is None else oh.is_open(local)
+
+
+def is_open_local_during(
+    expr: str, departement: str, start: dt.datetime, end: dt.datetime, lat=None, lon=None
+) -> bool | None:
+    """Whether the expression is open at some time between ``start`` and ``end`` (naive: wall-clock times at the
+    place, the same day); None when unreadable."""
+    text = (expr or "").strip()
+    if not text:
+        return None
+    oh = local_hours(text, departement, start.date(), lat, lon)
+    if oh is None:
+        return None
+    return any(state == State.OPEN for _begin, _end, state, _comment in oh.intervals(start, end))
+
+
+def is_open_at(place_or_expr, when: dt.datetime, lat=None, lon=None, departement: str = "") -> bool:
     """Whether the place (or the expression) is open at ``when``; False when hours are unknown or invalid.
 
-    With coordinates the parser knows the country and its public holidays (French overseas included).
+    A naive ``when`` is a wall-clock time at the place, an aware one an instant judged in the place's time zone;
+    the public holidays are those of the place's département (Europe/Paris and national holidays by default).
     """
     if isinstance(place_or_expr, str):
         expr = place_or_expr
@@ -178,15 +242,8 @@ def is_open_at(place_or_expr, when: dt.datetime, lat=None, lon=None) -> bool:
         expr = place_or_expr.opening_hours
         lat = place_or_expr.latitude if lat is None else lat
         lon = place_or_expr.longitude if lon is None else lon
-    if not (expr or "").strip():
-        return False
-    try:
-        oh = _build(expr.strip(), lat, lon)
-    except (ParserError, SyntaxError, ValueError):
-        return False
-    if when.tzinfo is not None and (lat is None or lon is None):
-        when = when.astimezone(PARIS).replace(tzinfo=None)
-    return oh.is_open(when)
+        departement = departement or place_or_expr.departement_code
+    return bool(is_open_local(expr, departement, when, lat, lon))
 
 
 SLOT_MINUTES = 30

@@ -1,17 +1,19 @@
 """Opening hours told in plain French, for the people who read a place's page.
 
 "Ouvert · ferme à 17 h", "Fermé · ouvre lundi à 9 h", and the next seven days one by one
-("lundi 2 juin : 9 h – 12 h, 14 h – 17 h"). The expression is evaluated with the place's coordinates so that
-the public holidays (and the time zone) are those of the place, overseas included.
+("lundi 2 juin : 9 h – 12 h, 14 h – 17 h"). The expression is evaluated in the time zone of the place's
+département, with its public holidays (national ones, and those of Alsace-Moselle and overseas), and its
+coordinates for sunrise and sunset.
 """
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from opening_hours import OpeningHours, State
+from opening_hours import State
 
-from cordee.places.hours import PARIS, build_or_none
+from cordee.places.hours import HOLIDAY_TOKEN, local_hours
+from cordee.territories import local_time
 
 DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 MONTH_NAMES = [
@@ -77,32 +79,62 @@ def moment_text(moment: dt.datetime) -> str:
     return f"le {date_text(moment.date())} à {time_text(moment)}"
 
 
-def _parse(expr: str, lat, lon) -> OpeningHours | None:
-    return build_or_none(expr, lat, lon)
+def open_intervals(text: str, departement: str, lat, lon, start: dt.datetime, days: int) -> list | None:
+    """Open intervals (begin, end or None, comment) in local wall-clock time (naive) from ``start`` (local midnight)
+    for ``days`` days; the days that are public holidays of the département alone are read with their ``PH`` rules.
+    None when the expression is unreadable."""
+    oh = local_hours(text, departement, dt.date(1, 1, 1), lat, lon)
+    if oh is None:
+        return None
+    end = start + dt.timedelta(days=days)
+    holidays = []
+    if HOLIDAY_TOKEN.search(text):
+        holidays = [
+            start + dt.timedelta(days=offset)
+            for offset in range(days)
+            if local_time.is_local_holiday(departement, (start + dt.timedelta(days=offset)).date())
+        ]
+    result, cursor = [], start
+    for day_start in [*holidays, None]:
+        stop = end if day_start is None else day_start
+        result.extend(_open(oh, cursor, stop))
+        if day_start is not None:
+            cursor = day_start + dt.timedelta(days=1)
+            result.extend(_open(local_hours(text, departement, day_start.date(), lat, lon), day_start, cursor))
+    merged = []
+    for begin, finish, comment in result:  # the pieces cut at a holiday's edges join again
+        if merged and merged[-1][1] == begin and merged[-1][2] == comment:
+            merged[-1] = (merged[-1][0], finish, comment)
+        else:
+            merged.append((begin, finish, comment))
+    return merged
 
 
-def describe(expr: str, lat: float | None, lon: float | None, now: dt.datetime) -> HoursDescription:
-    """Everything a person needs to know about when the place is open, from ``now`` (aware)."""
+def _open(oh, start: dt.datetime, end: dt.datetime) -> list:
+    if start >= end:
+        return []
+    return [
+        (begin.replace(tzinfo=None), finish.replace(tzinfo=None) if finish else None, comment)
+        for begin, finish, state, comment in oh.intervals(start, end)
+        if state == State.OPEN
+    ]
+
+
+def describe(
+    expr: str, lat: float | None, lon: float | None, now: dt.datetime, departement: str = ""
+) -> HoursDescription:
+    """Everything a person needs to know about when the place is open, from ``now`` (aware), in the place's time
+    zone (the département's: Europe/Paris by default)."""
     text = (expr or "").strip()
     if not text:
         return HoursDescription(status="none", headline="Horaires non renseignés")
-    oh = _parse(text, lat, lon)
-    if oh is None:
-        return HoursDescription(status="invalid", raw=text, headline="Horaires à vérifier", warning=INVALID_WARNING)
-
-    with_coords = lat is not None and lon is not None
-    start = now.astimezone(PARIS) if with_coords else now.astimezone(PARIS).replace(tzinfo=None)
-    # With coordinates the parser answers in the place's own time zone: take "now" and "today" there.
-    probe = next(iter(oh.intervals(start, start + dt.timedelta(minutes=1))), None)
-    local_now = probe[0] if probe else start
+    local_now = local_time.wall_clock(now, local_time.time_zone(departement))
     today = local_now.date()
-    midnight = dt.datetime.combine(today, dt.time(), tzinfo=local_now.tzinfo)
+    midnight = dt.datetime.combine(today, dt.time())
     midnight_far = midnight + dt.timedelta(days=LOOKAHEAD_DAYS)
-    opened = [
-        (begin, finish, comment)
-        for begin, finish, state, comment in oh.intervals(midnight, midnight + dt.timedelta(days=LOOKAHEAD_DAYS))
-        if state == State.OPEN
-    ]
+    opened = open_intervals(text, departement, lat, lon, midnight, LOOKAHEAD_DAYS)
+    if opened is None:
+        return HoursDescription(status="invalid", raw=text, headline="Horaires à vérifier", warning=INVALID_WARNING)
     current = next((item for item in opened if item[0] <= local_now and (item[1] or midnight_far) > local_now), None)
 
     if current is not None:
@@ -120,7 +152,7 @@ def describe(expr: str, lat: float | None, lon: float | None, now: dt.datetime) 
     days = []
     for offset in range(DAYS_SHOWN):
         day = today + dt.timedelta(days=offset)
-        parts = _day_parts(opened, dt.datetime.combine(day, dt.time(), tzinfo=local_now.tzinfo))
+        parts = _day_parts(opened, dt.datetime.combine(day, dt.time()))
         label = date_text(day)
         if offset == 0:
             label = f"aujourd'hui, {label}"

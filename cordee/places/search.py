@@ -18,21 +18,27 @@ How it stays fast at national scale (100,000 places) on SQLite and PostgreSQL al
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from zoneinfo import ZoneInfo
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import BooleanField, Exists, FloatField, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from opening_hours import OpeningHours
 
 from cordee.places import enums
 from cordee.places.fields import MULTI_ENUM_BY_FIELD
-from cordee.places.hours import DAY_MINUTES, PARIS, SLOT_MINUTES, build_or_none, is_public_holiday, minute_of_week
+from cordee.places.hours import (
+    DAY_MINUTES,
+    SLOT_MINUTES,
+    is_open_local,
+    is_open_local_during,
+    is_public_holiday,
+    minute_of_week,
+)
 from cordee.places.models import Place, PlaceOpeningInterval
+from cordee.territories import local_time
 from cordee.territories.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
-from cordee.territories.normalize import CODE_INSEE_RE, DEPARTEMENT_RE, search_key
+from cordee.territories.normalize import CODE_INSEE_RE, DEPARTEMENT_RE, departement_code_from, search_key
 
 DEFAULT_RADIUS_KM = 20.0
 MAX_RADIUS_KM = 100.0
@@ -40,7 +46,6 @@ MAX_Q_LENGTH = 100
 TRUE_WORDS = {"true", "1", "oui", "yes", "on"}
 FALSE_WORDS = {"false", "0", "non", "no", "off"}
 DEGREE = math.pi / 180
-PARSED_HOURS_CACHE_SIZE = 4096
 # Below this many matches per place asked, sorting them all is cheaper than narrowing the circle first.
 SMALL_RESULT_FACTOR = 4
 
@@ -53,33 +58,26 @@ ENUM_PARAMETERS = {
     "modalites_accompagnement": "support_modes",
 }
 BOOLEAN_PARAMETERS = ("pass_numerique", "qualified", "open_now")
+# What ``place_is_open`` reads of a place.
+OPEN_NOW_FIELDS = ("hours_status", "opening_hours", "departement_code", "latitude", "longitude")
 
-# Local time of overseas départements and collectivités: "open at 10:00" means 10:00 where the places are.
-OVERSEAS_TIMEZONES = {
-    "971": "America/Guadeloupe",
-    "972": "America/Martinique",
-    "973": "America/Cayenne",
-    "974": "Indian/Reunion",
-    "975": "America/Miquelon",
-    "976": "Indian/Mayotte",
-    "977": "America/St_Barthelemy",
-    "978": "America/Marigot",
-    "986": "Pacific/Wallis",
-    "987": "Pacific/Tahiti",
-    "988": "Pacific/Noumea",
+# (south, north, west, east) boxes of where the places of each time zone are, to leave the zone out of the SQL of
+# a search around a point (the usual case) when the circle touches one zone only.
+ZONE_BOXES = {
+    "Europe/Paris": [(41.2, 51.2, -5.3, 9.7)],  # metropolitan France and Corsica
+    "America/Guadeloupe": [(15.8, 16.6, -61.9, -60.9)],
+    "America/Martinique": [(14.3, 14.95, -61.3, -60.75)],
+    "America/Cayenne": [(2.0, 6.0, -55.0, -51.0)],
+    "Indian/Reunion": [(-21.45, -20.8, 55.1, 55.9)],
+    "America/Miquelon": [(46.7, 47.2, -56.5, -56.0)],
+    "Indian/Mayotte": [(-13.1, -12.55, 44.9, 45.35)],
+    "America/St_Barthelemy": [(17.85, 17.98, -62.95, -62.75)],
+    "America/Marigot": [(18.0, 18.2, -63.2, -62.95)],
+    "Pacific/Wallis": [(-14.5, -13.1, -178.3, -176.0)],
+    "Pacific/Tahiti": [(-28.0, -7.0, -155.0, -134.0)],
+    "Pacific/Noumea": [(-23.0, -19.0, 163.5, 169.0)],
 }
-# (south, north, west, east) boxes of the overseas territories, to find the time zone of a point.
-OVERSEAS_BOXES = {
-    "971": (15.8, 18.2, -63.2, -60.9),  # Guadeloupe, with Saint-Martin and Saint-Barthélemy
-    "972": (14.3, 14.95, -61.3, -60.75),
-    "973": (2.0, 6.0, -55.0, -51.0),
-    "974": (-21.45, -20.8, 55.1, 55.9),
-    "975": (46.7, 47.2, -56.5, -56.0),
-    "976": (-13.1, -12.55, 44.9, 45.35),
-    "986": (-14.5, -13.1, -178.3, -176.0),
-    "987": (-28.0, -7.0, -155.0, -134.0),
-    "988": (-23.0, -19.0, 163.5, 169.0),
-}
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # open_at outside these years says nothing useful (and overflows)
 
 
 class SearchError(ValueError):
@@ -104,25 +102,18 @@ class PlaceQuery:
     modalites_accompagnement: list[str] = field(default_factory=list)
     pass_numerique: bool | None = None
     qualified: bool | None = None
-    open_at: dt.datetime | None = None  # aware; a naive value is read as Europe/Paris time
+    # Aware: an instant, each place judged at that instant in its own time zone. Naive: a wall-clock time at each
+    # place ("open at 10:00" is 10:00 where the place is). See cordee.territories.local_time.resolve for the local
+    # times that do not exist or exist twice.
+    open_at: dt.datetime | None = None
+    # (start, end), naive, the same day, on half hours: open at some time in between, wall-clock time at each place
+    # ("samedi matin").
+    open_during: tuple[dt.datetime, dt.datetime] | None = None
     q: str = ""
 
     @property
     def has_point(self) -> bool:
         return self.lat is not None and self.lon is not None
-
-    @property
-    def open_at_aware(self) -> dt.datetime | None:
-        if self.open_at is None:
-            return None
-        return aware(self.open_at)
-
-
-def aware(moment: dt.datetime) -> dt.datetime:
-    """``moment`` with a time zone: a naive value is Europe/Paris local time (summer time included)."""
-    if timezone.is_naive(moment):
-        return moment.replace(tzinfo=PARIS)
-    return moment
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -225,16 +216,26 @@ def parse_query(params) -> PlaceQuery:
     text = _value(params, "open_at")
     if text:
         try:
-            query.open_at = aware(dt.datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text))
+            query.open_at = dt.datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
         except ValueError:
             errors["open_at"] = (
-                f"« {text} » n'est pas une date et heure ISO 8601 (ex. 2025-06-02T10:00, heure de Paris, "
-                "ou 2025-06-02T10:00+02:00)"
+                f"« {text} » n'est pas une date et heure ISO 8601 (ex. 2025-06-02T10:00, heure locale de chaque "
+                "lieu, ou 2025-06-02T10:00+02:00, un instant précis)"
             )
+        else:
+            if not FIRST_YEAR <= query.open_at.year <= LAST_YEAR:
+                errors["open_at"] = f"open_at doit être une date entre {FIRST_YEAR} et {LAST_YEAR}"
+                query.open_at = None
         if flags.get("open_now"):
             errors["open_now"] = "open_now et open_at ne peuvent pas être utilisés ensemble"
     elif flags.get("open_now"):
         query.open_at = timezone.now()
+
+    text = _value(params, "open_during")
+    if text:
+        query.open_during = _interval(text, errors)
+        if query.open_during and (query.open_at is not None or flags.get("open_now")):
+            errors["open_during"] = "open_during ne peut pas être utilisé avec open_at ou open_now"
 
     q = _value(params, "q")
     if len(q) > MAX_Q_LENGTH:
@@ -244,6 +245,30 @@ def parse_query(params) -> PlaceQuery:
     if errors:
         raise SearchError(errors)
     return query
+
+
+def _interval(text: str, errors: dict) -> tuple[dt.datetime, dt.datetime] | None:
+    """``2025-06-07T08:00/2025-06-07T12:00``: a part of one day, in local time, on half hours."""
+    example = "ex. 2025-06-07T08:00/2025-06-07T12:00, heure locale de chaque lieu"
+    start_text, _, end_text = text.partition("/")
+    try:
+        start, end = dt.datetime.fromisoformat(start_text), dt.datetime.fromisoformat(end_text)
+    except ValueError:
+        errors["open_during"] = f"« {text} » n'est pas un intervalle ISO 8601 début/fin ({example})"
+        return None
+    if start.tzinfo is not None or end.tzinfo is not None:
+        errors["open_during"] = f"open_during s'exprime sans décalage horaire ({example})"
+    elif not FIRST_YEAR <= start.year <= LAST_YEAR:
+        errors["open_during"] = f"open_during doit être une date entre {FIRST_YEAR} et {LAST_YEAR}"
+    elif start.date() != end.date() or start >= end:
+        errors["open_during"] = (
+            f"open_during doit être une partie d'une même journée, la fin après le début ({example})"
+        )
+    elif any(moment.minute % SLOT_MINUTES or moment.second or moment.microsecond for moment in (start, end)):
+        errors["open_during"] = f"open_during commence et finit à l'heure ou à la demie ({example})"
+    else:
+        return start, end
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -269,7 +294,8 @@ class PlaceSearch:
         self._filtered = filtered  # every filter but the circle, to look in a smaller circle first
 
     def only(self, *fields) -> "PlaceSearch":
-        """Load only these fields of the places (plus the primary key)."""
+        """Load only these fields of the places (plus the primary key and what ``open_now`` of the hits needs)."""
+        fields = tuple(dict.fromkeys([*fields, *OPEN_NOW_FIELDS]))
         self.queryset = self.queryset.only(*fields)
         if self._filtered is not None:
             self._filtered = self._filtered.only(*fields)
@@ -309,7 +335,11 @@ class PlaceSearch:
             distance = None
             if query.has_point and place.has_point:
                 distance = haversine_km(query.lat, query.lon, place.latitude, place.longitude)
-            result.append(PlaceHit(place=place, distance_km=distance, open_now=place_is_open(place, self.moment)))
+            if query.open_during:
+                opened = place_is_open_during(place, *query.open_during)
+            else:
+                opened = place_is_open(place, self.moment)
+            result.append(PlaceHit(place=place, distance_km=distance, open_now=opened))
         return result
 
 
@@ -342,10 +372,13 @@ def search(query: PlaceQuery, *, using: str | None = None) -> PlaceSearch:
     for word in search_key(query.q).split():
         queryset = queryset.filter(search_name__contains=word)
 
-    moment = query.open_at_aware
+    moment = query.open_at
     if moment is not None:
         candidates = _around(queryset, query.lat, query.lon, query.radius_km) if query.has_point else queryset
-        queryset = _open_at(queryset, candidates, moment, area_timezone(query))
+        queryset = _open_at(queryset, candidates, moment, zones_in_play(query))
+    if query.open_during is not None:
+        candidates = _around(queryset, query.lat, query.lon, query.radius_km) if query.has_point else queryset
+        queryset = _open_during(queryset, candidates, *query.open_during)
     if not query.has_point:
         return PlaceSearch(query, queryset.order_by("name", "pk"), moment or timezone.now())
     around = _around(queryset, query.lat, query.lon, query.radius_km).order_by("distance2", "name", "pk")
@@ -380,80 +413,177 @@ def _around(queryset, lat0, lon0, radius_km):
     )
 
 
-def area_timezone(query: PlaceQuery) -> ZoneInfo:
-    """Time zone of the searched area: Europe/Paris unless the search is in an overseas territory."""
-    code = query.departement or (query.code_insee[:3] if query.code_insee.startswith("9") else "")
-    if code in OVERSEAS_TIMEZONES:
-        return ZoneInfo(OVERSEAS_TIMEZONES[code])
+def zones_in_play(query: PlaceQuery) -> list[str]:
+    """Names of the time zones the places of the search may be in: one for a département, a commune, or a circle
+    within one zone's box; every zone otherwise (a national search)."""
+    everywhere = [local_time.DEFAULT_TIME_ZONE, *local_time.zones()]
+    code = query.departement or departement_code_from(query.code_insee)
+    if code:
+        return [local_time.time_zone_name(code)]
     if query.has_point:
-        for key, (south, north, west, east) in OVERSEAS_BOXES.items():
-            if south <= query.lat <= north and west <= query.lon <= east:
-                return ZoneInfo(OVERSEAS_TIMEZONES[key])
-    return PARIS
+        south, north, west, east = bounding_box(query.lat, query.lon, query.radius_km)
+        touched = [
+            name
+            for name, boxes in ZONE_BOXES.items()
+            if any(s <= north and south <= n and w <= east and west <= e for s, n, w, e in boxes)
+        ]
+        if touched:
+            return touched
+    return everywhere
 
 
-def _open_at(queryset, candidates, moment: dt.datetime, tz: ZoneInfo):
+def _open_at(queryset, candidates, moment: dt.datetime, zone_names: list[str]):
     """Places open at ``moment``: typical-week intervals in SQL, the parser for the hours the typical week cannot
     answer among the ``candidates`` (the places left by the other filters): hours depending on dates, and on a
-    public holiday the hours with a rule of their own for holidays."""
-    local = moment.astimezone(tz)
+    public holiday the hours with a rule of their own for holidays.
+
+    Each place is judged at its own local time: the zones whose wall-clock time is the same (all of them for a
+    naive ``moment``, but at a clock change) share one condition, selected by département code.
+    """
+    groups: dict[dt.datetime, list[str]] = {}
+    for name in zone_names:
+        groups.setdefault(local_time.wall_clock(moment, local_time.zone(name)), []).append(name)
+    needs_parser_any = Q(hours_need_parser=True)
+    for local in groups:
+        holiday = _holiday_condition(local.date())
+        if holiday is not None:
+            needs_parser_any |= holiday
+    if len(groups) == 1:  # one local time (a wall-clock time, or one zone in play): no zone condition
+        local = next(iter(groups))
+        by_week = _week_condition(local)
+        if (holiday := _holiday_condition(local.date())) is not None:
+            by_week &= ~holiday
+    else:
+        by_week = Q(_zones_condition(groups))
+    by_week &= Q(hours_status=enums.HoursStatus.VALID, hours_need_parser=False)
+
+    candidates = (
+        candidates.filter(needs_parser_any, hours_status=enums.HoursStatus.VALID)
+        .values_list("pk", "opening_hours", "latitude", "longitude", "departement_code")
+        .order_by()
+    )
+    states = {}  # the same expression at the same rounded place answers the same
+    open_ids = []
+    for pk, expr, lat, lon, departement in candidates:
+        key = (expr, departement, None if lat is None else round(lat, 1), None if lon is None else round(lon, 1))
+        if key not in states:
+            states[key] = is_open_local(expr, departement, moment, lat, lon)
+        if states[key]:
+            open_ids.append(pk)
+    return queryset.filter(by_week | Q(pk__in=open_ids)) if open_ids else queryset.filter(by_week)
+
+
+def _week_condition(local: dt.datetime) -> Q:
+    """Open at this local wall-clock time by the typical week: the half-hour masks answer for the slots open
+    throughout; the intervals only for slots open in part."""
     minute = minute_of_week(local)
     day, minute_of_day = divmod(minute, DAY_MINUTES)
     bit = 1 << (minute_of_day // SLOT_MINUTES)
     in_interval = Exists(
         PlaceOpeningInterval.objects.filter(place=OuterRef("pk"), start_minute__lte=minute, end_minute__gt=minute)
     )
-    # The half-hour masks answer for the slots open throughout; the intervals only for slots open in part.
     table = Place._meta.db_table
     in_week = RawSQL(f'("{table}"."hours_full_{day}" & %s) <> 0', [bit], output_field=BooleanField())
     in_part = RawSQL(f'("{table}"."hours_partial_{day}" & %s) <> 0', [bit], output_field=BooleanField())
+    return Q(in_week) | (Q(in_part) & in_interval)
+
+
+def _holiday_condition(day: dt.date) -> Q | None:
+    """The places with rules of their own for public holidays, for which ``day`` is one (None: no place)."""
+    if is_public_holiday(day):
+        return Q(hours_on_holidays=True)
+    codes = local_time.departements_on_local_holiday(day)
+    if codes:
+        return Q(hours_on_holidays=True, departement_code__in=sorted(codes))
+    return None
+
+
+def _zones_condition(groups: dict[dt.datetime, list[str]]) -> RawSQL:
+    """Open by the typical week, each place at the local time of its zone: one condition per group of zones with
+    the same local time, the zone tested first (by département code; Europe/Paris: every code of no other zone).
+
+    Raw SQL, as for the distance: the same conditions as ORM nodes (an EXISTS per group) cost more to build and
+    compile than the query takes to run."""
+    zone_codes = local_time.zones()
+    table = f'"{Place._meta.db_table}"'
+    intervals = f'"{PlaceOpeningInterval._meta.db_table}"'
+    place_column = PlaceOpeningInterval._meta.get_field("place").column
+    code = f'{table}."departement_code"'
+    sql, params = [], []
+
+    def codes_in(codes, negate=False):
+        params.extend(codes)
+        return f"{code} {'NOT IN' if negate else 'IN'} ({', '.join(['%s'] * len(codes))})"
+
+    for local, names in groups.items():
+        parts = []
+        if local_time.DEFAULT_TIME_ZONE in names:
+            others = sorted(code for name, codes in zone_codes.items() if name not in names for code in codes)
+            if others:
+                parts.append(codes_in(others, negate=True))
+        else:
+            parts.append(codes_in(sorted(code for name in names for code in zone_codes.get(name, []))))
+        minute = minute_of_week(local)
+        day, minute_of_day = divmod(minute, DAY_MINUTES)
+        bit = 1 << (minute_of_day // SLOT_MINUTES)
+        parts.append(
+            f'(({table}."hours_full_{day}" & %s) <> 0 OR (({table}."hours_partial_{day}" & %s) <> 0 AND EXISTS '
+            f'(SELECT 1 FROM {intervals} WHERE {intervals}."{place_column}" = {table}."{Place._meta.pk.column}" '
+            f'AND {intervals}."start_minute" <= %s AND {intervals}."end_minute" > %s)))'
+        )
+        params.extend([bit, bit, minute, minute])
+        if is_public_holiday(local.date()):
+            parts.append(f'NOT {table}."hours_on_holidays"')
+        elif holiday_codes := sorted(local_time.departements_on_local_holiday(local.date())):
+            parts.append(f'NOT ({table}."hours_on_holidays" AND {codes_in(holiday_codes)})')
+        sql.append(f"({' AND '.join(parts)})")
+    return RawSQL(f"({' OR '.join(sql)})", params, output_field=BooleanField())
+
+
+def _open_during(queryset, candidates, start: dt.datetime, end: dt.datetime):
+    """Places open at some time between ``start`` and ``end`` (the same day, on half hours, wall-clock time at each
+    place): a slot of the window open throughout or in part is enough, so the masks answer exactly; the parser
+    for the hours the typical week cannot answer, as for ``_open_at``."""
+    day = start.weekday()
+    first = (start.hour * 60 + start.minute) // SLOT_MINUTES
+    last = (end.hour * 60 + end.minute) // SLOT_MINUTES  # exclusive
+    bits = ((1 << last) - 1) ^ ((1 << first) - 1)
+    table = Place._meta.db_table
+    in_window = RawSQL(
+        f'(("{table}"."hours_full_{day}" | "{table}"."hours_partial_{day}") & %s) <> 0',
+        [bits],
+        output_field=BooleanField(),
+    )
     needs_parser = Q(hours_need_parser=True)
-    if is_public_holiday(local.date()):
-        needs_parser |= Q(hours_on_holidays=True)
+    holiday = _holiday_condition(start.date())
+    if holiday is not None:
+        needs_parser |= holiday
     candidates = (
         candidates.filter(needs_parser, hours_status=enums.HoursStatus.VALID)
-        .values_list("pk", "opening_hours", "latitude", "longitude")
+        .values_list("pk", "opening_hours", "latitude", "longitude", "departement_code")
         .order_by()
     )
-    states = {}  # the same expression at the same rounded place answers the same
-    open_ids = []
-    for pk, expr, lat, lon in candidates:
-        key = (expr, None if lat is None else round(lat, 1), None if lon is None else round(lon, 1))
-        if key not in states:
-            states[key] = is_open(expr, lat, lon, moment)
-        if states[key]:
-            open_ids.append(pk)
-    by_week = Q(hours_status=enums.HoursStatus.VALID) & ~needs_parser & (Q(in_week) | (Q(in_part) & in_interval))
+    open_ids = [
+        pk
+        for pk, expr, lat, lon, departement in candidates
+        if is_open_local_during(expr, departement, start, end, lat, lon)
+    ]
+    by_week = Q(hours_status=enums.HoursStatus.VALID) & ~needs_parser & Q(in_window)
     return queryset.filter(by_week | Q(pk__in=open_ids)) if open_ids else queryset.filter(by_week)
 
 
-@lru_cache(maxsize=PARSED_HOURS_CACHE_SIZE)
-def _parsed(expr: str, lat: float | None, lon: float | None) -> OpeningHours | None:
-    return build_or_none(expr, lat, lon)
-
-
-def is_open(expr: str, lat: float | None, lon: float | None, moment: dt.datetime) -> bool | None:
-    """Whether ``expr`` is open at ``moment`` (aware) for a place at (lat, lon); None when unreadable.
-
-    Parsed expressions are cached by (expression, coordinates rounded to 0.1°): enough for the public
-    holidays of the place's region and for sunrise/sunset within a few minutes.
-    """
-    text = (expr or "").strip()
-    if not text:
+def place_is_open_during(place: Place, start: dt.datetime, end: dt.datetime) -> bool | None:
+    """Open at some time between ``start`` and ``end`` (wall-clock time at the place); None when hours unknown."""
+    if place.hours_status != enums.HoursStatus.VALID:
         return None
-    if lat is not None and lon is not None:
-        oh = _parsed(text, round(lat, 1), round(lon, 1))
-        if oh is None:
-            return None
-        return oh.is_open(moment.astimezone(PARIS))
-    oh = _parsed(text, None, None)
-    if oh is None:
-        return None
-    return oh.is_open(moment.astimezone(PARIS).replace(tzinfo=None))
+    return is_open_local_during(
+        place.opening_hours, place.departement_code, start, end, place.latitude, place.longitude
+    )
 
 
 def place_is_open(place: Place, moment: dt.datetime) -> bool | None:
-    """Open at ``moment``; None when the place's hours are unknown or unreadable."""
+    """Open at ``moment`` (aware: an instant; naive: a wall-clock time at the place), in the place's time zone and
+    with the public holidays of its département; None when the place's hours are unknown or unreadable."""
     if place.hours_status != enums.HoursStatus.VALID:
         return None
-    return is_open(place.opening_hours, place.latitude, place.longitude, moment)
+    return is_open_local(place.opening_hours, place.departement_code, moment, place.latitude, place.longitude)

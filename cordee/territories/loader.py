@@ -9,6 +9,7 @@ import gzip
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import available_timezones
 
 from django.db import connection
 from django.db.models import ProtectedError
@@ -131,13 +132,21 @@ def read_territories(data_dir=DATA_DIR):
     path, rows = reader.rows("regions", ["code", "nom"])
     regions = {_required(path, n, row, "code"): {"name": _required(path, n, row, "nom")} for n, row in rows}
 
-    path, rows = reader.rows("departements", ["code", "nom", "region_code"])
+    path, rows = reader.rows("departements", ["code", "nom", "region_code", "fuseau_horaire"])
     departements = {}
+    known_zones = available_timezones()
     for n, row in rows:
         region = _required(path, n, row, "region_code")
         if region not in regions:
             raise _error(path, n, "region_code", f"la région « {region} » n'existe pas dans {FILES['regions']}")
-        departements[_required(path, n, row, "code")] = {"name": _required(path, n, row, "nom"), "region_id": region}
+        zone = _required(path, n, row, "fuseau_horaire")
+        if zone not in known_zones:
+            raise _error(path, n, "fuseau_horaire", f"« {zone} » n'est pas un fuseau horaire IANA (ex. Europe/Paris)")
+        departements[_required(path, n, row, "code")] = {
+            "name": _required(path, n, row, "nom"),
+            "region_id": region,
+            "time_zone": zone,
+        }
 
     path, rows = reader.rows("epci", ["siren", "nom", "type", *FRAGILITY_FIELDS])
     epcis = {}

@@ -5,7 +5,7 @@ from typing import NamedTuple
 from django.db import models
 from django.db.models import Q
 
-from cordee.territories import geo
+from cordee.territories import geo, local_time
 from cordee.territories.enums import CommuneKind, EpciKind, TerritoryKind
 from cordee.territories.normalize import search_key
 
@@ -55,6 +55,12 @@ class Departement(models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+    time_zone = models.CharField(
+        "fuseau horaire",
+        max_length=40,
+        default=local_time.DEFAULT_TIME_ZONE,
+        help_text="Fuseau IANA de l'heure locale, ex. Indian/Reunion (voir cordee/territories/local_time.py).",
+    )
 
     class Meta:
         verbose_name = "département"

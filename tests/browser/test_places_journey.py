@@ -145,3 +145,69 @@ def test_commune_suggestions_come_from_the_territories_api(page, places_around_g
     field.fill(options.nth(1).get_attribute("value"))
     page.get_by_role("button", name="Chercher", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="km")).to_contain_text("de Guéret-Ouest")
+
+
+def in_viewport(page, locator):
+    """The element starts within the window as it is now (no scrolling)."""
+    box = locator.bounding_box()
+    return box is not None and 0 <= box["y"] < page.viewport_size["height"]
+
+
+@pytest.mark.parametrize("viewport", [MOBILE], ids=["375px"])
+def test_on_a_phone_the_results_come_first_with_removable_criteria(
+    page, viewport, places_around_gueret, assert_accessible, browser, live_server
+):
+    _, (near, middle, far) = places_around_gueret
+    saturday = PlaceFactory(
+        name="Atelier du samedi",
+        latitude=GUERET[0] + 0.03,
+        longitude=GUERET[1],
+        opening_hours="Sa 09:00-12:00",
+        pass_numerique=True,
+    )
+    page.goto("/lieux/")
+    page.get_by_label("Où ?").fill("Guéret")
+    page.get_by_text("Plus de critères").click()
+    page.locator("label[for=id_pass_numerique]").click()
+    page.locator("label[for=id_when_2]").click()  # a day of the week and a part of the day
+    page.locator("#id_open_day").select_option("samedi")
+    page.locator("#id_open_period").select_option("matin")
+    assert_accessible(page)
+    page.get_by_role("button", name="Chercher avec ces critères").click()
+
+    expect(page.get_by_text("1 lieu à moins de 20 km de Guéret")).to_be_visible()
+    assert result_titles(page) == [saturday.name]
+    # The criteria are closed and summed up; the first result is in the window without scrolling.
+    expect(page.locator("details.cordee-filters")).not_to_have_attribute("open", "")
+    criteria = page.locator("#criteres-actifs")
+    expect(criteria.get_by_role("link", name=re.compile("^Ouvert samedi matin"))).to_be_visible()
+    expect(criteria.get_by_role("link", name=re.compile("^Accepte le Pass numérique"))).to_be_visible()
+    assert in_viewport(page, page.locator("ol.cordee-results li").first)
+    expect(page.locator("ol.cordee-results li").first).to_contain_text("Ouvert samedi")
+    assert no_horizontal_scroll(page, viewport)
+    assert_accessible(page)
+
+    # « Modifier les critères » opens the panel where they are.
+    criteria.get_by_role("link", name="Modifier les critères").click()
+    expect(page.locator("details.cordee-filters")).to_have_attribute("open", "")
+    expect(page.get_by_label("Accepte le Pass numérique")).to_be_checked()
+
+    # Removing one criterion keeps the others.
+    criteria.get_by_role("link", name=re.compile("^Ouvert samedi matin")).click()
+    expect(page.get_by_text("2 lieux à moins de 20 km de Guéret")).to_be_visible()
+    assert result_titles(page) == [saturday.name, far.name]
+    expect(page.locator("#criteres-actifs a.fr-tag")).to_have_count(1)
+    assert in_viewport(page, page.locator("ol.cordee-results li").first)
+    assert_accessible(page)
+
+    # Without JavaScript the links work the same.
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(page.url)
+        plain.locator("#criteres-actifs").get_by_role("link", name=re.compile("^Accepte le Pass numérique")).click()
+        expect(plain.get_by_text("4 lieux à moins de 20 km de Guéret")).to_be_visible()
+        expect(plain.locator("#criteres-actifs")).to_have_count(0)
+        assert in_viewport(plain, plain.locator("ol.cordee-results li").first)
+    finally:
+        context.close()

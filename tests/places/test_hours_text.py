@@ -83,7 +83,8 @@ def test_far_opening_gives_the_date():
 
 def test_overseas_place_in_its_own_time_zone():
     # 8:00 UTC is 12:00 in La Réunion: the morning is over there.
-    description = describe("Mo-Fr 09:00-12:00", *SAINT_DENIS_REUNION, dt.datetime(2025, 6, 2, 8, 0, tzinfo=dt.UTC))
+    now = dt.datetime(2025, 6, 2, 8, 0, tzinfo=dt.UTC)
+    description = describe("Mo-Fr 09:00-12:00", *SAINT_DENIS_REUNION, now, departement="974")
     assert description.headline == "Fermé · ouvre demain à 9 h"
     assert description.days[0].label == "aujourd'hui, lundi 2 juin"
 

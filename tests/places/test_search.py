@@ -291,13 +291,16 @@ def test_interval_crossing_midnight():
         (dt.datetime(2025, 7, 15, 8, 30), False),
     ],
 )
-def test_naive_datetimes_are_paris_time_with_summer_time(naive, is_open):
+def test_naive_datetimes_are_wall_clock_times_in_paris_with_summer_time(naive, is_open):
     PlaceFactory(name="Matin", opening_hours="Mo-Fr 09:00-12:00")
 
     assert open_names(naive) == (["Matin"] if is_open else [])
     query = parse_query({"open_at": [naive.isoformat()]})
-    assert query.open_at == naive.replace(tzinfo=PARIS)
+    assert query.open_at == naive  # a wall-clock time, read at each place
     assert names(search(query)) == (["Matin"] if is_open else [])
+    assert names(search(parse_query({"open_at": [naive.replace(tzinfo=PARIS).isoformat()]}))) == (
+        ["Matin"] if is_open else []
+    )
 
 
 def test_aware_datetimes_in_another_zone():
@@ -391,7 +394,7 @@ def test_parse_query_reads_every_parameter():
         modalites_accompagnement=["À distance"],
         pass_numerique=True,
         qualified=False,
-        open_at=dt.datetime(2025, 6, 2, 10, 0, tzinfo=PARIS),
+        open_at=dt.datetime(2025, 6, 2, 10, 0),
         q="médiathèque",
     )
 
@@ -504,3 +507,70 @@ def test_pages_of_a_large_result_come_from_a_smaller_circle_first(django_assert_
     assert [hit.place.pk for hit in first + second] == [pk for _distance, _name, pk in expected[:10]]
     last = found.page((found.count + 4) // 5, 5)
     assert [hit.place.pk for hit in last] == [pk for _d, _n, pk in expected[(found.count - 1) // 5 * 5 :]]
+
+
+# Open at some time during a part of a day ("samedi matin") ---------------------------------------------
+
+
+def during_names(text, **params):
+    found = search(parse_query({"open_during": text, **params}))
+    hits = found.page(1, 50)
+    assert all(hit.open_now is True for hit in hits)
+    return sorted(hit.place.name for hit in hits)
+
+
+def test_open_during_a_part_of_the_day():
+    PlaceFactory(name="Matin", opening_hours="Sa 10:00-11:00")
+    PlaceFactory(name="À cheval", opening_hours="Sa 11:45-13:00")  # a quarter of an hour in the morning
+    PlaceFactory(name="Après-midi", opening_hours="Sa 14:00-17:00")
+    PlaceFactory(name="Juin", opening_hours="Jun Sa 09:00-10:00")  # through the parser
+    PlaceFactory(name="Fériés", opening_hours="Sa 09:00-12:00; PH off")
+
+    saturday_morning = "2025-06-07T08:00/2025-06-07T12:00"
+    assert during_names(saturday_morning) == ["Fériés", "Juin", "Matin", "À cheval"]
+    assert during_names("2025-06-07T12:00/2025-06-07T18:00") == ["Après-midi", "À cheval"]
+    assert during_names("2025-07-05T08:00/2025-07-05T12:00") == ["Fériés", "Matin", "À cheval"]  # not June
+    assert during_names("2025-06-07T18:00/2025-06-07T22:00") == []
+
+
+def test_open_during_knows_the_local_holidays():
+    alsace = CommuneFactory(
+        code_insee="67482",
+        name="Strasbourg",
+        latitude=48.5734,
+        longitude=7.7521,
+        postal_codes="",
+        epci=None,
+        departement__code="67",
+        departement__name="Bas-Rhin",
+        departement__region__code="44",
+    )
+    PlaceFactory(name="Strasbourg", commune_ref=alsace, opening_hours="Mo-Sa 09:00-12:00; PH off")
+    PlaceFactory(name="Guéret", opening_hours="Mo-Sa 09:00-12:00; PH off")
+
+    assert during_names("2025-12-26T08:00/2025-12-26T12:00") == ["Guéret"]
+    assert during_names("2025-12-25T08:00/2025-12-25T12:00") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "samedi matin",
+        "2025-06-07T08:00",
+        "2025-06-07T08:00+02:00/2025-06-07T12:00+02:00",
+        "2025-06-07T20:00/2025-06-08T02:00",
+        "2025-06-07T12:00/2025-06-07T08:00",
+        "2025-06-07T08:15/2025-06-07T12:00",
+        "0001-01-01T08:00/0001-01-01T12:00",
+    ],
+)
+def test_open_during_must_be_a_part_of_one_day_on_half_hours(text):
+    with pytest.raises(SearchError) as error:
+        parse_query({"open_during": text})
+    assert "open_during" in error.value.errors
+
+
+def test_open_during_goes_alone():
+    with pytest.raises(SearchError) as error:
+        parse_query({"open_during": "2025-06-07T08:00/2025-06-07T12:00", "open_at": "2025-06-07T10:00"})
+    assert "open_during" in error.value.errors

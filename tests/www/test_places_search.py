@@ -154,14 +154,21 @@ def test_radius_and_filters(client, gueret, monday_10am):
     assert names(services=enums.Service.AIDE_DEMARCHES.value, publics=enums.Public.SENIORS.value) == []
 
 
-def test_filters_stay_checked_and_open(client, gueret):
+def filters_panel(html):
+    return re.search(r'<details class="cordee-filters fr-mt-2w"\s+id="plus-de-criteres"\s*(open)?>', html)
+
+
+def test_filters_stay_checked_but_close_to_show_results_first(client, gueret):
     at(1.0, pass_numerique=True)
     html = client.get(URL, {"ou": "Guéret", "pass_numerique": "on", "radius_km": "50"}).content.decode()
-    assert re.search(r'<details class="cordee-filters fr-mt-2w"\s+open>', html)
+    assert filters_panel(html).group(1) is None  # closed: the results come first
     assert re.search(r'name="pass_numerique"[^>]*checked', html)
     assert re.search(r'<option value="50" selected>', html)
+    # Open again when a criterion is wrong, so that the person sees why.
+    html = client.get(URL, {"ou": "Guéret", "when": "le", "open_time": "10:00"}).content.decode()
+    assert filters_panel(html).group(1) == "open"
     html = client.get(URL, {"ou": "Guéret"}).content.decode()
-    assert re.search(r'<details class="cordee-filters fr-mt-2w"\s*>', html)
+    assert filters_panel(html).group(1) is None
     # Without a distance in the address (a link, the filters' button), the default one stays selected.
     assert '<option value="20" selected>' in html
     assert "Où ? (facultatif)" not in unescape(html)
@@ -421,3 +428,80 @@ def test_results_offer_the_same_selection_for_download(client, gueret):
     rows = exported.strip().splitlines()
     assert len(rows) == 2  # header and the one place of the results
     assert near.name in rows[1]
+
+
+def active_filter_links(html):
+    """(label, href) of the links that remove a criterion."""
+    return [
+        (unescape(re.sub(r"<[^>]+>", "", label)).split(" : retirer")[0], unescape(href))
+        for href, label in re.findall(r'<a class="fr-tag[^"]*"\s+href="([^"]+)">(.*?)</a>', html, re.S)
+    ]
+
+
+def test_active_criteria_sit_above_the_results_each_removable(client, gueret, monday_10am):
+    at(1.0, pass_numerique=True, fees=[enums.Fee.GRATUIT.value], opening_hours="Sa 09:00-12:00")
+    at(2.0, fees=[enums.Fee.PAYANT.value], opening_hours="Sa 09:00-12:00")
+    params = {
+        "ou": "Guéret",
+        "frais": [enums.Fee.GRATUIT.value, enums.Fee.PAYANT.value],
+        "pass_numerique": "on",
+        "when": "moment",
+        "open_day": "samedi",
+        "open_period": "matin",
+        "page": "1",
+    }
+    html = client.get(URL, params).content.decode()
+
+    links = active_filter_links(html)
+    assert [label for label, _href in links] == [
+        "Gratuit",
+        "Payant",
+        "Ouvert samedi matin (8 h – 12 h)",
+        "Accepte le Pass numérique",
+    ]
+    # Between the count (here none: both fees at once) and the list, so that a criterion can be removed.
+    assert html.index('id="resultats-nombre"') < html.index("criteres-actifs")
+    assert "Aucun lieu à moins de 20 km de Guéret" in html
+    removed = {label: parse_qs(urlsplit(href).query) for label, href in links}
+    assert removed["Gratuit"]["frais"] == [enums.Fee.PAYANT.value]
+    assert "page" not in removed["Gratuit"]
+    assert not {"when", "open_day", "open_period"} & set(removed["Ouvert samedi matin (8 h – 12 h)"])
+    assert "pass_numerique" not in removed["Accepte le Pass numérique"]
+    assert removed["Accepte le Pass numérique"]["frais"] == [enums.Fee.GRATUIT.value, enums.Fee.PAYANT.value]
+    # Following a link searches again without that criterion.
+    without_pass = client.get(dict(links)["Accepte le Pass numérique"].split("#")[0])
+    assert "Accepte le Pass numérique" not in [
+        label for label, _ in active_filter_links(without_pass.content.decode())
+    ]
+
+
+def test_no_criteria_no_summary(client, gueret):
+    at(1.0)
+    html = client.get(URL, {"ou": "Guéret"}).content.decode()
+    assert "criteres-actifs" not in html
+
+
+def test_a_day_of_the_week_and_a_part_of_the_day(client, gueret, monday_10am):
+    at(1.0, name="Samedi matin", opening_hours="Sa 10:00-11:00")
+    at(2.0, name="Samedi après-midi", opening_hours="Sa 14:00-17:00")
+    at(3.0, name="Fin de matinée", opening_hours="Sa 11:45-13:00")
+    at(4.0, name="Semaine", opening_hours="Mo-Fr 09:00-18:00")
+
+    def names(**params):
+        html = client.get(URL, {"ou": "Guéret", "when": "moment", **params}).content.decode()
+        return re.findall(r'<h3 class="fr-h5 fr-mb-1v">\s*<a href="[^"]+">([^<]+)</a>', html)
+
+    assert names(open_day="samedi", open_period="matin") == ["Samedi matin", "Fin de matinée"]
+    assert names(open_day="samedi", open_period="apres-midi") == ["Samedi après-midi", "Fin de matinée"]
+    assert names(open_day="samedi", open_period="soir") == []
+    assert names(open_day="lundi", open_period="matin") == ["Semaine"]
+    response = client.get(URL, {"ou": "Guéret", "when": "moment", "open_day": "samedi", "open_period": "matin"})
+    assert "Ouvert samedi 7 juin, matin (8 h – 12 h)" in text_of(response)
+    # The downloads carry the same window (the next Saturday from Monday 2 June 2025).
+    assert "open_during=2025-06-07T08%3A00%2F2025-06-07T12%3A00" in response.content.decode()
+
+
+def test_a_part_of_the_day_needs_the_day_and_the_part(client, gueret):
+    html = client.get(URL, {"ou": "Guéret", "when": "moment", "open_day": "samedi"}).content.decode()
+    assert "Choisissez le moment de la journée." in html
+    assert filters_panel(html).group(1) == "open"

@@ -8,18 +8,30 @@ Reads ``territoires/{regions,departements,epci}.csv``, ``territoires/communes.cs
 ``fragilite/ifn-{communes-2023-08-24,epci}.csv`` under the source folder, and writes
 ``regions.csv``, ``departements.csv``, ``epci.csv.gz`` and ``communes.csv.gz`` next to this script,
 with the digital fragility index merged into the EPCI and commune files (rounded to 3 decimals).
-Paris, Lyon and Marseille get the postal codes of their municipal arrondissements.
+Paris, Lyon and Marseille get the postal codes of their municipal arrondissements. Each département gets
+its time zone (``fuseau_horaire``) from the table of ``cordee/territories/time_zones.py``.
 Only the standard library is used, so the script runs without Django.
 """
 
 import argparse
 import csv
 import gzip
+import importlib.util
 import io
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+
+def _time_zones():
+    """The time zone table, read without importing the package (and so without Django)."""
+    spec = importlib.util.spec_from_file_location("time_zones", HERE.parent / "time_zones.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.DEFAULT_TIME_ZONE, module.TIME_ZONES
+
+
 DEFAULT_SOURCE = HERE.parents[2].parent / "shared" / "data"
 
 FRAGILITY_COLUMNS = {
@@ -84,7 +96,12 @@ def build(source: Path, target: Path):
     no_scores = dict.fromkeys(FRAGILITY_COLUMNS.values(), "")
 
     write_csv(target / "regions.csv", ["code", "nom"], read_csv(territoires / "regions.csv"))
-    write_csv(target / "departements.csv", ["code", "nom", "region_code"], read_csv(territoires / "departements.csv"))
+    default_zone, zones = _time_zones()
+    departements = [
+        {**row, "fuseau_horaire": zones.get(row["code"], default_zone)}
+        for row in read_csv(territoires / "departements.csv")
+    ]
+    write_csv(target / "departements.csv", ["code", "nom", "region_code", "fuseau_horaire"], departements)
 
     epci_scores = fragility_by_code(fragilite / "ifn-epci.csv")
     epcis = [

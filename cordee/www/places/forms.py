@@ -7,12 +7,29 @@ from cordee.www.accounts.forms import DsfrFormMixin
 
 RADIUS_CHOICES = [("5", "5 km"), ("10", "10 km"), ("20", "20 km"), ("50", "50 km"), ("100", "100 km")]
 DEFAULT_RADIUS = "20"
-WHEN_ANY, WHEN_NOW, WHEN_AT = "", "maintenant", "le"
+WHEN_ANY, WHEN_NOW, WHEN_PERIOD, WHEN_AT = "", "maintenant", "moment", "le"
 WHEN_CHOICES = [
     (WHEN_ANY, "Peu importe"),
     (WHEN_NOW, "Ouvert maintenant"),
+    (WHEN_PERIOD, "Ouvert un jour de la semaine, le matin, l'après-midi ou le soir (par exemple samedi matin)"),
     (WHEN_AT, "Ouvert le jour et à l'heure choisis"),
 ]
+WEEKDAY_CHOICES = [
+    ("lundi", "Lundi"),
+    ("mardi", "Mardi"),
+    ("mercredi", "Mercredi"),
+    ("jeudi", "Jeudi"),
+    ("vendredi", "Vendredi"),
+    ("samedi", "Samedi"),
+    ("dimanche", "Dimanche"),
+]
+# Part of the day → (label, first hour, last hour): « samedi matin » is open at some time from 8 h to 12 h.
+PERIODS = {
+    "matin": ("matin (8 h – 12 h)", dt.time(8), dt.time(12)),
+    "apres-midi": ("après-midi (12 h – 18 h)", dt.time(12), dt.time(18)),
+    "soir": ("soir (18 h – 22 h)", dt.time(18), dt.time(22)),
+}
+PERIOD_CHOICES = [(key, label.capitalize()) for key, (label, _start, _end) in PERIODS.items()]
 
 # Form field → parameter of cordee.places.search.parse_query (same names for the closed lists).
 LIST_FIELDS = ("services", "publics", "prise_en_charge", "frais", "modalites_accompagnement")
@@ -25,6 +42,7 @@ ERROR_FIELDS = {
     "radius_km": "radius_km",
     "open_at": "open_date",
     "open_now": "when",
+    "open_during": "open_day",
     "pass_numerique": "pass_numerique",
     "qualified": "qualified",
     "q": "ou",
@@ -92,6 +110,8 @@ class PlaceSearchForm(DsfrFormMixin, forms.Form):
     when = forms.ChoiceField(
         label="Quand ?", choices=WHEN_CHOICES, widget=forms.RadioSelect, required=False, initial=WHEN_ANY
     )
+    open_day = forms.ChoiceField(label="Jour de la semaine", choices=[("", "—"), *WEEKDAY_CHOICES], required=False)
+    open_period = forms.ChoiceField(label="Moment de la journée", choices=[("", "—"), *PERIOD_CHOICES], required=False)
     open_date = forms.DateField(
         label="Jour",
         help_text="Format attendu : JJ/MM/AAAA",
@@ -120,6 +140,11 @@ class PlaceSearchForm(DsfrFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("when") == WHEN_PERIOD:
+            if not data.get("open_day") and "open_day" not in self.errors:
+                self.add_error("open_day", "Choisissez le jour de la semaine.")
+            if not data.get("open_period") and "open_period" not in self.errors:
+                self.add_error("open_period", "Choisissez le moment de la journée.")
         if data.get("when") == WHEN_AT:
             if not data.get("open_date") and "open_date" not in self.errors:
                 self.add_error("open_date", "Indiquez le jour où vous voulez y aller.")
@@ -133,7 +158,25 @@ class PlaceSearchForm(DsfrFormMixin, forms.Form):
             return dt.datetime.combine(data["open_date"], data["open_time"])
         return None
 
-    def search_params(self, lat: float, lon: float) -> dict[str, list[str]]:
+    def open_during(self, today: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+        """« samedi matin »: the next such day from ``today`` (today included), the hours of that part of the day."""
+        data = self.cleaned_data
+        if data.get("when") != WHEN_PERIOD or not data.get("open_day") or not data.get("open_period"):
+            return None
+        weekday = [key for key, _label in WEEKDAY_CHOICES].index(data["open_day"])
+        day = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
+        _label, start, end = PERIODS[data["open_period"]]
+        return dt.datetime.combine(day, start), dt.datetime.combine(day, end)
+
+    def period_label(self) -> str:
+        """« matin (8 h – 12 h) »."""
+        return PERIODS[self.cleaned_data["open_period"]][0]
+
+    def period_text(self) -> str:
+        """« samedi matin (8 h – 12 h) »."""
+        return f"{self.cleaned_data['open_day']} {self.period_label()}"
+
+    def search_params(self, lat: float, lon: float, today: dt.date | None = None) -> dict[str, list[str]]:
         """Parameters for ``cordee.places.search.parse_query`` (after ``is_valid()``)."""
         data = self.cleaned_data
         params = {"lat": [repr(lat)], "lon": [repr(lon)], "radius_km": [data.get("radius_km") or DEFAULT_RADIUS]}
@@ -147,6 +190,10 @@ class PlaceSearchForm(DsfrFormMixin, forms.Form):
             params["open_now"] = ["true"]
         elif (moment := self.open_at()) is not None:
             params["open_at"] = [moment.isoformat()]
+        elif (window := self.open_during(today or dt.date.today())) is not None:
+            params["open_during"] = [
+                f"{window[0].isoformat(timespec='minutes')}/{window[1].isoformat(timespec='minutes')}"
+            ]
         return params
 
     def add_search_errors(self, errors: dict[str, str]):

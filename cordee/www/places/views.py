@@ -14,7 +14,8 @@ from cordee.places.models import Place
 from cordee.places.search import SearchError, parse_query, search
 from cordee.www.maps import commune_labels, map_settings
 from cordee.www.places import where as where_module
-from cordee.www.places.forms import PlaceSearchForm
+from cordee.www.places.filters import active_filters
+from cordee.www.places.forms import WHEN_AT, PlaceSearchForm
 from cordee.www.places.presentation import describe_place, hit_rows
 from cordee.www.templatetags.cordee_text import of
 
@@ -45,6 +46,7 @@ def place_search(request):
         "where": None,
         "results": None,
         "filters_open": _filters_open(request.GET) or bool(form.errors),
+        "active_filters": [],
         "choice_querystring": _without(request.GET, "ou", "code_insee", "lat", "lon", "page"),
         **_map_settings(),
     }
@@ -58,11 +60,15 @@ def place_search(request):
             form.add_field_error("ou", where.error)
         elif where.found:
             try:
-                query = parse_query(form.search_params(where.lat, where.lon))
+                query = parse_query(form.search_params(where.lat, where.lon, today=timezone.localdate()))
             except SearchError as error:
                 form.add_search_errors(error.errors)
             else:
                 context["results"] = _results(request, form, where, query)
+    if context["results"] is not None:
+        # Results first: the criteria close, summed up above the results, each removable.
+        context["filters_open"] = False
+        context["active_filters"] = active_filters(request.GET, form)
     if form.is_bound and form.errors:
         context["filters_open"] = True
     title = "Trouver un lieu — Cordée"
@@ -108,8 +114,10 @@ def _results(request, form, where, query):
         )[:MAX_MARKERS]
     ]
     moment_text = ""
-    if form.cleaned_data.get("when") == "le" and query.open_at is not None:
+    if form.cleaned_data.get("when") == WHEN_AT and query.open_at is not None:
         moment_text = hours_text.moment_text(query.open_at)
+    elif query.open_during is not None:
+        moment_text = f"{hours_text.date_text(query.open_during[0].date())}, {form.period_label()}"
     return {
         "page": page,
         "rows": hit_rows(hits, asked_moment=moment_text),
@@ -123,7 +131,7 @@ def _results(request, form, where, query):
             "communes": commune_labels([(where.lat, where.lon), *((m["lat"], m["lon"]) for m in markers)]),
         },
         "markers_truncated": count > MAX_MARKERS,
-        "downloads": _downloads(form.search_params(where.lat, where.lon)),
+        "downloads": _downloads(form.search_params(where.lat, where.lon, today=timezone.localdate())),
         "max_markers": MAX_MARKERS,
     }
 
@@ -181,7 +189,9 @@ def place_detail(request, pk):
         {
             "place": place,
             "info": describe_place(place),
-            "hours": hours_text.describe(place.opening_hours, place.latitude, place.longitude, now),
+            "hours": hours_text.describe(
+                place.opening_hours, place.latitude, place.longitude, now, place.departement_code
+            ),
             "map_data": _place_map_data(place),
             "search_url": reverse("www:places:search"),
             "can_manage": perms.can_manage_place(request.user, place),
