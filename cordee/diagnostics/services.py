@@ -75,7 +75,7 @@ def evaluate(version, answers) -> tuple[dict[str, str], scoring.Result]:
     return clean, scoring.score(refs_of(questions), clean)
 
 
-def _fill(diagnostic: Diagnostic, result: scoring.Result) -> None:
+def fill_result(diagnostic: Diagnostic, result: scoring.Result) -> None:
     diagnostic.levels = result.levels
     diagnostic.profile = result.profile
     diagnostic.help_now = result.help_now
@@ -100,7 +100,7 @@ def save_assisted(actor, beneficiary, answers, *, version=None, note: str = "") 
         note=note,
         created_by=actor,
     )
-    _fill(diagnostic, result)
+    fill_result(diagnostic, result)
     diagnostic.save()
     record(
         actor, "diagnostic.created", diagnostic, beneficiary_id=beneficiary.pk, structure_id=diagnostic.structure_id
@@ -123,7 +123,7 @@ def save_self(version, answers, *, consent: bool) -> Diagnostic:
             short_code_expires_at=now + SHORT_CODE_VALIDITY,
             created_at=now,
         )
-        _fill(diagnostic, result)
+        fill_result(diagnostic, result)
         try:
             with transaction.atomic():
                 diagnostic.save()

@@ -42,9 +42,10 @@ class DiagnosticFactory(factory.django.DjangoModelFactory):
     structure = factory.SelfAttribute("beneficiary.structure")
     answers = factory.LazyFunction(answers)
 
-    @factory.post_generation
-    def scored(obj, create, extracted, **kwargs):
-        _clean, result = services.evaluate(obj.version, obj.answers)
-        services._fill(obj, result)
-        if create:
-            obj.save()
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        diagnostic = model_class(*args, **kwargs)
+        _clean, result = services.evaluate(diagnostic.version, diagnostic.answers)
+        services.fill_result(diagnostic, result)
+        diagnostic.save()
+        return diagnostic
