@@ -13,4 +13,5 @@ urlpatterns = [
     path("lieux/", include("cordee.www.places.urls")),
     path("lieux/", include("cordee.www.places_manage.public_urls")),
     path("gestion/lieux/", include("cordee.www.places_manage.urls")),
+    path("", include("cordee.www.diagnostics.urls")),
 ]
