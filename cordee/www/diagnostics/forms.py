@@ -52,14 +52,14 @@ class BeneficiaryForm(DsfrFormMixin, forms.Form):
         return commune
 
 
-class AssistedDiagnosticForm(forms.Form):
+class AssistedDiagnosticForm(DsfrFormMixin, forms.Form):
     """Every question of the version on one page: a professional keys in the answers, from paper or live."""
 
     note = forms.CharField(
         label="Note du professionnel",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "fr-input"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Pas de donnée de santé ni de nom. Effacée si la personne demande l'anonymisation.",
     )
 
