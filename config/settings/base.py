@@ -12,7 +12,13 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "cordee.www.errors.views.csrf_failure"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Who publishes and hosts the site, and whom to write to about personal data and accessibility
+# (legal pages). Empty: the pages show Cordée's defaults and say that they are defaults.
+LEGAL_PUBLISHER = env.str("LEGAL_PUBLISHER", default="")
+LEGAL_HOST = env.str("LEGAL_HOST", default="")
+LEGAL_CONTACT_EMAIL = env.str("LEGAL_CONTACT_EMAIL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,10 +60,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cordee.www.roles.RolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the exceptions of the views first: a domain error becomes its French error page.
+    "cordee.www.errors.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "cordee.www.context_processors.site",
+                "cordee.www.roles.acting_structure_context",
             ],
         },
     },
@@ -191,7 +201,8 @@ if MAP_TILE_URL:
     from urllib.parse import urlsplit
 
     _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
-    _img_src.append(f"{_tiles.scheme}://{_tiles.netloc.split('{')[0] or _tiles.netloc}")
+    if _tiles.netloc:  # a path on the site itself ("/tuiles/{z}/{x}/{y}.png") is already 'self'
+        _img_src.append(f"{_tiles.scheme}://{_tiles.netloc.split('{')[0] or _tiles.netloc}")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -5,10 +5,20 @@ Values of the multi-valued fields are the exact French values of the standard v1
 ``*_mask`` fields of ``Place``. Only ever append new members at the end.
 """
 
+import enum
+
 from django.db import models
 
 
-class Service(models.TextChoices):
+class StandardChoices(models.TextChoices):
+    """A closed list of the standard: each value is already the French label people read."""
+
+    @enum.property
+    def label(self):
+        return self.value
+
+
+class Service(StandardChoices):
     AIDE_DEMARCHES = "Aide aux démarches administratives"
     OUTILS_QUOTIDIEN = "Maîtrise des outils numériques du quotidien"
     INSERTION_PRO = "Insertion professionnelle via le numérique"
@@ -20,7 +30,7 @@ class Service(models.TextChoices):
     MATERIEL_PRIX_SOLIDAIRE = "Acquisition de matériel informatique à prix solidaire"
 
 
-class Public(models.TextChoices):
+class Public(StandardChoices):
     JEUNES = "Jeunes"
     ETUDIANTS = "Étudiants"
     FAMILLES_ENFANTS = "Familles et/ou enfants"
@@ -28,7 +38,7 @@ class Public(models.TextChoices):
     FEMMES = "Femmes"
 
 
-class SpecificSupport(models.TextChoices):
+class SpecificSupport(StandardChoices):
     """prise_en_charge_specifique"""
 
     SURDITE = "Surdité"
@@ -40,7 +50,7 @@ class SpecificSupport(models.TextChoices):
     DEFICIENCE_VISUELLE = "Déficience visuelle"
 
 
-class Fee(models.TextChoices):
+class Fee(StandardChoices):
     """frais_a_charge"""
 
     GRATUIT = "Gratuit"
@@ -48,7 +58,7 @@ class Fee(models.TextChoices):
     PAYANT = "Payant"
 
 
-class NationalProgramme(models.TextChoices):
+class NationalProgramme(StandardChoices):
     """dispositif_programmes_nationaux"""
 
     AIDANTS_CONNECT = "Aidants Connect"
@@ -64,7 +74,7 @@ class NationalProgramme(models.TextChoices):
     RELAIS_EMMAUS_CONNECT = "Relais numérique (Emmaüs Connect)"
 
 
-class TrainingLabel(models.TextChoices):
+class TrainingLabel(StandardChoices):
     """formations_labels"""
 
     MON_ESPACE_SANTE = "Formé à « Mon Espace Santé »"
@@ -80,7 +90,7 @@ class TrainingLabel(models.TextChoices):
     SUD_LABS = "SUD LABS (PACA)"
 
 
-class AccessMode(models.TextChoices):
+class AccessMode(StandardChoices):
     """modalites_acces"""
 
     SE_PRESENTER = "Se présenter"
@@ -91,7 +101,7 @@ class AccessMode(models.TextChoices):
     FICHE_PRESCRIPTION = "Envoyer un mail avec une fiche de prescription"
 
 
-class SupportMode(models.TextChoices):
+class SupportMode(StandardChoices):
     """modalites_accompagnement"""
 
     AUTONOMIE = "En autonomie"
@@ -100,7 +110,7 @@ class SupportMode(models.TextChoices):
     A_DISTANCE = "À distance"
 
 
-class Mobility(models.TextChoices):
+class Mobility(StandardChoices):
     """itinerance"""
 
     ITINERANT = "Itinérant"

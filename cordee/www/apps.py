@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.urls import reverse
 
 
 class WwwConfig(AppConfig):
     name = "cordee.www"
     label = "www"
     verbose_name = "Web"
+
+    def ready(self):
+        from cordee.core import links
+
+        links.register(
+            links.INVITATION_ACCEPT, lambda token: reverse("www:structures:invitation_accept", kwargs={"token": token})
+        )
+        links.register(links.PLACE_MANAGE, lambda pk: reverse("www:places_manage:detail", kwargs={"pk": pk}))

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from cordee.www import maps
 from cordee.www.home import views as home_views
 
 app_name = "www"
@@ -13,5 +14,7 @@ urlpatterns = [
     path("lieux/", include("cordee.www.places.urls")),
     path("lieux/", include("cordee.www.places_manage.public_urls")),
     path("gestion/lieux/", include("cordee.www.places_manage.urls")),
+    path("", include("cordee.www.legal.urls")),
+    path("carte/departements.geojson", maps.departement_outlines, name="departement_outlines"),
     path("", include("cordee.www.diagnostics.urls")),
 ]

@@ -27,12 +27,12 @@ def test_anonymous_finds_a_place_from_the_home_page(page, assert_accessible):
     assert_accessible(page)
 
 
-def test_anonymous_reads_a_page_in_preparation_from_the_footer(page, assert_accessible):
+def test_anonymous_reads_the_personal_data_page_from_the_footer(page, assert_accessible):
     page.goto("/")
     page.get_by_role("contentinfo").get_by_role("link", name="Données personnelles").click()
-    expect(page).to_have_url(re.compile(r"/bientot/donnees-personnelles/$"))
+    expect(page).to_have_url(re.compile(r"/donnees-personnelles/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Données personnelles")
-    expect(page.get_by_text("Cette partie du site est en préparation")).to_be_visible()
+    expect(page.get_by_role("heading", name="Vos droits")).to_be_visible()
     assert_accessible(page)
 
 

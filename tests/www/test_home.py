@@ -82,7 +82,7 @@ def test_layout_has_skiplinks_footer_and_compliance_status(client):
     assert 'id="contenu"' in html
     assert 'id="navigation"' in html
     assert 'id="pied-de-page"' in html
-    assert "Accessibilité : partiellement conforme" in html
+    assert "Accessibilité : non conforme" in html
     assert "Mentions légales" in html
     assert "Données personnelles" in html
     assert f'href="{reverse("api-docs")}"' in html

@@ -179,3 +179,80 @@ def test_print_stylesheet_hides_header_map_and_buttons(client):
     print_rules = css[css.index("@media print") :]
     for selector in (".fr-header", ".cordee-map-section", ".fr-btn", ".cordee-no-print"):
         assert selector in print_rules
+
+
+# Readable map, labels and numbers -------------------------------------------------------------------------
+
+
+def map_data_of(response, element_id):
+    html = response.content.decode()
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_place_map_names_the_communes_around_and_points_to_the_outlines(client, settings):
+    settings.MAP_TILE_URL = ""
+    from tests.territories.factories import CommuneFactory
+
+    gueret = CommuneFactory()
+    CommuneFactory(code_insee="23177", name="Saint-Fiel", latitude=46.21, longitude=1.89, population=1000)
+    CommuneFactory(code_insee="23076", name="Limoges lointaine", latitude=45.83, longitude=1.26, population=130000)
+    place = PlaceFactory(commune_ref=gueret)
+    response = client.get(url(place))
+    data = map_data_of(response, "place-marker")
+    assert [commune["name"] for commune in data["communes"]] == ["Guéret", "Saint-Fiel"]
+    html = response.content.decode()
+    assert f'data-outlines-url="{reverse("www:departement_outlines")}"' in html
+    assert "limites des départements" in text_of(response)
+
+
+def test_search_summary_elides_and_a_single_result_is_said_in_the_singular(client, settings):
+    from tests.territories.factories import CommuneFactory
+
+    ajaccio = CommuneFactory(
+        code_insee="2A004", name="Ajaccio", latitude=41.9267, longitude=8.7369, postal_codes="20000"
+    )
+    PlaceFactory(commune_ref=ajaccio, name="Médiathèque des Jardins de l'Empereur")
+    response = client.get(reverse("www:places:search"), {"ou": "Ajaccio"})
+    text = text_of(response)
+    assert "1 lieu à moins de 20 km d'Ajaccio" in text
+    assert "de Ajaccio" not in text
+    assert "Télécharger ce lieu" in text
+    assert "ces 1 lieux" not in text
+    data = map_data_of(response, "places-markers")
+    assert [commune["name"] for commune in data["communes"]] == ["Ajaccio"]
+
+
+def test_names_escaped_by_their_source_are_shown_once_escaped(client):
+    place = PlaceFactory(name="Clic' & Ressources")
+    html = client.get(url(place)).content.decode()
+    assert "Clic&#x27; &amp; Ressources" in html
+    assert "&amp;amp;" not in html
+
+
+def test_phones_are_written_for_reading_on_the_management_page(client):
+    place = PlaceFactory(phones=["+33555641234"])
+    membership = MembershipFactory(gestionnaire=True, structure=place.structure) if place.structure else None
+    client.force_login(membership.user if membership else UserFactory(national_admin=True))
+    response = client.get(reverse("www:places_manage:detail", args=[place.pk]))
+    assert response.status_code == 200
+    assert "05 55 64 12 34" in response.content.decode()
+    assert "+33555641234" not in response.content.decode()
+
+
+def test_edit_form_shows_the_standard_labels_and_rounded_coordinates(client):
+    place = PlaceFactory(latitude=45.955470000000005, longitude=1.8715000000000002)
+    client.force_login(UserFactory(national_admin=True))
+    html = unescape(client.get(reverse("www:places_manage:edit", args=[place.pk])).content.decode())
+    for label in (
+        "Aide aux démarches administratives",
+        "ORDI 3.0",
+        "Surdité",
+        "Bibliothèques numérique de référence",
+    ):
+        assert label in html
+    for code in ("Aide Demarches", "Ordi 3 0", ">Surdite<", "Bibliotheques Numerique Reference"):
+        assert code not in html
+    assert 'value="45.95547"' in html
+    assert "45.955470000000005" not in html
+    assert 'value="1.8715"' in html

@@ -23,7 +23,15 @@ from cordee.aggregation.standard import (
 )
 from cordee.places import enums, hours
 from cordee.structures.validators import siret_error
-from cordee.territories.normalize import CODE_INSEE_RE, POSTAL_CODE_RE, departement_code_from, search_key
+from cordee.territories.normalize import (
+    CODE_INSEE_RE,
+    POSTAL_CODE_RE,
+    departement_code_from,
+    letters_key,
+    official_commune_name,
+    search_key,
+    unescape_entities,
+)
 
 REJECTED = "rejet"
 WARNING = "avertissement"
@@ -131,7 +139,8 @@ class CommuneIndex:
         key = search_key(name)
         candidates = self.by_postal_code.get(postal_code, []) if postal_code else []
         if candidates:
-            exact = [commune for commune in candidates if search_key(commune.name) == key]
+            letters = letters_key(name)  # "Saint-Donat-sur-lHerbasse": an apostrophe lost by the source
+            exact = [c for c in candidates if search_key(c.name) == key or letters_key(c.name) == letters]
             if exact:
                 return exact[0]
             if key:
@@ -212,7 +221,7 @@ def validate_row(number: int, raw: dict, communes: CommuneIndex) -> RowOutcome:
 
 
 def _text(value):
-    return "" if value is None else str(value).strip()
+    return "" if value is None else unescape_entities(str(value)).strip()
 
 
 def _location(outcome, values, communes):
@@ -234,7 +243,7 @@ def _location(outcome, values, communes):
     if commune is not None:
         place["commune_ref_id"] = commune.code_insee
         code_insee = code_insee or commune.code_insee
-        commune_name = commune_name or commune.name
+        commune_name = official_commune_name(commune_name, commune.name)
         postal_code = postal_code or (commune.postal_codes[0] if len(commune.postal_codes) == 1 else "")
     elif code_insee and communes.by_code:
         outcome.warn("code_insee", "code INSEE inconnu du référentiel des communes", code_insee)

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from cordee.www.accounts import api_token, views
+from cordee.www.accounts import api_token, profile, views
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("", profile.profile, name="profile"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),

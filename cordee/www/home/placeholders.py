@@ -56,20 +56,6 @@ PLACEHOLDERS = {
         "Les administrateurs nationaux pourront gérer ici les référentiels (services, critères de qualité), "
         "la qualification des lieux, les données ouvertes et les statistiques nationales.",
     ),
-    "accessibilite": Placeholder(
-        "Accessibilité : partiellement conforme",
-        "La déclaration d'accessibilité de Cordée est en cours de rédaction. Le site est partiellement "
-        "conforme au référentiel général d'amélioration de l'accessibilité (RGAA).",
-    ),
-    "mentions-legales": Placeholder(
-        "Mentions légales",
-        "Les mentions légales du site (éditeur, hébergeur, directeur de la publication) sont en cours de rédaction.",
-    ),
-    "donnees-personnelles": Placeholder(
-        "Données personnelles",
-        "La page qui explique quelles données nous gardons, pourquoi, combien de temps et comment exercer "
-        "vos droits est en cours de rédaction.",
-    ),
 }
 
 

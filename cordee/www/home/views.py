@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 
 from cordee.www.home.entries import chain_entries, role_entries
 from cordee.www.home.placeholders import PLACEHOLDERS
@@ -32,3 +34,10 @@ def coming_soon(request, slug):
     if placeholder is None:
         raise Http404("Cette page n'existe pas.")
     return render(request, "www/home/coming_soon.html", {"placeholder": placeholder})
+
+
+@login_not_required
+@cache_control(max_age=60 * 60 * 24, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the DSFR's icon."""
+    return redirect(static("dsfr/dist/favicon/favicon.ico"))

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from cordee.places import enums
 from cordee.places.models import Place
+from cordee.www.templatetags import cordee_text
 
 
 def distance_text(distance_km: float | None) -> str:
@@ -19,15 +20,8 @@ def distance_text(distance_km: float | None) -> str:
 
 
 def phone_text(number: str) -> str:
-    """E.164 French numbers read as people write them: +33555520000 → « 05 55 52 00 00 »."""
-    digits = (number or "").strip()
-    if digits.startswith("+33") and len(digits) == 12:
-        national = "0" + digits[3:]
-    elif digits.startswith(("+262", "+590", "+594", "+596", "+269", "+508")) and len(digits) == 13:
-        national = "0" + digits[4:]
-    else:
-        return digits
-    return " ".join(national[i : i + 2] for i in range(0, 10, 2))
+    """E.164 numbers read as people write them: +33555520000 → « 05 55 52 00 00 »."""
+    return cordee_text.phone_text(number)
 
 
 def opening_label(open_now: bool | None, asked_moment: str = "") -> dict:

@@ -3,19 +3,20 @@
 import math
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from cordee.places import hours_text
+from cordee.places import hours_text, perms
 from cordee.places.models import Place
 from cordee.places.search import SearchError, parse_query, search
+from cordee.www.maps import commune_labels, map_settings
 from cordee.www.places import where as where_module
 from cordee.www.places.forms import PlaceSearchForm
 from cordee.www.places.presentation import describe_place, hit_rows
+from cordee.www.templatetags.cordee_text import of
 
 PAGE_SIZE = 20
 MAX_MARKERS = 500
@@ -31,7 +32,7 @@ def _coordinate(text, low, high):
 
 
 def _map_settings():
-    return {"tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION}
+    return map_settings()
 
 
 @login_not_required
@@ -95,7 +96,7 @@ def _results(request, form, where, query):
     hits = place_search.page(page.number, PAGE_SIZE) if place_search.count else []
     radius = f"{query.radius_km:g}"
     count = place_search.count
-    where_text = "de votre position" if where.commune is None else f"de {where.commune.name}"
+    where_text = "de votre position" if where.commune is None else of(where.commune.name)
     if count:
         summary = f"{count} lieu{'x' if count > 1 else ''} à moins de {radius} km {where_text}"
     else:
@@ -115,7 +116,12 @@ def _results(request, form, where, query):
         "count": count,
         "summary": summary,
         "page_links": _page_links(request, page),
-        "map_data": {"center": [where.lat, where.lon], "radius_km": query.radius_km, "places": markers},
+        "map_data": {
+            "center": [where.lat, where.lon],
+            "radius_km": query.radius_km,
+            "places": markers,
+            "communes": commune_labels([(where.lat, where.lon), *((m["lat"], m["lon"]) for m in markers)]),
+        },
         "markers_truncated": count > MAX_MARKERS,
         "downloads": _downloads(form.search_params(where.lat, where.lon)),
         "max_markers": MAX_MARKERS,
@@ -156,9 +162,13 @@ def _page_links(request, page):
 
 def _place_map_data(place):
     if not place.has_point:
-        return {"center": None, "places": []}
+        return {"center": None, "places": [], "communes": []}
     marker = {"name": place.name, "lat": place.latitude, "lon": place.longitude, "address": place.address}
-    return {"center": [place.latitude, place.longitude], "places": [marker]}
+    return {
+        "center": [place.latitude, place.longitude],
+        "places": [marker],
+        "communes": commune_labels([(place.latitude, place.longitude)], limit=15),
+    }
 
 
 @login_not_required
@@ -174,6 +184,7 @@ def place_detail(request, pk):
             "hours": hours_text.describe(place.opening_hours, place.latitude, place.longitude, now),
             "map_data": _place_map_data(place),
             "search_url": reverse("www:places:search"),
+            "can_manage": perms.can_manage_place(request.user, place),
             **_map_settings(),
         },
     )

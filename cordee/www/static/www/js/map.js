@@ -1,7 +1,8 @@
 /*
  * Cordée — public places pages: maps, "Autour de moi", commune suggestions, print button.
  * Progressive enhancement only: every page works without this file. Hooks are data-cordee-* attributes.
- * No inline script, no third-party request: Leaflet is vendored, tiles come from MAP_TILE_URL (if any).
+ * No inline script, no third-party request: Leaflet is vendored, tiles come from MAP_TILE_URL (if any),
+ * the départements' outlines and the communes' names from the site itself.
  */
 (function () {
   "use strict";
@@ -37,6 +38,51 @@
     return wrapper;
   }
 
+  // Outlines of the départements, fetched once per page and shared by its maps.
+  var outlines = null;
+
+  function loadOutlines(url) {
+    if (!outlines && url && typeof window.fetch === "function") {
+      outlines = window
+        .fetch(url, { headers: { Accept: "application/geo+json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .catch(function () {
+          return null;
+        });
+    }
+    return outlines || Promise.resolve(null);
+  }
+
+  function drawOutlines(map, url) {
+    loadOutlines(url).then(function (geojson) {
+      if (!geojson) {
+        return;
+      }
+      window.L.geoJSON(geojson, {
+        interactive: false,
+        style: { color: "#000091", weight: 1.5, opacity: 0.7, fill: false },
+      }).addTo(map);
+    });
+  }
+
+  // Names of the communes around, written on the map (not focusable: the list says the same).
+  function drawCommuneNames(map, communes) {
+    (communes || []).forEach(function (commune) {
+      var text = document.createElement("span");
+      text.className = "cordee-map-label__text";
+      text.setAttribute("aria-hidden", "true");
+      text.textContent = commune.name;
+      window.L.marker([commune.lat, commune.lon], {
+        icon: window.L.divIcon({ className: "cordee-map-label", html: text, iconSize: null }),
+        interactive: false,
+        keyboard: false,
+        pane: "overlayPane",
+      }).addTo(map);
+    });
+  }
+
   function drawMap(container) {
     if (typeof window.L === "undefined") {
       return;
@@ -49,6 +95,8 @@
     var tileUrl = container.getAttribute("data-tile-url");
     var note = container.parentNode.querySelector("[data-cordee-map-note]");
     var map = window.L.map(container, { scrollWheelZoom: false, maxZoom: 19, minZoom: 3 });
+    // Without tiles, a town-wide view with the names of the communes around says more than a street.
+    var closest = tileUrl ? 15 : 11;
     if (tileUrl) {
       window.L.tileLayer(tileUrl, {
         attribution: container.getAttribute("data-tile-attribution") || "",
@@ -59,6 +107,18 @@
       if (note) {
         note.hidden = false;
       }
+    }
+    drawOutlines(map, container.getAttribute("data-outlines-url"));
+    drawCommuneNames(map, data.communes);
+    if (data.radius_km && data.center) {
+      window.L.circle(data.center, {
+        radius: data.radius_km * 1000,
+        interactive: false,
+        color: "#000091",
+        weight: 1,
+        dashArray: "4 6",
+        fill: false,
+      }).addTo(map);
     }
     var layer =
       typeof window.L.markerClusterGroup === "function" && data.places.length > 1
@@ -73,10 +133,15 @@
       layer.addLayer(marker);
     });
     map.addLayer(layer);
-    if (data.places.length > 1) {
-      map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 15 });
+    if (layer.getLayers().length) {
+      // Fit to the places found, with the searched point (a single result may be far from the town centre).
+      var bounds = layer.getBounds();
+      if (data.center) {
+        bounds.extend(data.center);
+      }
+      map.fitBounds(bounds, { padding: [32, 32], maxZoom: closest });
     } else if (data.center) {
-      map.setView(data.center, data.places.length ? 15 : 12);
+      map.setView(data.center, 11);
     } else {
       map.setView([46.6, 2.4], 5);
     }

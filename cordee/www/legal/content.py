@@ -1,0 +1,217 @@
+"""What the legal and trust pages say. Plain data, so that each new part of Cordée adds its own section.
+
+``PROCESSINGS`` lists the personal data Cordée keeps, one entry per purpose: when a feature starts keeping
+personal data (diagnostics, referrals, activity reports, Pass numérique…), it appends its entry here in the
+same shape, and the page « Données personnelles » shows it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+DEFAULT_PUBLISHER = (
+    "Agence nationale de la cohésion territoriale (ANCT), 20 avenue de Ségur, 75007 Paris, "
+    "qui opère Cordée pour le compte de l'État (programme Société numérique)."
+)
+DEFAULT_HOST = "L'hébergeur n'a pas encore été indiqué par l'opérateur de ce site."
+DEFAULT_CONTACT_EMAIL = "societe-numerique@anct.gouv.fr"
+
+# Date of the accessibility statement and of the last review of these pages.
+STATEMENT_DATE = "30 novembre 2026"
+
+
+@dataclass(frozen=True)
+class Operator:
+    publisher: str
+    host: str
+    contact_email: str
+    defaults: tuple[str, ...]
+
+
+def operator() -> Operator:
+    """Publisher, host and contact from the settings, Cordée's defaults otherwise (and which ones are defaults)."""
+    defaults = []
+    values = {}
+    for name, setting, default in (
+        ("éditeur", "LEGAL_PUBLISHER", DEFAULT_PUBLISHER),
+        ("hébergeur", "LEGAL_HOST", DEFAULT_HOST),
+        ("contact", "LEGAL_CONTACT_EMAIL", DEFAULT_CONTACT_EMAIL),
+    ):
+        value = getattr(settings, setting, "")
+        if not value:
+            defaults.append(name)
+            value = default
+        values[setting] = value
+    return Operator(
+        publisher=values["LEGAL_PUBLISHER"],
+        host=values["LEGAL_HOST"],
+        contact_email=values["LEGAL_CONTACT_EMAIL"],
+        defaults=tuple(defaults),
+    )
+
+
+@dataclass(frozen=True)
+class Processing:
+    """One purpose for which Cordée keeps personal data."""
+
+    slug: str
+    title: str
+    who: str
+    data: list[str]
+    why: str
+    legal_basis: str
+    how_long: str
+    recipients: str
+    notes: list[str] = field(default_factory=list)
+
+
+PROCESSINGS = [
+    Processing(
+        slug="comptes",
+        title="Les comptes des professionnels",
+        who="Les personnes qui ont un compte : médiateurs, conseillers numériques, gestionnaires de structure, "
+        "aiguilleurs, coordinateurs territoriaux, administrateurs.",
+        data=[
+            "prénom et nom ;",
+            "adresse électronique (elle sert d'identifiant de connexion) ;",
+            "mot de passe, gardé sous une forme chiffrée qui ne permet pas de le relire ;",
+            "structures dont la personne est membre et rôle dans chacune, territoires d'un coordinateur ;",
+            "date d'inscription et de dernière connexion ;",
+            "jeton d'accès à l'API, si la personne en a créé un.",
+        ],
+        why="Se connecter, agir au nom de sa structure (mettre à jour ses lieux, inviter ses collègues) "
+        "et n'accéder qu'à ce que son rôle permet.",
+        legal_basis="Mission d'intérêt public (article 6.1.e du RGPD) : la stratégie nationale pour un numérique "
+        "inclusif, conduite par l'État.",
+        how_long="Tant que le compte est utilisé. Un compte est supprimé à la demande de la personne ou du "
+        "gestionnaire de sa structure ; les invitations non acceptées ne valent que deux semaines.",
+        recipients="La personne elle-même ; les gestionnaires des structures dont elle est membre voient ses nom, "
+        "adresse et rôle ; les administrateurs nationaux. Aucune donnée n'est vendue ni cédée.",
+    ),
+    Processing(
+        slug="signalements",
+        title="Les signalements d'erreur sur une fiche de lieu",
+        who="Toute personne qui signale une erreur sur la fiche d'un lieu, avec ou sans compte.",
+        data=[
+            "le type d'erreur et le message écrits par la personne ;",
+            "son adresse électronique, seulement si elle choisit de la donner pour être tenue au courant.",
+        ],
+        why="Corriger l'annuaire, et pouvoir répondre à la personne qui a signalé l'erreur.",
+        legal_basis="Mission d'intérêt public (article 6.1.e du RGPD) ; l'adresse est facultative.",
+        how_long="Le signalement est gardé avec la fiche du lieu pour suivre les corrections ; l'adresse "
+        "électronique est effacée sur simple demande.",
+        recipients="Le gestionnaire de la structure du lieu, les coordinateurs du territoire et les "
+        "administrateurs nationaux qui traitent les signalements.",
+        notes=["N'écrivez pas dans le message d'informations sur votre santé, votre situation ou celle d'un proche."],
+    ),
+    Processing(
+        slug="imports",
+        title="Les importations de fichiers de lieux",
+        who="Les professionnels qui importent un fichier de lieux.",
+        data=[
+            "le compte de la personne qui a importé le fichier (son adresse électronique figure dans le rapport), "
+            "avec le fichier et son rapport."
+        ],
+        why="Savoir qui a importé quoi, et pouvoir prévenir cette personne d'un problème dans son fichier.",
+        legal_basis="Mission d'intérêt public (article 6.1.e du RGPD).",
+        how_long="Aussi longtemps que l'importation et son rapport sont gardés pour l'historique des lieux.",
+        recipients="La personne qui a importé, les coordinateurs de son territoire et les administrateurs nationaux.",
+    ),
+    Processing(
+        slug="journal",
+        title="Le journal des actions sensibles",
+        who="Les professionnels qui font une action sensible : modifier ou qualifier un lieu, changer un rôle, "
+        "importer un fichier…",
+        data=[
+            "l'identifiant du compte qui a agi et son adresse électronique au moment de l'action ;",
+            "l'action, la date et l'objet concerné (son nom au moment de l'action) ; les détails de l'action ne "
+            "contiennent que des identifiants.",
+        ],
+        why="Savoir qui a fait quoi en cas d'erreur, de litige ou d'abus, et protéger les données de l'annuaire.",
+        legal_basis="Mission d'intérêt public et sécurité du service (articles 6.1.e et 32 du RGPD).",
+        how_long="Le journal est en ajout seul : ses entrées ne sont ni modifiées ni effacées, "
+        "afin de servir de preuve.",
+        recipients="Les administrateurs nationaux, et les gestionnaires ou coordinateurs pour les objets "
+        "qu'ils gèrent.",
+    ),
+    Processing(
+        slug="lieux",
+        title="Les coordonnées des lieux de l'annuaire",
+        who="Les lieux de médiation numérique publiés dans l'annuaire.",
+        data=[
+            "les coordonnées publiques du lieu (adresse, téléphone, adresse électronique, site web), "
+            "telles que le lieu ou sa source les publient ;",
+        ],
+        why="Permettre à chacun de trouver un lieu qui peut l'aider : l'annuaire est public et ses données "
+        "sont ouvertes (Licence Ouverte 2.0).",
+        legal_basis="Mission d'intérêt public (article 6.1.e du RGPD). Ce sont les coordonnées du lieu, pas "
+        "celles de personnes : n'y mettez pas d'adresse ou de numéro personnels.",
+        how_long="Tant que le lieu est dans l'annuaire.",
+        recipients="Tout le monde : les fiches sont publiques et téléchargeables.",
+    ),
+    Processing(
+        slug="cookies",
+        title="Les cookies",
+        who="Toutes les personnes qui visitent le site.",
+        data=[
+            "un cookie de session, seulement pour les personnes connectées ;",
+            "un cookie de sécurité qui vérifie que les formulaires envoyés viennent bien de ce site.",
+        ],
+        why="Vous garder connecté et protéger les formulaires. Cordée n'utilise aucun cookie de mesure "
+        "d'audience, de publicité ou de réseau social, et ne charge rien depuis un autre site.",
+        legal_basis="Cookies strictement nécessaires au service : ils ne demandent pas de consentement.",
+        how_long="Le cookie de session expire à la déconnexion ou au plus tard après deux semaines ; "
+        "le cookie de sécurité après un an.",
+        recipients="Personne d'autre que le site lui-même.",
+    ),
+    Processing(
+        slug="autodiagnostic",
+        title="L'autodiagnostic de compétences numériques",
+        who="Toute personne qui fait le point sur le numérique sur /diagnostic/, sans compte.",
+        data=[
+            "rien, tant que la personne ne coche pas son accord : les réponses passent d'une page à l'autre sans "
+            "être enregistrées ;",
+            "avec son accord : ses réponses, les niveaux et le profil calculés, la date et un code de 6 caractères. "
+            "Ni nom, ni adresse, ni adresse IP.",
+        ],
+        why="Permettre à la personne de montrer son résultat à un médiateur numérique.",
+        legal_basis="Consentement de la personne (article 6.1.a du RGPD).",
+        how_long="Le code est valable 90 jours. Rattaché au suivi d'une structure par la personne qui le montre, "
+        "le résultat suit alors les règles du diagnostic accompagné.",
+        recipients="Quiconque détient le code : la personne, et le professionnel à qui elle le montre.",
+    ),
+    Processing(
+        slug="diagnostics",
+        title="Les diagnostics faits avec un professionnel et les personnes suivies",
+        who="Les personnes qu'une structure (CCAS, France Services, association…) diagnostique et accompagne.",
+        data=[
+            "un pseudonyme choisi avec la personne (jamais son nom complet), son année de naissance et sa commune "
+            "si elle veut les donner ;",
+            "la date à laquelle elle a donné son accord ;",
+            "ses réponses au questionnaire, dont, si elle le veut, un handicap ou un problème de santé à prendre "
+            "en compte ;",
+            "les niveaux par domaine, le profil et l'aide recommandée, une note du professionnel, qui a fait le "
+            "diagnostic et quand.",
+        ],
+        why="Proposer l'aide qui convient, orienter vers un lieu et suivre les progrès de la personne.",
+        legal_basis="Consentement de la personne (article 6.1.a du RGPD) ; pour une information de santé, "
+        "son consentement explicite (article 9.2.a).",
+        how_long="Tant que la structure accompagne la personne. Sur demande, la personne est anonymisée : "
+        "pseudonyme, année, commune, note et réponses sensibles sont effacés ; seuls des chiffres restent pour "
+        "les statistiques.",
+        recipients="Les seuls membres de la structure qui suit la personne. Les coordinateurs et les "
+        "administrateurs nationaux ne voient que des chiffres.",
+    ),
+]
+
+# Journeys checked by the browser tests (Playwright + axe) on every change: tests/browser/.
+TESTED_JOURNEYS = [
+    "la page d'accueil et les pages d'information (mentions légales, données personnelles, accessibilité) ;",
+    "la recherche d'un lieu, avec ses filtres, la liste des résultats, la carte et la fiche d'un lieu ;",
+    "le signalement d'une erreur sur la fiche d'un lieu ;",
+    "la connexion, le mot de passe oublié, « Mon compte » et le tableau de bord de chaque rôle ;",
+    "la gestion des lieux d'une structure : modification d'une fiche, horaires, qualification ;",
+    "l'importation d'un fichier de lieux et son rapport ;",
+    "la gestion d'une structure : membres, invitations, rôles ;",
+    "les pages d'erreur (page introuvable, accès refusé, erreur inattendue).",
+]
