@@ -5,11 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cordee.diagnostics.models import Area, DiagnosticVersion, Question
-from cordee.diagnostics.referentiel import VERSION_2026_1, install
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.browser.conftest import MOBILE, TIMEOUT_MS
-from tests.diagnostics.factories import DiagnosticFactory, answers
+from tests.diagnostics.factories import DiagnosticFactory, answers, ensure_referentiel
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import MembershipFactory
 from tests.territories.factories import CommuneFactory
@@ -22,7 +20,7 @@ GUERET = (46.17199, 1.87148)
 @pytest.fixture
 def referentiel(transactional_db):
     """The migration's data do not survive the flush of earlier transactional tests: install them again."""
-    return install(VERSION_2026_1, DiagnosticVersion, Area, Question, publish=True)
+    return ensure_referentiel()
 
 
 @pytest.fixture
