@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cordee.api.places import PlaceDetailView, PlaceListView, export_view
 from cordee.api.territories import CommuneListView
@@ -7,6 +7,7 @@ from cordee.api.views import SchemaView
 app_name = "api"
 
 urlpatterns = [
+    path("diagnostics/", include("cordee.api.diagnostics")),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("territories/communes/", CommuneListView.as_view(), name="territories-communes"),
     path("places/", PlaceListView.as_view(), name="places"),
