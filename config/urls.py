@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cordee.www.accounts.forms import AdminLoginForm
 from cordee.www.api_docs.views import api_docs
 from cordee.www.home.views import favicon
+
+# The technical administration's login counts failed attempts like the site's.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", include("cordee.www.urls")),

@@ -24,6 +24,18 @@ def _media_and_mail(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters (login, password reset) live in the cache: each test starts without any."""
+    import contextlib
+
+    from django.core.cache import cache
+
+    # A database cache in a test without database access: nothing to clear.
+    with contextlib.suppress(RuntimeError):
+        cache.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _static_root_exists():
     """WhiteNoise warns (an error here) when STATIC_ROOT is missing, as it is before any collectstatic."""

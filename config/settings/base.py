@@ -19,6 +19,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 LEGAL_PUBLISHER = env.str("LEGAL_PUBLISHER", default="")
 LEGAL_HOST = env.str("LEGAL_HOST", default="")
 LEGAL_CONTACT_EMAIL = env.str("LEGAL_CONTACT_EMAIL", default="")
+# Key of the hashes the journal keeps instead of identifiers typed by people without an account
+# (cordee.core.pseudonyms); derived from SECRET_KEY when empty.
+JOURNAL_HASH_KEY = env.str("JOURNAL_HASH_KEY", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -108,6 +111,13 @@ LOGIN_URL = "www:accounts:login"
 LOGIN_REDIRECT_URL = "www:dashboard:index"
 LOGOUT_REDIRECT_URL = "www:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+# Sessions (docs/deployment.md, "Sessions"): until the browser closes unless "rester connecté";
+# the server ends one SESSION_COOKIE_AGE after login anyway; "rester connecté" lasts SESSION_REMEMBER_AGE,
+# at most SESSION_STAFF_AGE for coordinators and national admins.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+SESSION_REMEMBER_AGE = env.int("SESSION_REMEMBER_AGE", default=60 * 60 * 24 * 30)
+SESSION_STAFF_AGE = env.int("SESSION_STAFF_AGE", default=60 * 60 * 8)
 INVITATION_MAX_AGE = 60 * 60 * 24 * 14  # two weeks
 
 LANGUAGE_CODE = "fr"

@@ -29,7 +29,7 @@ class Entry(models.Model):
         related_name="+",
         verbose_name="auteur",
     )
-    actor_label = models.CharField("auteur (au moment de l'action)", max_length=255, blank=True)
+    actor_label = models.CharField("auteur (pseudonyme)", max_length=255, blank=True)
     action = models.CharField("action", max_length=100, db_index=True)
     object_type = models.CharField("type d'objet", max_length=100, blank=True)
     object_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)

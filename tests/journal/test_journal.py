@@ -12,7 +12,7 @@ def test_record_keeps_actor_action_object_and_details(django_user_model):
     entry = record(user, "structure.update", user, field="name")
 
     assert entry.actor == user
-    assert entry.actor_label == "coordination@creuse.example"
+    assert entry.actor_label == f"utilisateur n° {user.pk}"
     assert entry.object_type == "users.user"
     assert entry.object_id == str(user.pk)
     assert entry.details == {"field": "name"}

@@ -6,6 +6,8 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from cordee.aggregation.importing.importer import import_file
+from cordee.core.errors import Invalid, NotAllowed
+from cordee.core.workflow import TransitionNotAllowed
 from cordee.journal.models import Entry
 from cordee.places import editing, quality
 from cordee.places.enums import QualificationState
@@ -147,7 +149,7 @@ def test_transitions_outside_the_machine_are_refused(place, gestionnaire, coordi
     declare_trained_mediator(gestionnaire, place)
     Place.objects.filter(pk=place.pk).update(qualification_state=state)
     place.refresh_from_db()
-    with pytest.raises(quality.InvalidQualificationTransition):
+    with pytest.raises(TransitionNotAllowed):
         if action == "request":
             quality.request_qualification(gestionnaire, place)
         elif action == "qualify":
@@ -161,7 +163,7 @@ def test_transitions_outside_the_machine_are_refused(place, gestionnaire, coordi
 def test_refusing_needs_a_reason(place, gestionnaire, coordinator):
     declare_trained_mediator(gestionnaire, place)
     quality.request_qualification(gestionnaire, place)
-    with pytest.raises(quality.ReasonRequired):
+    with pytest.raises(Invalid):
         quality.refuse(coordinator, place, "   ")
 
 
@@ -182,16 +184,144 @@ def test_who_decides(place, gestionnaire, coordinator, who, allowed):
         quality.qualify(actor, place)
         assert place.qualification_state == QualificationState.QUALIFIED
     else:
-        with pytest.raises(quality.QualificationNotAllowed):
+        with pytest.raises(NotAllowed):
             quality.qualify(actor, place)
 
 
 def test_only_editors_request_or_declare(place):
     stranger = MembershipFactory(gestionnaire=True, structure=StructureFactory(in_marseille=True)).user
-    with pytest.raises(quality.QualificationNotAllowed):
+    with pytest.raises(NotAllowed):
         quality.request_qualification(stranger, place)
-    with pytest.raises(quality.QualificationNotAllowed):
+    with pytest.raises(NotAllowed):
         declare_trained_mediator(stranger, place)
+
+
+# --- Four-eyes rule ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["coordinator", "admin"])
+def test_who_requested_a_qualification_cannot_approve_it_themself(place, who):
+    """Four-eyes: a coordinator or a national admin who asked (they may edit the place) never approves it."""
+    actor = {"coordinator": CoordinatorScopeFactory().user, "admin": UserFactory(national_admin=True)}[who]
+    declare_trained_mediator(actor, place)
+    quality.request_qualification(actor, place)
+    assert not quality.QUALIFICATION.can(place, actor, "qualify")
+    with pytest.raises(quality.FourEyes) as error:
+        quality.qualify(actor, place)
+    assert error.value.status == 403 and error.value.reason == "four_eyes"
+    place.refresh_from_db()
+    assert place.qualification_state == QualificationState.REQUESTED
+    refusal = Entry.objects.get(action="places.qualification.qualify.refused")
+    assert refusal.actor_id == actor.pk and refusal.details == {"reason": "four_eyes"}
+    # Someone else may, and the requester may still refuse (take back) their own request.
+    other = UserFactory(national_admin=True)
+    assert quality.QUALIFICATION.can(place, other, "qualify")
+    assert quality.QUALIFICATION.can(place, actor, "refuse")
+    quality.qualify(other, place)
+    assert place.qualification_state == QualificationState.QUALIFIED
+
+
+def test_four_eyes_looks_at_the_last_request_only(place, gestionnaire, coordinator):
+    declare_trained_mediator(gestionnaire, place)
+    quality.request_qualification(gestionnaire, place)
+    quality.refuse(coordinator, place, "Incomplet.")
+    quality.request_qualification(gestionnaire, place)
+    quality.qualify(coordinator, place)
+    assert place.qualification_state == QualificationState.QUALIFIED
+
+
+# --- After a place changes ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def qualified(place, gestionnaire, coordinator):
+    declare_trained_mediator(gestionnaire, place)
+    quality.request_qualification(gestionnaire, place)
+    quality.qualify(coordinator, place)
+    return place
+
+
+@pytest.mark.parametrize("field", ["address", "code_insee", "commune_ref", "services", "fees"])
+def test_a_qualified_place_whose_address_commune_services_or_fees_change_goes_back_to_review(
+    qualified, gestionnaire, field
+):
+    assert quality.after_place_change(gestionnaire, qualified, {field, "name"}) == "review"
+    qualified.refresh_from_db()
+    assert qualified.qualification_state == QualificationState.REQUESTED
+    last = QualificationTransition.objects.filter(place=qualified).last()
+    assert (last.transition, last.from_state, last.to_state) == ("back_to_review", "qualified", "requested")
+    assert last.actor == gestionnaire and last.reason.startswith("Remis en examen après une modification")
+    entry = Entry.objects.get(action="places.qualification.back_to_review")
+    assert entry.details["fields"] == [field]
+    # The history is kept: request, qualify, back to review.
+    assert QualificationTransition.objects.filter(place=qualified).count() == 3
+
+
+def test_whose_edit_sent_a_place_back_to_review_does_not_approve_it(qualified, coordinator):
+    quality.after_place_change(coordinator, qualified, {"address"})
+    with pytest.raises(quality.FourEyes):
+        quality.qualify(coordinator, qualified)
+    quality.qualify(UserFactory(national_admin=True), qualified)
+
+
+@pytest.mark.parametrize("field", ["opening_hours", "phones", "emails"])
+def test_a_qualified_place_whose_hours_or_contacts_change_stays_qualified_flagged_for_review(
+    qualified, gestionnaire, coordinator, field
+):
+    assert quality.after_place_change(gestionnaire, qualified, {field}) == "flagged"
+    qualified.refresh_from_db()
+    assert qualified.qualification_state == QualificationState.QUALIFIED
+    follow_up = PlaceFollowUp.objects.get(place=qualified)
+    assert follow_up.review_flagged_at is not None and follow_up.review_fields == [field]
+    assert list(quality.flagged_for_review(Place.objects.all())) == [qualified]
+    assert quality.review_flag(qualified)
+    assert Entry.objects.filter(action="places.qualification.flagged").count() == 1
+    # Another change adds to the flag; the coordinator clears it.
+    quality.after_place_change(gestionnaire, qualified, {"websites"})
+    assert PlaceFollowUp.objects.get(place=qualified).review_fields == sorted({field, "websites"})
+    with pytest.raises(NotAllowed):
+        quality.mark_reviewed(gestionnaire, qualified)
+    assert quality.mark_reviewed(coordinator, qualified) is True
+    assert quality.review_flag(qualified) is None
+    assert Entry.objects.filter(action="places.qualification.reviewed").count() == 1
+
+
+def test_address_change_wins_over_hours_change_and_clears_the_flag(qualified, gestionnaire):
+    quality.after_place_change(gestionnaire, qualified, {"opening_hours"})
+    assert quality.after_place_change(gestionnaire, qualified, {"opening_hours", "fees"}) == "review"
+    assert not quality.flagged_for_review(Place.objects.all()).exists()
+    assert PlaceFollowUp.objects.get(place=qualified).review_flagged_at is None
+
+
+def test_qualifying_again_clears_a_flag(qualified, gestionnaire, coordinator):
+    quality.after_place_change(gestionnaire, qualified, {"phones"})
+    quality.withdraw(coordinator, qualified, "Vérification")
+    quality.request_qualification(gestionnaire, qualified)
+    quality.qualify(coordinator, qualified)
+    assert PlaceFollowUp.objects.get(place=qualified).review_flagged_at is None
+
+
+@pytest.mark.parametrize("state", ["not_requested", "requested", "refused"])
+def test_changes_to_places_not_qualified_change_nothing(place, gestionnaire, state):
+    Place.objects.filter(pk=place.pk).update(qualification_state=state)
+    place.refresh_from_db()
+    assert quality.after_place_change(gestionnaire, place, {"address", "opening_hours"}) is None
+    place.refresh_from_db()
+    assert place.qualification_state == state
+    assert not PlaceFollowUp.objects.exists()
+
+
+def test_other_changes_keep_a_qualified_place_as_it_is(qualified, gestionnaire):
+    assert quality.after_place_change(gestionnaire, qualified, {"name", "description"}) is None
+    assert quality.after_place_change(gestionnaire, qualified, set()) is None
+    assert qualified.qualification_state == QualificationState.QUALIFIED
+    assert not PlaceFollowUp.objects.filter(review_flagged_at__isnull=False).exists()
+
+
+def test_an_import_without_actor_sends_back_to_review(qualified):
+    assert quality.after_place_change(None, qualified, {"services"}) == "review"
+    last = QualificationTransition.objects.filter(place=qualified).last()
+    assert last.actor is None and last.actor_label == ""
 
 
 # --- Staleness -------------------------------------------------------------------------------------
@@ -258,3 +388,24 @@ def test_api_edits_recompute_the_automatic_criteria():
     editing.update_place(admin, place, {"horaires": "Mo-Fr 09:00-12:00"})
 
     assert PlaceCriterion.objects.filter(place=place, criterion__automatic="valid_hours").exists()
+
+
+def test_migration_names_the_logged_steps_and_labels_their_authors(place, coordinator):
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    QualificationTransition.objects.create(
+        place=place, from_state="requested", to_state="qualified", actor=coordinator
+    )
+    QualificationTransition.objects.create(place=place, from_state="qualified", to_state="refused")
+    migration = importlib.import_module("cordee.places.migrations.0010_qualification_log_on_workflow_and_review_flag")
+    state_apps = (
+        MigrationExecutor(connection)
+        .loader.project_state(("places", "0010_qualification_log_on_workflow_and_review_flag"))
+        .apps
+    )
+    migration.name_steps_and_label_actors(state_apps, None)
+    rows = list(QualificationTransition.objects.order_by("pk").values_list("transition", "actor_label"))
+    assert rows == [("qualify", f"utilisateur n° {coordinator.pk}"), ("withdraw", "")]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cordee.core.workflow import TransitionLogMixin
 from cordee.places.enums import CriterionCheck, QualificationState, ReportKind, ReportState
 
 
@@ -64,19 +65,14 @@ class PlaceCriterion(models.Model):
         return f"{self.place_id}: {self.criterion_id}"
 
 
-class QualificationTransition(models.Model):
-    """One step of a place's qualification (append-only)."""
+class QualificationTransition(TransitionLogMixin):
+    """One step of a place's qualification (append-only), written by ``cordee.places.quality.QUALIFICATION``."""
 
     place = models.ForeignKey("places.Place", on_delete=models.CASCADE, related_name="qualification_transitions")
-    from_state = models.CharField("de", max_length=20, choices=QualificationState.choices)
-    to_state = models.CharField("vers", max_length=20, choices=QualificationState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reason = models.TextField("motif", blank=True)
-    at = models.DateTimeField("le", auto_now_add=True)
+    from_state = models.CharField("de", max_length=32, choices=QualificationState.choices)
+    to_state = models.CharField("vers", max_length=32, choices=QualificationState.choices)
 
-    class Meta:
+    class Meta(TransitionLogMixin.Meta):
         verbose_name = "étape de qualification"
         verbose_name_plural = "étapes de qualification"
         ordering = ["place", "at", "pk"]
@@ -126,6 +122,9 @@ class PlaceFollowUp(models.Model):
 
     place = models.OneToOneField("places.Place", on_delete=models.CASCADE, related_name="follow_up")
     stale_notified_at = models.DateTimeField("relance « à mettre à jour » le", null=True, blank=True)
+    # A qualified place whose hours or contacts changed stays qualified but is flagged for the coordinator.
+    review_flagged_at = models.DateTimeField("à revoir depuis le", null=True, blank=True)
+    review_fields = models.JSONField("champs modifiés à revoir", default=list, blank=True)
 
     class Meta:
         verbose_name = "suivi de lieu"

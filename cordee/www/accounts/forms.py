@@ -1,7 +1,10 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
+from cordee.core.net import rate_limit_key
+from cordee.users import throttling
 from cordee.users.models import User
 
 
@@ -41,11 +44,44 @@ class DsfrFormMixin:
             self.fields[name].widget.attrs["aria-invalid"] = "true"
 
 
-class LoginForm(DsfrFormMixin, AuthenticationForm):
+class ThrottledLoginMixin:
+    """Failed attempts counted per account and per client network (``cordee.users.throttling``), on every
+    login form of the site (the pages and the technical administration). ``throttled`` holds the refusal."""
+
+    throttled = None
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not username or not password:
+            return super().clean()
+        address = rate_limit_key(self.request) if self.request is not None else ""
+        try:
+            throttling.check_login_allowed(username, address)
+        except throttling.TooManyAttempts as error:
+            self.throttled = error
+            raise forms.ValidationError(error.message, code="throttled") from None
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if getattr(error, "code", None) == "invalid_login":
+                throttling.login_failed(username, address)
+            raise
+        throttling.login_succeeded(username)
+        return cleaned
+
+
+class LoginForm(DsfrFormMixin, ThrottledLoginMixin, AuthenticationForm):
+    """Sign in; failed attempts are limited (``ThrottledLoginMixin``)."""
+
     username = forms.EmailField(
         label="Adresse électronique",
         help_text="Format attendu : nom@domaine.fr",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    remember = forms.BooleanField(
+        label="Rester connecté",
+        required=False,
+        help_text="Seulement sur un appareil personnel. Sinon, la session se termine à la fermeture du navigateur.",
     )
 
     error_messages = {
@@ -61,7 +97,13 @@ class LoginForm(DsfrFormMixin, AuthenticationForm):
         self.fields["password"].label = "Mot de passe"
 
 
-class CordeePasswordResetForm(DsfrFormMixin, PasswordResetForm):
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The technical administration's login, limited like the site's."""
+
+
+class CordeePasswordResetForm(DsfrFormMixin, forms.Form):
+    """The e-mail of the account; the view limits the requests and queues the e-mail."""
+
     email = forms.EmailField(
         label="Adresse électronique",
         help_text="L'adresse avec laquelle vous vous connectez. Format attendu : nom@domaine.fr",

@@ -1,17 +1,36 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import reverse_lazy
+from django.http import HttpResponseRedirect
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 
+from cordee.core.net import rate_limit_key
+from cordee.users import tasks, throttling
 from cordee.www.accounts.forms import CordeePasswordResetForm, CordeeSetPasswordForm, LoginForm
+from cordee.www.accounts.sessions import apply_session_lifetime
 
 # Login and password reset are public pages: Django marks them login_not_required already.
 
 
 class LoginView(auth_views.LoginView):
+    """Sign in. Repeated failures lock the account (a few minutes) or the address (longer): 429 then."""
+
     template_name = "www/accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        apply_session_lifetime(self.request, form.get_user(), remember=form.cleaned_data.get("remember", False))
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.throttled.retry_after)
+        return response
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -19,12 +38,38 @@ class LogoutView(auth_views.LogoutView):
     """POST only (a link cannot log someone out behind their back). Harmless when already signed out."""
 
 
+def reset_link_template() -> str:
+    """The absolute reset link, from SITE_URL (never the request's Host), with placeholders for the task."""
+    path = reverse(
+        "www:accounts:password_reset_confirm",
+        kwargs={"uidb64": tasks.UID_PLACEHOLDER, "token": tasks.TOKEN_PLACEHOLDER},
+    )
+    return settings.SITE_URL.rstrip("/") + path
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link. The same answer whether the account exists or not; the e-mail is queued.
+
+    Limited per address (the person is told to wait, 429) and per account (silently: no more e-mails).
+    """
+
     template_name = "www/accounts/password_reset_form.html"
     form_class = CordeePasswordResetForm
-    email_template_name = "www/accounts/emails/password_reset.txt"
-    subject_template_name = "www/accounts/emails/password_reset_subject.txt"
     success_url = reverse_lazy("www:accounts:password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        try:
+            may_send = throttling.reset_request(email, rate_limit_key(self.request))
+        except throttling.TooManyAttempts as error:
+            form.add_error(None, error.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(error.retry_after)
+            return response
+        if may_send:
+            tasks.send_password_reset(email, reset_link_template())
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -32,9 +77,16 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from the e-mailed link; it also lifts a lock on the account's logins."""
+
     template_name = "www/accounts/password_reset_confirm.html"
     form_class = CordeeSetPasswordForm
     success_url = reverse_lazy("www:accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttling.password_reset_done(form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -414,24 +414,37 @@ class ManualCriteriaForm(forms.Form):
 
 
 class DecisionForm(DsfrFormMixin, forms.Form):
-    QUALIFY, REFUSE = "qualify", "refuse"
-    decision = forms.ChoiceField(
-        label="Décision",
-        choices=[(QUALIFY, "Qualifier le lieu"), (REFUSE, "Refuser la qualification")],
-        widget=forms.RadioSelect,
-    )
+    QUALIFY, REFUSE, WITHDRAW = "qualify", "refuse", "withdraw"
+    DECISIONS = {
+        QUALIFY: "Qualifier le lieu",
+        REFUSE: "Refuser la qualification",
+        WITHDRAW: "Retirer la qualification",
+    }
+    decision = forms.ChoiceField(label="Décision", choices=list(DECISIONS.items()), widget=forms.RadioSelect)
     reason = forms.CharField(
         label="Motif",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Obligatoire en cas de refus : la structure le lira pour compléter sa fiche.",
+        help_text=(
+            "Obligatoire pour refuser ou retirer : la structure le lira pour compléter sa fiche. "
+            "N'y écrivez pas de données personnelles."
+        ),
     )
+
+    def __init__(self, *args, allowed=None, **kwargs):
+        """``allowed``: the decisions this person may take now (the workflow's allowed transitions)."""
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.fields["decision"].choices = [(key, label) for key, label in self.DECISIONS.items() if key in allowed]
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == self.REFUSE and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Indiquez le motif du refus.")
+        if not (data.get("reason") or "").strip():
+            if data.get("decision") == self.REFUSE:
+                self.add_error("reason", "Indiquez le motif du refus.")
+            elif data.get("decision") == self.WITHDRAW:
+                self.add_error("reason", "Indiquez le motif du retrait.")
         return data
 
 

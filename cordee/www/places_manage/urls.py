@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/qualification/demander/", views.qualification_request, name="qualification_request"),
     path("<int:pk>/qualification/decider/", views.qualification_decide, name="qualification_decide"),
     path("qualification/", views.qualification_queue, name="qualification_queue"),
+    path("<int:pk>/qualification/revu/", views.qualification_reviewed, name="qualification_reviewed"),
     path("signalements/", views.report_queue, name="report_queue"),
     path("signalements/<int:report_pk>/traiter/", views.report_resolve, name="report_resolve"),
     path("horaires/verifier/", views.hours_check, name="hours_check"),

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cordee.core.errors import DomainError
 from cordee.journal.services import record
 from cordee.places import hours, hours_grid, perms, quality, reports, services
 from cordee.places.enums import QualificationState, ReportState
@@ -185,14 +186,16 @@ def place_detail(request, pk):
             "missing": [criterion for criterion, met in status if not met],
             "criteria_form": ManualCriteriaForm(initial={"criteria": declared}),
             "has_manual_criteria": any(criterion.is_manual for criterion, _met in status),
-            "transitions": place.qualification_transitions.select_related("actor").order_by("-at", "-pk"),
+            "transitions": quality.QUALIFICATION.history(place).reverse(),
             "reports": place.reports.pending(),
             "needs_update": quality.is_stale(place),
             "week": _week(place),
-            "can_request": quality.can_transition(place, "request"),
-            "can_decide": (
-                perms.can_decide_qualification(request.user, place) and quality.can_transition(place, "qualify")
+            "can_request": quality.can_transition(place, "request") and perms.can_edit_place(request.user, place),
+            "can_decide": bool(
+                set(DecisionForm.DECISIONS)
+                & {item.name for item in quality.QUALIFICATION.allowed_transitions(place, request.user)}
             ),
+            "review_flag": quality.review_flag(place),
         },
     )
 
@@ -204,7 +207,7 @@ def criteria_declare(request, pk):
     if form.is_valid():
         try:
             quality.declare_manual_criteria(request.user, place, [c.pk for c in form.cleaned_data["criteria"]])
-        except quality.QualificationError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, "Les critères déclarés sont enregistrés.")
@@ -218,7 +221,7 @@ def qualification_request(request, pk):
     place = _place(request, pk)
     try:
         quality.request_qualification(request.user, place)
-    except quality.QualificationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, "La demande de qualification est envoyée au coordinateur de votre territoire.")
@@ -227,35 +230,81 @@ def qualification_request(request, pk):
 
 @require_GET
 def qualification_queue(request):
+    """Requests to decide, then qualified places flagged "à revoir" (their hours or contacts changed)."""
     if not perms.may_decide_any_qualification(request.user):
         raise PermissionDenied("Cette page est réservée aux coordinateurs territoriaux.")
-    queryset = perms.coordinated_places(request.user).filter(qualification_state=QualificationState.REQUESTED)
-    return render(request, "www/places/manage/qualification_queue.html", {"page": _page(request, queryset)})
+    scope = perms.coordinated_places(request.user)
+    queryset = scope.filter(qualification_state=QualificationState.REQUESTED)
+    flagged_all = quality.flagged_for_review(scope)
+    flagged = list(
+        flagged_all.select_related("structure", "follow_up").order_by("follow_up__review_flagged_at", "pk")[:PAGE_SIZE]
+    )
+    flagged_count = len(flagged) if len(flagged) < PAGE_SIZE else flagged_all.count()
+    for place in flagged:
+        place.review_labels = quality.field_labels(place.follow_up.review_fields)
+    return render(
+        request,
+        "www/places/manage/qualification_queue.html",
+        {"page": _page(request, queryset), "flagged": flagged, "flagged_count": flagged_count},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def qualification_decide(request, pk):
     place = _place(request, pk, allowed=perms.can_decide_qualification)
-    form = DecisionForm(request.POST or None)
+    allowed = [
+        item.name
+        for item in quality.QUALIFICATION.allowed_transitions(place, request.user)
+        if item.name in DecisionForm.DECISIONS
+    ]
+    form = DecisionForm(request.POST or None, allowed=allowed)
     if request.method == "POST" and form.is_valid():
         try:
-            if form.cleaned_data["decision"] == DecisionForm.QUALIFY:
+            decision = form.cleaned_data["decision"]
+            if decision == DecisionForm.QUALIFY:
                 quality.qualify(request.user, place)
                 messages.success(request, f"« {place.name} » est désormais un lieu qualifié.")
+            elif decision == DecisionForm.WITHDRAW:
+                quality.withdraw(request.user, place, form.cleaned_data["reason"])
+                messages.success(
+                    request, f"La qualification de « {place.name} » est retirée. La structure verra le motif."
+                )
             else:
                 quality.refuse(request.user, place, form.cleaned_data["reason"])
                 messages.success(
                     request, f"La qualification de « {place.name} » est refusée. La structure verra le motif."
                 )
-        except quality.QualificationError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         else:
             return redirect("www:places_manage:qualification_queue")
+    asked_by_actor = quality.requester_id(place) == request.user.pk
     return render(
         request,
         "www/places/manage/qualification_decide.html",
-        {"place": place, "form": form, "criteria": quality.criteria_status(place)},
+        {
+            "place": place,
+            "form": form,
+            "criteria": quality.criteria_status(place),
+            "asked_by_actor": asked_by_actor and place.qualification_state == QualificationState.REQUESTED,
+            "has_decisions": bool(allowed),
+            "transitions": quality.QUALIFICATION.history(place).reverse()[:10],
+        },
     )
+
+
+@require_POST
+def qualification_reviewed(request, pk):
+    """The coordinator has looked at a flagged qualified place's changes: clear the "à revoir" flag."""
+    place = _place(request, pk, allowed=perms.can_decide_qualification)
+    try:
+        cleared = quality.mark_reviewed(request.user, place)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if cleared:
+            messages.success(request, f"« {place.name} » n'est plus à revoir : il reste qualifié.")
+    return redirect("www:places_manage:qualification_queue")
 
 
 # --- Error reports ---------------------------------------------------------------------------------
