@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "cordee.journal",
     "cordee.places",
     "cordee.aggregation",
+    "cordee.beneficiaries",
+    "cordee.diagnostics",
     "cordee.api",
     "cordee.demo",
     "cordee.www",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from cordee.api.places import PlaceDetailView, PlaceExportView, PlaceListView
@@ -7,6 +7,7 @@ from cordee.api.territories import CommuneListView
 app_name = "api"
 
 urlpatterns = [
+    path("diagnostics/", include("cordee.api.diagnostics")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("territories/communes/", CommuneListView.as_view(), name="territories-communes"),
     path("places/", PlaceListView.as_view(), name="places"),

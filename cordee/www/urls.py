@@ -16,4 +16,5 @@ urlpatterns = [
     path("gestion/lieux/", include("cordee.www.places_manage.urls")),
     path("", include("cordee.www.legal.urls")),
     path("carte/departements.geojson", maps.departement_outlines, name="departement_outlines"),
+    path("", include("cordee.www.diagnostics.urls")),
 ]
