@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cordee.aggregation",
     "cordee.beneficiaries",
     "cordee.diagnostics",
+    "cordee.referrals",
     "cordee.api",
     "cordee.demo",
     "cordee.www",
