@@ -1,0 +1,148 @@
+import pytest
+from django.urls import reverse
+
+from cordee.places.enums import Service
+from cordee.referrals.enums import ReferralState
+from cordee.referrals.models import Referral
+from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.places.factories import PlaceFactory
+from tests.referrals.factories import ReferralFactory, outsider, place_member
+from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
+from tests.users.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def user_of(kind, referral):
+    return {
+        "anonymous": lambda: None,
+        "prescriber": lambda: referral.prescriber,
+        "prescriber_colleague": lambda: MembershipFactory(structure=referral.prescriber_structure).user,
+        "place_member": lambda: place_member(referral),
+        "member_elsewhere": outsider,
+        "coordinator_in_scope": lambda: CoordinatorScopeFactory().user,
+        "national_admin": lambda: UserFactory(national_admin=True),
+    }[kind]()
+
+
+@pytest.mark.parametrize(
+    ("kind", "detail_status", "sheet_status"),
+    [
+        ("anonymous", 302, 302),
+        ("prescriber", 200, 200),
+        ("prescriber_colleague", 200, 200),
+        ("place_member", 200, 200),
+        ("member_elsewhere", 404, 404),
+        ("coordinator_in_scope", 404, 404),
+        ("national_admin", 404, 404),
+    ],
+)
+def test_detail_and_sheet_for_every_kind_of_user(client, kind, detail_status, sheet_status):
+    referral = ReferralFactory()
+    user = user_of(kind, referral)
+    if user is not None:
+        client.force_login(user)
+    assert client.get(reverse("www:referrals:detail", kwargs={"pk": referral.pk})).status_code == detail_status
+    assert client.get(reverse("www:referrals:sheet", kwargs={"pk": referral.pk})).status_code == sheet_status
+
+
+def test_the_place_sees_the_person_only_once_accepted(client):
+    referral = ReferralFactory(beneficiary=None)
+    referral.beneficiary = BeneficiaryFactory(structure=referral.prescriber_structure, alias="Mme Lune")
+    referral.save()
+    member = place_member(referral)
+    client.force_login(member)
+    url = reverse("www:referrals:detail", kwargs={"pk": referral.pk})
+    assert "Mme Lune" not in client.get(url).content.decode()
+    response = client.post(url, {"transition": "accept"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Mme Lune" in page and "+33612345678" in page
+
+
+def test_refusing_from_the_page_needs_reasons_and_a_note(client):
+    referral = ReferralFactory()
+    client.force_login(place_member(referral))
+    url = reverse("www:referrals:detail", kwargs={"pk": referral.pk})
+    client.post(url, {"transition": "refuse", "refuse-note": "Complet."})
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.SENT
+    client.post(url, {"transition": "refuse", "refuse-reasons": ["full"], "refuse-note": "Complet."})
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.REFUSED
+
+
+def test_a_step_out_of_order_from_the_page_changes_nothing(client):
+    referral = ReferralFactory(accepted=True)
+    client.force_login(place_member(referral))
+    response = client.post(
+        reverse("www:referrals:detail", kwargs={"pk": referral.pk}), {"transition": "review"}, follow=True
+    )
+    assert "pas possible" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.ACCEPTED
+
+
+def test_send_a_referral_from_the_page(client):
+    aiguilleur = MembershipFactory(aiguilleur=True)
+    place = PlaceFactory(structure=None, emails=[], phones=["+33555520000"])
+    client.force_login(aiguilleur.user)
+    url = reverse("www:referrals:create") + f"?lieu={place.pk}"
+    page = client.get(url)
+    assert "prévenez le lieu par téléphone" in page.content.decode()
+    data = {
+        "structure": aiguilleur.structure.pk,
+        "services": [Service.AIDE_DEMARCHES.value],
+        "contact_preference": "phone",
+        "contact_phone": "0612345678",
+        "message": "",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "consentement" in refused.content.decode()
+    assert not Referral.objects.exists()
+    sent = client.post(url, {**data, "consent": "on"})
+    assert sent.status_code == 302
+    assert Referral.objects.get().contact_phone == "0612345678"
+
+
+def test_suggestions_page_without_javascript(client):
+    aiguilleur = MembershipFactory(aiguilleur=True)
+    place = PlaceFactory(qualified=True)
+    client.force_login(aiguilleur.user)
+    response = client.get(
+        reverse("www:referrals:suggest"), {"services": [Service.AIDE_DEMARCHES.value], "commune": "23000"}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert place.name in content and "Lieu qualifié" in content
+    assert f"?lieu={place.pk}" in content
+
+
+def test_lists_and_the_header_count(client):
+    referral = ReferralFactory()
+    ReferralFactory(place=referral.place, accepted=True)
+    member = place_member(referral)
+    client.force_login(member)
+    page = client.get(reverse("www:referrals:index")).content.decode()
+    assert referral.number in page
+    assert '1<span class="fr-sr-only"> en attente de réponse' in page
+
+
+def test_the_coordinator_list_shows_no_person_and_no_link(client):
+    referral = ReferralFactory()
+    coordinator = CoordinatorScopeFactory().user
+    client.force_login(coordinator)
+    page = client.get(reverse("www:referrals:index") + "?liste=territoire").content.decode()
+    assert referral.number in page
+    assert reverse("www:referrals:detail", kwargs={"pk": referral.pk}) not in page
+    elsewhere = CoordinatorScopeFactory(nord=True).user
+    client.force_login(elsewhere)
+    assert referral.number not in client.get(reverse("www:referrals:index") + "?liste=territoire").content.decode()
+
+
+def test_the_sheet_tells_hours_in_plain_french_and_what_to_bring(client):
+    referral = ReferralFactory(place=PlaceFactory(structure=StructureFactory(), with_hours=True))
+    client.force_login(referral.prescriber)
+    page = client.get(reverse("www:referrals:sheet", kwargs={"pk": referral.pk})).content.decode()
+    assert referral.number in page and "9 h – 12 h" in page
+    assert "Ce qu'il faut apporter" in page and "referrals.css" in page
