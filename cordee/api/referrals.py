@@ -82,6 +82,84 @@ class TransitionInputSerializer(serializers.Serializer):
     next_place_id = serializers.IntegerField(required=False, allow_null=True)
 
 
+class TransitionChoiceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    to = serializers.CharField()
+    label = serializers.CharField()
+
+
+class PersonSerializer(serializers.Serializer):
+    beneficiary_id = serializers.IntegerField(allow_null=True)
+    alias = serializers.CharField()
+    diagnostic_id = serializers.IntegerField(allow_null=True)
+    referent = serializers.CharField()
+    contact = ContactSerializer()
+
+
+class StructureRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ReferralOutputSerializer(serializers.Serializer):
+    """The shape of a referral in responses (``person`` only for whoever may read it)."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    state = serializers.ChoiceField(choices=ReferralState.values)
+    state_label = serializers.CharField()
+    place_id = serializers.IntegerField()
+    place_name = serializers.CharField()
+    next_place_ids = serializers.ListField(child=serializers.IntegerField())
+    services = serializers.ListField(child=serializers.CharField())
+    constraints = serializers.DictField()
+    message = serializers.CharField()
+    contact_preference = serializers.CharField()
+    prescriber_structure = StructureRefSerializer()
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    appointment_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+    previous_id = serializers.IntegerField(allow_null=True)
+    allowed_transitions = TransitionChoiceSerializer(many=True)
+    refusal_reasons = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Pour la structure prescriptrice seulement."
+    )
+    person = PersonSerializer(required=False, help_text="Prescripteur ; lieu une fois l'orientation acceptée.")
+    created_referral_id = serializers.IntegerField(required=False, help_text="Après une réorientation.")
+
+
+class ReferralPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ReferralOutputSerializer(many=True)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    place_id = serializers.IntegerField()
+    name = serializers.CharField()
+    commune = serializers.CharField()
+    score = serializers.FloatField()
+    distance_km = serializers.FloatField(allow_null=True)
+    services_covered = serializers.ListField(child=serializers.CharField())
+    open_at_requested_times = serializers.BooleanField(allow_null=True)
+    has_account = serializers.BooleanField()
+    response_delay = serializers.CharField(help_text="1, 3, 7, 14 ou more (jours) ; vide sans réponse passée.")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Les raisons, ligne par ligne.")
+
+
+class SuggestionListSerializer(serializers.Serializer):
+    results = SuggestionSerializer(many=True)
+
+
+ERRORS = {
+    400: OpenApiResponse(description="Valeurs invalides (detail, reason, errors)."),
+    403: OpenApiResponse(description="Action réservée à une autre partie."),
+    404: OpenApiResponse(description="Orientation introuvable ou d'une structure sans lien."),
+}
+
+
 def referral_payload(referral, user) -> dict:
     """What ``user`` may read of ``referral``: the person only for the prescriber, and for the place once accepted."""
     sees_person = perms.can_read_person(user, referral)
@@ -156,6 +234,7 @@ class ReferralListView(DomainErrorsMixin, APIView):
             OpenApiParameter("box", str, enum=["sent", "inbox"], description="sent : envoyées ; inbox : reçues."),
             OpenApiParameter("state", str, enum=ReferralState.values),
         ],
+        responses={200: ReferralPageSerializer},
         tags=["Orientations"],
     )
     def get(self, request):
@@ -182,7 +261,7 @@ class ReferralListView(DomainErrorsMixin, APIView):
             "suivie (`beneficiary_id`) sont données : sinon 400 et rien n'est enregistré. Lieu inconnu : 400."
         ),
         request=ReferralInputSerializer,
-        responses={201: OpenApiResponse(description="Orientation envoyée."), 400: OpenApiResponse(description="")},
+        responses={201: ReferralOutputSerializer, **ERRORS},
         tags=["Orientations"],
     )
     def post(self, request):
@@ -212,7 +291,12 @@ class ReferralListView(DomainErrorsMixin, APIView):
 
 
 class ReferralDetailView(DomainErrorsMixin, APIView):
-    @extend_schema(operation_id="referrals_retrieve", summary="Lire une orientation", tags=["Orientations"])
+    @extend_schema(
+        operation_id="referrals_retrieve",
+        summary="Lire une orientation",
+        responses={200: ReferralOutputSerializer, 404: ERRORS[404]},
+        tags=["Orientations"],
+    )
     def get(self, request, pk):
         return Response(referral_payload(_visible(request.user, pk), request.user))
 
@@ -227,6 +311,11 @@ class ReferralTransitionView(DomainErrorsMixin, APIView):
             "depuis refusée ou expirée). Étape impossible dans l'état actuel : 409 avec `allowed`."
         ),
         request=TransitionInputSerializer,
+        responses={
+            200: ReferralOutputSerializer,
+            409: OpenApiResponse(description="Étape impossible dans l'état actuel (detail, allowed)."),
+            **ERRORS,
+        },
         tags=["Orientations"],
     )
     def post(self, request, pk):
@@ -277,6 +366,7 @@ class SuggestionsView(DomainErrorsMixin, APIView):
             OpenApiParameter("part_of_day", str, enum=["morning", "afternoon"]),
             OpenApiParameter("pass_numerique", bool, description="La personne a des Pass numérique."),
         ],
+        responses={200: SuggestionListSerializer, 400: ERRORS[400]},
         tags=["Orientations"],
     )
     def get(self, request):
