@@ -1,3 +1,7 @@
+import contextlib
+import re
+import zlib
+
 import pytest
 from django.urls import reverse
 
@@ -146,3 +150,26 @@ def test_the_sheet_tells_hours_in_plain_french_and_what_to_bring(client):
     page = client.get(reverse("www:referrals:sheet", kwargs={"pk": referral.pk})).content.decode()
     assert referral.number in page and "9 h – 12 h" in page
     assert "Ce qu'il faut apporter" in page and "referrals.css" in page
+
+
+def test_the_sheet_as_a_tagged_pdf_for_the_referrals_parties_only(client):
+    referral = ReferralFactory(place=PlaceFactory(structure=StructureFactory(), with_hours=True))
+    url = reverse("www:referrals:sheet_pdf", kwargs={"pk": referral.pk})
+    client.force_login(outsider())
+    assert client.get(url).status_code == 404
+    client.force_login(referral.prescriber)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    pdf = pdf_objects(response.content)
+    assert b"/StructTreeRoot" in pdf and b"/Lang" in pdf  # tagged, with its language, for screen readers
+    assert b"/Title" in pdf
+
+
+def pdf_objects(content: bytes) -> bytes:
+    """The PDF with its compressed streams (object streams included) inflated, to look for keys."""
+    inflated = [content]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, flags=re.S):
+        with contextlib.suppress(zlib.error):
+            inflated.append(zlib.decompress(stream))
+    return b"\n".join(inflated)

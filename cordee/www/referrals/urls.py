@@ -10,6 +10,7 @@ urlpatterns = [
     path("orientations/nouvelle/", views.create, name="create"),
     path("orientations/<int:pk>/", views.detail, name="detail"),
     path("orientations/<int:pk>/fiche/", views.sheet, name="sheet"),
+    path("orientations/<int:pk>/fiche.pdf", views.sheet_pdf, name="sheet_pdf"),
     path("orientations/lien/<str:token>/", views.link, name="link"),
     path("orientations/lien/<str:token>/nouveau/", views.link_renew, name="link_renew"),
 ]

@@ -3,8 +3,9 @@ without an account. Every page works without JavaScript."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -221,6 +222,18 @@ def _sheet_context(referral):
 def sheet(request, pk):
     referral = _visible(request, pk)
     return render(request, "www/referrals/sheet.html", _sheet_context(referral))
+
+
+def sheet_pdf(request, pk):
+    """The sheet as a PDF, tagged for screen readers (PDF/UA-1), with the language and a title."""
+    from weasyprint import HTML
+
+    referral = _visible(request, pk)
+    html = render_to_string("www/referrals/sheet_pdf.html", _sheet_context(referral), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_variant="pdf/ua-1")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="orientation-{referral.number}.pdf"'
+    return response
 
 
 # --- Signed link for places without an account ---------------------------------------------------------------
