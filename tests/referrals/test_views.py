@@ -173,3 +173,36 @@ def pdf_objects(content: bytes) -> bytes:
         with contextlib.suppress(zlib.error):
             inflated.append(zlib.decompress(stream))
     return b"\n".join(inflated)
+
+
+def test_from_a_diagnostic_to_a_referral(client):
+    from cordee.diagnostics.models import Diagnostic
+    from tests.diagnostics.factories import DiagnosticFactory
+
+    aiguilleur = MembershipFactory(aiguilleur=True)
+    diagnostic = DiagnosticFactory(beneficiary=BeneficiaryFactory(structure=aiguilleur.structure))
+    Diagnostic.objects.filter(pk=diagnostic.pk).update(recommended_services=[Service.PARENTALITE.value])
+    place = PlaceFactory(services=[Service.PARENTALITE.value])
+    client.force_login(aiguilleur.user)
+    page = client.get(reverse("www:referrals:suggest"), {"diagnostic": diagnostic.pk, "commune": "23000"})
+    content = page.content.decode()
+    assert place.name in content and f"diagnostic={diagnostic.pk}" in content
+    create_url = reverse("www:referrals:create") + f"?lieu={place.pk}&diagnostic={diagnostic.pk}"
+    data = {
+        "structure": aiguilleur.structure.pk,
+        "services": [Service.PARENTALITE.value],
+        "contact_preference": "referent",
+        "referent": "Mme Martin, CCAS, 05 55 00 00 00",
+    }
+    assert client.post(create_url, data).status_code == 400  # the diagnostic names a person: consent needed
+    assert client.post(create_url, {**data, "consent": "on"}).status_code == 302
+    referral = Referral.objects.get()
+    assert referral.diagnostic == diagnostic and referral.beneficiary == diagnostic.beneficiary
+    # Someone else's diagnostic is ignored.
+    client.force_login(outsider())
+    assert (
+        f"diagnostic={diagnostic.pk}"
+        not in client.get(
+            reverse("www:referrals:suggest"), {"diagnostic": diagnostic.pk, "commune": "23000"}
+        ).content.decode()
+    )

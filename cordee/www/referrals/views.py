@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cordee.beneficiaries.perms import following_structure_ids, visible_beneficiaries
 from cordee.core.errors import DomainError
+from cordee.diagnostics.perms import visible_diagnostics
 from cordee.places.hours_text import describe
 from cordee.places.models import Place
 from cordee.referrals import links, notifications, perms, services, suggestions
@@ -63,7 +64,15 @@ def index(request):
 def suggest(request):
     if not perms.can_refer(request.user):
         raise Http404
-    form = SuggestionsForm(request.GET or None)
+    diagnostic = _diagnostic(request)
+    data = request.GET.copy() if request.GET else None
+    if diagnostic is not None and not request.GET.getlist("services"):
+        # From a diagnostic's result: its recommended services, and the person's commune when known.
+        data.setlist("services", list(diagnostic.recommended_services))
+        commune = diagnostic.beneficiary.commune if diagnostic.beneficiary else None
+        if commune is not None and not data.get("commune"):
+            data["commune"] = commune.code_insee
+    form = SuggestionsForm(data)
     results = []
     if form.is_bound and form.is_valid():
         commune = form.cleaned_data["commune"]
@@ -78,8 +87,21 @@ def suggest(request):
     return render(
         request,
         "www/referrals/suggest.html",
-        {"form": form, "results": results, "services": request.GET.getlist("services")},
+        {
+            "form": form,
+            "results": results,
+            "services": data.getlist("services") if data else [],
+            "diagnostic": diagnostic,
+        },
     )
+
+
+def _diagnostic(request):
+    """The diagnostic the referral starts from (``?diagnostic=<id>``), when the user's structure holds it."""
+    text = request.GET.get("diagnostic", "")
+    if not text.isdigit():
+        return None
+    return visible_diagnostics(request.user).select_related("beneficiary__commune").filter(pk=int(text)).first()
 
 
 def create(request):
@@ -91,6 +113,9 @@ def create(request):
         return redirect("www:referrals:suggest")
     structures = Structure.objects.filter(pk__in=following_structure_ids(user)).order_by("name")
     initial = {"services": request.GET.getlist("services"), "contact_preference": "phone"}
+    diagnostic = _diagnostic(request)
+    if diagnostic is not None:
+        initial["beneficiary"] = diagnostic.beneficiary_id
     form = ReferralForm(
         request.POST or None,
         initial=initial,
@@ -109,7 +134,7 @@ def create(request):
                 constraints=form.constraints(),
                 message=data["message"],
                 beneficiary_id=data["beneficiary"].pk if data["beneficiary"] else None,
-                diagnostic_id=int(request.GET["diagnostic"]) if request.GET.get("diagnostic", "").isdigit() else None,
+                diagnostic_id=diagnostic.pk if diagnostic else None,
                 contact_preference=data["contact_preference"],
                 referent=data["referent"],
                 contact_phone=data["contact_phone"],
