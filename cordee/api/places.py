@@ -13,11 +13,13 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from cordee.aggregation import export
+from cordee.core.errors import Invalid, NotAllowed
 from cordee.places import editing
 from cordee.places.fields import MULTI_ENUM_BY_FIELD
 from cordee.places.models import Place
 from cordee.places.perms import may_manage_any_place
 from cordee.places.search import MAX_RADIUS_KM, SearchError, parse_query, place_is_open, search
+from cordee.structures.roles import attach_roles
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -191,6 +193,7 @@ class WritePermission(permissions.BasePermission):
 def _check_may_write(request):
     if not request.user or not request.user.is_authenticated:
         raise NotAuthenticated()
+    attach_roles(request.user)  # computed once for the request, read by every permission check
     if not may_manage_any_place(request.user):
         raise PermissionDenied(
             "Seuls les gestionnaires de structure, coordinateurs et administrateurs modifient les lieux."
@@ -215,6 +218,11 @@ PLACE_WRITE_BODY = inline_serializer(
         "frais_a_charge": serializers.ListField(child=serializers.CharField(), required=False),
         "pass_numerique": serializers.BooleanField(required=False),
         "structure": serializers.IntegerField(required=False, help_text="Identifiant de la structure gestionnaire."),
+        "structure_id": serializers.IntegerField(
+            required=False,
+            help_text="Création : la structure pour laquelle on agit, obligatoire pour qui appartient à plusieurs "
+            "structures (sinon 400).",
+        ),
     },
 )
 
@@ -312,10 +320,10 @@ class PlaceListView(APIView):
             return _write_errors_response({"non_field_errors": "un objet JSON est attendu"})
         try:
             place = editing.create_place(request.user, dict(request.data))
-        except editing.EditError as error:
+        except Invalid as error:
             return _write_errors_response(error.errors)
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from error
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
         return Response(detail(place), status=status.HTTP_201_CREATED)
 
 
@@ -359,10 +367,10 @@ class PlaceDetailView(APIView):
             return _write_errors_response({"non_field_errors": "un objet JSON est attendu"})
         try:
             place = editing.update_place(request.user, place, dict(request.data))
-        except editing.EditError as error:
+        except Invalid as error:
             return _write_errors_response(error.errors)
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from error
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
         return Response(detail(place))
 
 

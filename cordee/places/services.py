@@ -1,7 +1,12 @@
-"""Creating and editing a place from the management pages (model field names, values already cleaned).
+"""Creating and changing a place: one function per action, for the web pages, the API and (its rules) the import.
 
-Each action checks permissions, stamps the place's "date de mise à jour", recomputes its automatic
-quality criteria and journals the names of the fields that changed (never their values).
+Each action goes: permission → validation (``cordee.places.validators``) → derived fields → save → quality
+criteria → journal. Values are raw inputs by model field name (texts, lists, numbers, a ``Structure``);
+the callers translate their own shapes (form fields, the standard's French names) and nothing else.
+
+Refusals are ``cordee.core.errors``: ``Invalid`` (errors by model field name), ``NotAllowed``.
+Saving, even without change, confirms the information is up to date (``source_updated_on`` is today): the
+freshness criterion and the reminders to stale places read it.
 """
 
 import uuid
@@ -9,97 +14,125 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from cordee.core.errors import Invalid, NotAllowed
 from cordee.journal.services import record
-from cordee.places import perms, quality
+from cordee.places import perms, quality, validators
 from cordee.places.models import Place
+from cordee.territories.models import Commune
 
 WEB_SOURCE = "cordee"
-# Fields the management form may write.
-EDITABLE_FIELDS = (
-    "name",
-    "pivot",
-    "siret_status",
-    "address",
-    "address_complement",
-    "postal_code",
-    "code_insee",
-    "commune_name",
-    "commune_ref",
-    "latitude",
-    "longitude",
-    "coordinates_precision",
-    "typologies",
-    "phones",
-    "emails",
-    "websites",
-    "opening_hours",
-    "summary",
-    "description",
-    "mobility",
-    "services",
-    "publics",
-    "specific_support",
-    "fees",
-    "national_programmes",
-    "training_labels",
-    "other_training_labels",
-    "access_modes",
-    "support_modes",
-    "accessibility_url",
-    "booking_url",
-    "accepts_pass_numerique",
-)
+API_SOURCE = "api"
+# Older name of the list of writable fields.
+EDITABLE_FIELDS = validators.INPUT_FIELDS
+# Older names of the errors, while callers move to cordee.core.errors.
+PlaceActionError = NotAllowed
+PlaceActionNotAllowed = NotAllowed
 
 
-class PlaceActionError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class PlaceActionNotAllowed(PlaceActionError):
-    pass
-
-
-def _apply(place: Place, values: dict) -> list[str]:
-    unknown = set(values) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"champs non modifiables : {sorted(unknown)}")
+def _apply(place: Place, cleaned: dict) -> list[str]:
+    """Set the cleaned values; the names of the input fields that changed."""
     changed = []
-    for name, value in values.items():
-        if getattr(place, name) != value:
-            setattr(place, name, value)
+    for name, value in cleaned.items():
+        attribute = "structure_id" if name == "structure" else name
+        value = value.pk if name == "structure" and value is not None else value
+        if getattr(place, attribute) != value:
+            setattr(place, attribute, value)
             changed.append(name)
-    return changed
+    if "commune_ref_id" in changed:
+        changed.remove("commune_ref_id")
+        place.commune_ref = Commune.objects.select_related("departement").filter(pk=place.commune_ref_id).first()
+    return sorted(name for name in changed if name not in validators.DERIVED_FIELDS)
 
 
-def create_place(actor, structure, values: dict) -> Place:
-    if not perms.can_create_place_for(actor, structure):
-        raise PlaceActionNotAllowed("Vous ne pouvez pas ajouter de lieu à cette structure.")
-    place = Place(source_name=WEB_SOURCE, source_id=str(uuid.uuid4()), structure=structure)
-    changed = _apply(place, values)
-    if not perms.can_edit_place(actor, place):
-        raise PlaceActionNotAllowed("Ce lieu est hors de votre territoire : vous ne pouvez pas le créer.")
+def _commune(place: Place):
+    return place.commune_ref if place.commune_ref_id else None
+
+
+def _check_location(actor, place: Place, structure) -> None:
+    if not perms.may_locate_place(actor, _commune(place), structure):
+        raise NotAllowed(
+            "Vous ne pouvez pas situer un lieu dans cette commune : elle est hors de votre territoire.",
+            reason="place_out_of_territory",
+            errors={"code_insee": "Commune hors de votre territoire."},
+        )
+
+
+def _check_structure(actor, structure) -> None:
+    if not perms.may_attach_structure(actor, structure):
+        raise NotAllowed(
+            "Vous ne pouvez confier un lieu qu'à une structure que vous gérez ou que vous coordonnez.",
+            reason="structure_not_allowed",
+            errors={"structure": "Structure que vous ne gérez pas."},
+        )
+
+
+def _after_change(actor, place: Place, changed: list[str]) -> None:
+    """Quality criteria, then the qualification's own rules when the workflow provides them."""
+    quality.assess_place(place)
+    hook = getattr(quality, "after_place_change", None)
+    if hook is not None:
+        hook(actor, place, changed)
+
+
+def create_place(actor, values: dict, *, structure=None, source_name: str = WEB_SOURCE) -> Place:
+    """A new place of ``structure`` (None: no structure, for coordinators and admins)."""
+    _check_structure(actor, structure)
+    missing = {name: "Ce champ est obligatoire." for name in ("name",) if not values.get(name)}
+    if not any(values.get(name) for name in ("code_insee", "postal_code", "commune_name")):
+        missing["code_insee"] = "Indiquez la commune du lieu (code INSEE, ou code postal et nom)."
+    try:
+        cleaned = validators.clean_values({**values, "structure": structure}, current=None)
+    except Invalid as error:
+        raise Invalid(error.message, reason=error.reason, errors={**missing, **error.errors}) from None
+    if missing:
+        raise Invalid("Certaines informations du lieu manquent.", reason="invalid_place", errors=missing)
+    place = Place(source_name=source_name, source_id=str(uuid.uuid4()))
+    changed = _apply(place, cleaned)
+    _check_location(actor, place, structure)
     place.source_updated_on = timezone.localdate()
     with transaction.atomic():
         place.save()
-        quality.assess_place(place)
-        record(actor, "places.place.created", place, structure_id=structure.pk, fields=sorted(changed))
+        _after_change(actor, place, changed)
+        record(
+            actor,
+            "places.place.created",
+            place,
+            structure_id=structure.pk if structure else None,
+            fields=changed,
+        )
     return place
 
 
 def update_place(actor, place: Place, values: dict) -> tuple[Place, list[str]]:
-    """Apply the values; returns the place and the names of the fields that changed."""
+    """Apply the values given; returns the place and the names of the fields that changed."""
     with transaction.atomic():
-        locked = Place.objects.select_for_update().get(pk=place.pk)
-        if not perms.can_edit_place(actor, locked):
-            raise PlaceActionNotAllowed("Vous ne pouvez pas modifier ce lieu.")
-        changed = _apply(locked, values)
-        if not perms.can_edit_place(actor, locked):
-            raise PlaceActionNotAllowed("Ce lieu serait hors de votre territoire : changez la commune.")
-        # Saving without change still confirms the information is up to date.
+        locked = (
+            Place.objects.select_for_update(of=("self",))
+            .select_related("structure__commune", "commune_ref__departement")
+            .get(pk=place.pk)
+        )
+        allowed = perms.editable_fields(actor, locked)
+        if not allowed:
+            raise NotAllowed("Vous ne pouvez pas modifier ce lieu.", reason="place_not_editable")
+        cleaned = validators.clean_values(values, current=locked)
+        previous_structure, previous_commune = locked.structure, locked.commune_ref_id
+        changed = _apply(locked, cleaned)
+        forbidden = sorted(set(changed) - allowed)
+        if forbidden:
+            raise NotAllowed(
+                "Vous pouvez modifier les horaires et les informations pratiques de ce lieu, pas ces champs : "
+                "demandez à un gestionnaire de la structure.",
+                reason="fields_not_editable",
+                errors=dict.fromkeys(forbidden, "Champ réservé aux gestionnaires de la structure."),
+            )
+        structure = locked.structure if locked.structure_id else None
+        if "structure" in changed:
+            structure = cleaned["structure"]
+            _check_structure(actor, structure)
+        if locked.commune_ref_id != previous_commune or (structure and structure != previous_structure):
+            _check_location(actor, locked, structure)
         locked.source_updated_on = timezone.localdate()
         locked.save()
-        quality.assess_place(locked)
-        record(actor, "places.place.updated", locked, fields=sorted(changed))
+        _after_change(actor, locked, changed)
+        record(actor, "places.place.updated", locked, fields=changed)
     return locked, changed

@@ -5,11 +5,11 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from cordee.core import links
 from cordee.places.models import PlaceFollowUp
 from cordee.places.quality import STALE_AFTER, stale_places
 from cordee.structures.enums import MembershipRole
@@ -46,7 +46,7 @@ def notify_stale_places(today=None) -> dict:
         if not recipients:
             continue
         for place in structure_places:
-            place.manage_path = reverse("www:places_manage:detail", kwargs={"pk": place.pk})
+            place.manage_path = links.path(links.PLACE_MANAGE, pk=place.pk)
         body = render_to_string(
             "places/emails/stale_places.txt",
             {"structure": structure, "places": structure_places, "site_url": settings.SITE_URL.rstrip("/")},

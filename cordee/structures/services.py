@@ -1,6 +1,7 @@
 """Domain actions on structures and their members. Each checks permissions and writes the journal.
 
-Guards that fail raise a named error carrying a plain French message, which pages and API show as is.
+Guards that fail raise a named error (a ``cordee.core.errors`` error) carrying a plain French message, which pages
+and API show as is.
 Journal details hold ids and roles only, never an e-mail address or a name.
 """
 
@@ -10,47 +11,52 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from cordee.core import links
+from cordee.core.errors import NotAllowed, Refused
 from cordee.journal.services import record
 from cordee.structures import perms
 from cordee.structures.enums import MembershipRole
 from cordee.structures.models import Invitation, Membership, Structure
+from cordee.structures.roles import forget_roles
 
 INVITATION_SALT = "cordee.structures.invitation"
 
 
-class StructureActionError(Exception):
+class StructureActionError(Refused):
     """A domain action refused, with a message fit for the person who asked."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    default_reason = "structure_action_refused"
 
 
-class ActionNotAllowed(StructureActionError):
+class ActionNotAllowed(StructureActionError, NotAllowed):
     """The actor has no right to do this (shown as « accès refusé »)."""
+
+    status = NotAllowed.status
+    default_reason = NotAllowed.default_reason
 
 
 class InvitationError(StructureActionError):
     """An invitation link that cannot be used: expired, tampered with, already used…"""
 
+    default_reason = "invitation_unusable"
+
 
 class InvitationExpired(InvitationError):
-    pass
+    default_reason = "invitation_expired"
 
 
 class InvitationInvalid(InvitationError):
-    pass
+    default_reason = "invitation_invalid"
 
 
 class InvitationAlreadyUsed(InvitationError):
-    pass
+    default_reason = "invitation_already_used"
 
 
 class InvitationWrongAccount(InvitationError):
-    pass
+    default_reason = "invitation_wrong_account"
 
 
 def _require_manager(actor, structure):
@@ -112,8 +118,7 @@ def invitation_from_token(token: str) -> Invitation:
 
 
 def invitation_url(invitation: Invitation) -> str:
-    path = reverse("www:structures:invitation_accept", kwargs={"token": invitation_token(invitation)})
-    return settings.SITE_URL.rstrip("/") + path
+    return links.absolute_url(links.INVITATION_ACCEPT, token=invitation_token(invitation))
 
 
 def send_invitation_email(invitation: Invitation) -> None:
@@ -190,6 +195,7 @@ def accept_invitation(invitation: Invitation, user) -> Membership:
             role=membership.role,
         )
     invitation.accepted_at = locked.accepted_at
+    forget_roles(user)  # a new membership: the rest of the request sees it
     return membership
 
 

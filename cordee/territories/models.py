@@ -86,23 +86,56 @@ class Epci(FragilityScores):
         return TerritoryRef(TerritoryKind.EPCI, self.siren, self.name)
 
 
+# The one definition of "this commune is in that territory": the commune fields holding each kind's code.
+# A commune's territory also holds its arrondissements (Paris, Lyon, Marseille), hence its parent.
+# ``territory_q`` (SQL) and ``commune_in_territory`` (Python, on a loaded commune) both read it.
+TERRITORY_PATHS = {
+    TerritoryKind.REGION: ("departement__region_id",),
+    TerritoryKind.DEPARTEMENT: ("departement_id",),
+    TerritoryKind.EPCI: ("epci_id",),
+    TerritoryKind.COMMUNE: ("code_insee", "parent_id"),
+}
+
+
+def _paths(kind):
+    try:
+        return TERRITORY_PATHS[kind]
+    except KeyError:
+        raise ValueError(f"Type de territoire inconnu : {kind!r}") from None
+
+
 def territory_q(kind, code, prefix=""):
     """Q object selecting the communes (and municipal arrondissements) of one territory.
 
     ``prefix`` lets another model filter through its relation to Commune,
-    e.g. ``Place.objects.filter(territory_q(kind, code, "commune__"))``.
-    A commune's territory also holds its arrondissements (Paris, Lyon, Marseille).
+    e.g. ``Place.objects.filter(territory_q(kind, code, "commune_ref__"))``.
     """
-    match kind:
-        case TerritoryKind.REGION:
-            return Q(**{f"{prefix}departement__region_id": code})
-        case TerritoryKind.DEPARTEMENT:
-            return Q(**{f"{prefix}departement_id": code})
-        case TerritoryKind.EPCI:
-            return Q(**{f"{prefix}epci_id": code})
-        case TerritoryKind.COMMUNE:
-            return Q(**{f"{prefix}code_insee": code}) | Q(**{f"{prefix}parent_id": code})
-    raise ValueError(f"Type de territoire inconnu : {kind!r}")
+    first, *others = _paths(kind)
+    condition = Q(**{f"{prefix}{first}": code})
+    for path in others:
+        condition |= Q(**{f"{prefix}{path}": code})
+    return condition
+
+
+def territories_q(territories, prefix=""):
+    """Q object selecting the communes of any of the (kind, code) pairs given (nothing if none)."""
+    condition = Q(pk__in=[])
+    for kind, code, *_ in territories:
+        condition |= territory_q(kind, code, prefix)
+    return condition
+
+
+def commune_in_territory(commune, kind, code) -> bool:
+    """Whether a loaded commune lies in the territory (same rule as ``territory_q``)."""
+    if commune is None:
+        return False
+    for path in _paths(kind):
+        value = commune
+        for step in path.split("__"):
+            value = getattr(value, step, None)
+        if value == code:
+            return True
+    return False
 
 
 class CommuneQuerySet(models.QuerySet):
@@ -140,10 +173,7 @@ class CommuneQuerySet(models.QuerySet):
 
     def in_territories(self, territories):
         """Communes of any of the (kind, code) pairs given, e.g. a coordinator's scope."""
-        condition = Q()
-        for kind, code, *_ in territories:
-            condition |= territory_q(kind, code)
-        return self.filter(condition) if condition else self.none()
+        return self.filter(territories_q(territories))
 
     def nearest(self, latitude, longitude, max_distance_km=100.0):
         """The commune whose centre is the nearest to the point, or None if none is within max_distance_km.
@@ -233,16 +263,7 @@ class Commune(FragilityScores):
         return chain
 
     def is_in_territory(self, kind, code):
-        match kind:
-            case TerritoryKind.REGION:
-                return self.departement.region_id == code
-            case TerritoryKind.DEPARTEMENT:
-                return self.departement_id == code
-            case TerritoryKind.EPCI:
-                return self.epci_id == code
-            case TerritoryKind.COMMUNE:
-                return code in (self.code_insee, self.parent_id)
-        raise ValueError(f"Type de territoire inconnu : {kind!r}")
+        return commune_in_territory(self, kind, code)
 
 
 class PostalCode(models.Model):

@@ -9,8 +9,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from huey.contrib.djhuey import db_task
 
-UID_PLACEHOLDER = "UIDB64"
-TOKEN_PLACEHOLDER = "TOKEN"
+from cordee.core import links
 
 
 def accounts_for_reset(email: str):
@@ -20,16 +19,17 @@ def accounts_for_reset(email: str):
 
 
 @db_task()
-def send_password_reset(email: str, link_template: str) -> int:
+def send_password_reset(email: str) -> int:
     """Send the reset link to the account with this e-mail, if there is one; returns the number of e-mails.
 
-    ``link_template`` is the absolute link built by the web layer from ``SITE_URL`` (never from the
-    request's Host), with ``UIDB64`` and ``TOKEN`` where the account's id and the token go.
+    The link starts with ``SITE_URL`` (``links.absolute_url``), never with the Host of a request.
     """
     sent = 0
     for user in accounts_for_reset(email):
-        link = link_template.replace(UID_PLACEHOLDER, urlsafe_base64_encode(force_bytes(user.pk))).replace(
-            TOKEN_PLACEHOLDER, default_token_generator.make_token(user)
+        link = links.absolute_url(
+            links.PASSWORD_RESET_CONFIRM,
+            uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+            token=default_token_generator.make_token(user),
         )
         subject = render_to_string("users/emails/password_reset_subject.txt").strip()
         body = render_to_string("users/emails/password_reset.txt", {"link": link})

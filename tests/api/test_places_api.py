@@ -294,7 +294,7 @@ def test_update_permissions(kind, refused, structure):
     assert place.name == "Nouveau nom"
     assert response.json()["nom"] == "Nouveau nom"
     entry = Entry.objects.get(action="places.place.updated")
-    assert entry.details == {"fields": ["nom"]}
+    assert entry.details == {"fields": ["name"]}  # model names, as from the web pages
 
 
 def test_create_for_another_structure_is_refused_even_to_a_gestionnaire(structure):
@@ -341,9 +341,9 @@ def test_write_validation_uses_the_import_rules(structure):
 
     errors = client_for(user).post(LIST_URL, payload, format="json").json()["errors"]
     assert set(errors) == {"telephone", "services", "horaires", "courriels"}
-    assert errors["telephone"] == "numéro de téléphone invalide (« 12 »)"
-    assert errors["services"] == "valeur inconnue du standard (« Jardinage »)"
-    assert errors["horaires"].startswith("horaires illisibles")
+    assert errors["telephone"].startswith("Numéro de téléphone invalide : « 12 »")
+    assert errors["services"] == "Valeur inconnue du standard : « Jardinage »."
+    assert errors["horaires"].startswith("Horaires illisibles")
     assert not Place.objects.exists()
 
 
@@ -351,7 +351,7 @@ def test_a_name_is_required_to_create(structure):
     response = client_for(make_user("admin", structure)).post(LIST_URL, {"adresse": "1 rue"}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["errors"]["nom"] == "nom du lieu manquant"
+    assert response.json()["errors"]["nom"] == "Ce champ est obligatoire."
 
 
 def test_patch_hours_updates_the_open_search(structure):

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from cordee.places.models import Place
 from tests.browser.conftest import MOBILE
 from tests.places.factories import PlaceFactory
-from tests.structures.factories import MembershipFactory
+from tests.structures.factories import MembershipFactory, StructureFactory
 
 pytestmark = pytest.mark.browser
 
@@ -79,3 +79,67 @@ def test_public_reports_an_error_on_a_phone(page, viewport, assert_accessible, g
     expect(page.get_by_role("heading", level=1)).to_have_text("Merci pour votre signalement")
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert_accessible(page)
+
+
+def test_mediateur_updates_the_hours_of_their_place(page, login_as, assert_accessible, gestionnaire_and_place):
+    _gestionnaire, place = gestionnaire_and_place
+    mediateur = MembershipFactory(structure=place.structure, role="mediateur").user
+    MembershipFactory(user=mediateur, structure=StructureFactory(name="Médiathèque d'Aubusson"))
+    login_as(mediateur)
+
+    # From the public page of the place, the médiateur finds how to manage it.
+    page.goto(f"/lieux/{place.pk}/")
+    page.get_by_role("link", name="Gérer cette fiche").click()
+    expect(page).to_have_url(re.compile(rf"/gestion/lieux/{place.pk}/$"))
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Modifier la fiche").click()
+    expect(page.get_by_text("En tant que membre de l'équipe de la structure")).to_be_visible()
+    expect(page.get_by_label("Nom du lieu")).to_have_count(0)
+    assert_accessible(page)
+
+    # A mistake: the error summary takes the focus and names the field once.
+    wednesday = page.get_by_role("group", name="Mercredi")
+    wednesday.get_by_label("Mercredi, Ouverture", exact=True).fill("12:00")
+    wednesday.get_by_label("Mercredi, Fermeture", exact=True).first.fill("09:00")
+    page.get_by_role("button", name="Enregistrer").click()
+    summary = page.locator("#resume-erreurs")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Mercredi : ouverture")).to_be_visible()
+    assert_accessible(page)
+
+    wednesday = page.get_by_role("group", name="Mercredi")
+    wednesday.get_by_label("Mercredi, Ouverture", exact=True).fill("09:00")
+    wednesday.get_by_label("Mercredi, Fermeture", exact=True).first.fill("12:00")
+    wednesday.get_by_label("Mercredi, Réouverture", exact=True).fill("")
+    wednesday.get_by_label("Mercredi, Fermeture", exact=True).last.fill("")
+    page.get_by_role("button", name="Enregistrer").click()
+
+    expect(page).to_have_url(re.compile(rf"/gestion/lieux/{place.pk}/$"))
+    expect(page.get_by_text("Mercredi : 09:00 – 12:00")).to_be_visible()
+    assert_accessible(page)
+    place.refresh_from_db()
+    assert place.opening_hours == "Mo,Tu,Th,Fr 09:00-12:00,14:00-17:00; We 09:00-12:00"
+    assert place.name == "Médiathèque de Guéret"
+
+    # In two structures, the médiateur says in the header which one they act for (a plain form).
+    page.get_by_label("Vous agissez pour").locator("visible=true").select_option(label="Médiathèque d'Aubusson")
+    page.get_by_role("button", name="Changer de structure").locator("visible=true").click()
+    expect(page.get_by_text("Vous agissez maintenant pour « Médiathèque d'Aubusson ».")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/gestion/lieux/{place.pk}/$"))
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [MOBILE], ids=["375px"])
+def test_the_structure_switch_is_in_the_menu_on_a_phone(page, viewport, login_as, assert_accessible):
+    first = MembershipFactory(structure__name="Espace numérique de Guéret")
+    MembershipFactory(user=first.user, structure=StructureFactory(name="Médiathèque d'Aubusson"))
+    login_as(first.user)
+    page.goto("/tableau-de-bord/")
+    page.get_by_role("button", name="Menu").click()
+    switch = page.get_by_label("Vous agissez pour").locator("visible=true")
+    expect(switch).to_be_visible()
+    switch.select_option(label="Médiathèque d'Aubusson")
+    assert_accessible(page)
+    page.get_by_role("button", name="Changer de structure").locator("visible=true").click()
+    expect(page.get_by_text("Vous agissez maintenant pour « Médiathèque d'Aubusson ».")).to_be_visible()

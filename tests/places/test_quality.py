@@ -400,10 +400,10 @@ def test_migration_names_the_logged_steps_and_labels_their_authors(place, coordi
         place=place, from_state="requested", to_state="qualified", actor=coordinator
     )
     QualificationTransition.objects.create(place=place, from_state="qualified", to_state="refused")
-    migration = importlib.import_module("cordee.places.migrations.0010_qualification_log_on_workflow_and_review_flag")
+    migration = importlib.import_module("cordee.places.migrations.0011_qualification_log_on_workflow_and_review_flag")
     state_apps = (
         MigrationExecutor(connection)
-        .loader.project_state(("places", "0010_qualification_log_on_workflow_and_review_flag"))
+        .loader.project_state(("places", "0011_qualification_log_on_workflow_and_review_flag"))
         .apps
     )
     migration.name_steps_and_label_actors(state_apps, None)

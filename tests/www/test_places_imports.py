@@ -41,7 +41,8 @@ PAGE_EXPECTATIONS = {
 
 @pytest.fixture
 def done_import():
-    place_import = stored_import(places_csv(valid=2, invalid=1))
+    # sent by a coordinator of the Creuse: the "coordinator" kind (Creuse too) follows it
+    place_import = stored_import(places_csv(valid=2, invalid=1), user=CoordinatorScopeFactory().user)
     uploads.run(place_import)
     return place_import
 

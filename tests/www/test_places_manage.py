@@ -7,6 +7,7 @@ from django.utils import timezone
 from cordee.journal.models import Entry
 from cordee.places.enums import CoordinatesPrecision, HoursStatus, QualificationState, SiretStatus
 from cordee.places.models import Place, PlaceReport, QualityCriterion
+from cordee.structures.enums import MembershipRole
 from tests.places.factories import PlaceFactory
 from tests.structures import user_kinds
 from tests.structures.factories import MembershipFactory, StructureFactory
@@ -36,8 +37,8 @@ def expect(*statuses):
 VIEW_EXPECTATIONS = {
     "structure_places": expect(302, 200, 200, 403, 200, 403, 200),
     "create": expect(302, 403, 200, 403, 200, 403, 200),
-    "detail": expect(302, 403, 200, 403, 200, 403, 200),
-    "edit": expect(302, 403, 200, 403, 200, 403, 200),
+    "detail": expect(302, 200, 200, 403, 200, 403, 200),
+    "edit": expect(302, 200, 200, 403, 200, 403, 200),
     "territory": expect(302, 403, 403, 403, 200, 200, 200),
     "qualification_queue": expect(302, 403, 403, 403, 200, 200, 200),
     "qualification_decide": expect(302, 403, 403, 403, 200, 403, 200),
@@ -120,7 +121,7 @@ def test_edit_form_shows_the_hours_in_the_grid(client, place):
     assert 'name="hours_Mo_open1" value="09:00"' in html
     assert 'name="hours_Fr_close2" value="17:00"' in html
     assert 'name="hours_Sa_open1"' in html and 'name="hours_Sa_open1" value' not in html
-    assert 'value="grid" class="" required id="id_hours_mode_0" checked' in html or "checked" in html
+    assert 'value="grid" id="id_hours_mode_0" required checked' in html
 
 
 def test_gestionnaire_saves_the_grid_as_osm_and_journal_lists_changed_fields(client, place):
@@ -159,8 +160,8 @@ def test_expert_field_is_used_when_chosen(client, place):
         ({"pivot": "13002526500014"}, "pivot", "SIRET invalide : ce SIRET n'existe pas"),
         ({"pivot": "1234"}, "pivot", "un SIRET compte exactement 14 chiffres"),
         ({"hours_mode": "expert", "opening_hours": "lundi 9h-12h"}, "opening_hours", "Horaires illisibles"),
-        ({"hours_Mo_open1": "12:00", "hours_Mo_close1": "09:00"}, "hours_Mo_open1", "Lundi : l'heure de fermeture"),
-        ({"hours_Tu_close1": ""}, "hours_Tu_open1", "Mardi : indiquez l'heure d'ouverture et l'heure de fermeture"),
+        ({"hours_Mo_open1": "12:00", "hours_Mo_close1": "09:00"}, "hours_Mo_open1", "L'heure de fermeture"),
+        ({"hours_Tu_close1": ""}, "hours_Tu_open1", "Indiquez l'heure d'ouverture et l'heure de fermeture"),
         ({"code_insee": "99999"}, "code_insee", "Aucune commune n'a le code INSEE"),
         ({"emails": "pas-une-adresse"}, "emails", "Adresse électronique invalide"),
         ({"postal_code": "230"}, "postal_code", "Le code postal compte 5 chiffres."),
@@ -219,7 +220,7 @@ def test_coordinator_cannot_move_a_place_out_of_their_territory(client, place):
     assert place.code_insee == "23096"
 
 
-@pytest.mark.parametrize("kind", ["member", "member_elsewhere", "coordinator_out_of_scope"])
+@pytest.mark.parametrize("kind", ["member_elsewhere", "coordinator_out_of_scope"])
 def test_refused_edit_post_changes_nothing(client, place, kind):
     login_as(client, kind, place)
     response = client.post(reverse("www:places_manage:edit", kwargs={"pk": place.pk}), form_data(place, name="Pirate"))
@@ -373,9 +374,12 @@ def test_admin_adds_edits_and_deactivates_a_criterion(client, place):
     assert "Wifi public" in html and "Désactivé" in html
 
 
-@pytest.mark.parametrize("kind,shows_edit", [("member", False), ("gestionnaire", True)])
+@pytest.mark.parametrize("kind,shows_edit", [("member", True), ("gestionnaire", True), ("aiguilleur", False)])
 def test_structure_list_offers_edit_only_to_who_may_edit(client, place, kind, shows_edit):
-    login_as(client, kind, place)
+    if kind == "aiguilleur":
+        client.force_login(MembershipFactory(structure=place.structure, role=MembershipRole.AIGUILLEUR).user)
+    else:
+        login_as(client, kind, place)
     html = client.get(reverse("www:places_manage:structure_places", args=[place.structure.pk])).content.decode()
     assert place.name in html
     assert (f'href="{reverse("www:places_manage:edit", kwargs={"pk": place.pk})}"' in html) is shows_edit

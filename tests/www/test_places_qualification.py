@@ -130,3 +130,28 @@ def test_a_coordinator_withdraws_the_qualification_of_a_flagged_place_with_a_rea
 def test_automatic_steps_are_never_offered_to_people(flagged):
     admin = UserFactory(national_admin=True)
     assert [item.name for item in quality.QUALIFICATION.allowed_transitions(flagged, admin)] == ["withdraw"]
+
+
+@pytest.fixture
+def qualified(place):
+    gestionnaire = place.structure.memberships.get(role="gestionnaire").user
+    quality.request_qualification(gestionnaire, place)
+    quality.qualify(UserFactory(national_admin=True), place)
+    return place
+
+
+def test_the_write_path_sends_a_qualified_place_back_to_review_or_flags_it(qualified):
+    from cordee.places import services
+
+    gestionnaire = qualified.structure.memberships.get(role="gestionnaire").user
+    services.update_place(gestionnaire, qualified, {"opening_hours": "Mo-Fr 09:00-12:00"})
+    qualified.refresh_from_db()
+    assert qualified.qualification_state == QualificationState.QUALIFIED
+    assert quality.review_flag(qualified) == ["horaires"]
+
+    services.update_place(gestionnaire, qualified, {"address": "2 rue Neuve"})
+    qualified.refresh_from_db()
+    assert qualified.qualification_state == QualificationState.REQUESTED
+    assert quality.review_flag(qualified) is None
+    steps = [step.transition for step in quality.QUALIFICATION.history(qualified)]
+    assert steps == ["request", "qualify", "back_to_review"]

@@ -1,8 +1,7 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from cordee.core.net import rate_limit_key
@@ -38,15 +37,6 @@ class LogoutView(auth_views.LogoutView):
     """POST only (a link cannot log someone out behind their back). Harmless when already signed out."""
 
 
-def reset_link_template() -> str:
-    """The absolute reset link, from SITE_URL (never the request's Host), with placeholders for the task."""
-    path = reverse(
-        "www:accounts:password_reset_confirm",
-        kwargs={"uidb64": tasks.UID_PLACEHOLDER, "token": tasks.TOKEN_PLACEHOLDER},
-    )
-    return settings.SITE_URL.rstrip("/") + path
-
-
 class PasswordResetView(auth_views.PasswordResetView):
     """Ask for a reset link. The same answer whether the account exists or not; the e-mail is queued.
 
@@ -68,7 +58,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             response["Retry-After"] = str(error.retry_after)
             return response
         if may_send:
-            tasks.send_password_reset(email, reset_link_template())
+            tasks.send_password_reset(email)
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -123,16 +123,37 @@ PROCESSINGS = [
         who="Les professionnels qui font une action sensible : modifier ou qualifier un lieu, changer un rôle, "
         "importer un fichier…",
         data=[
-            "l'identifiant du compte qui a agi et son adresse électronique au moment de l'action ;",
-            "l'action, la date et l'objet concerné (son nom au moment de l'action) ; les détails de l'action ne "
-            "contiennent que des identifiants.",
+            "l'identifiant du compte qui a agi et une étiquette qui ne nomme personne (« utilisateur n° 42 ») : "
+            "jamais son nom ni son adresse électronique ;",
+            "l'action, la date et l'objet concerné (son nom ; pour un compte, une appartenance ou une invitation, "
+            "seulement son type et son numéro) ; les détails de l'action ne contiennent que des identifiants ;",
+            "une adresse électronique saisie à la connexion ou au mot de passe oublié, et l'adresse IP, seulement "
+            "sous forme d'empreinte chiffrée avec une clé secrète, qui ne permet pas de les relire.",
         ],
         why="Savoir qui a fait quoi en cas d'erreur, de litige ou d'abus, et protéger les données de l'annuaire.",
         legal_basis="Mission d'intérêt public et sécurité du service (articles 6.1.e et 32 du RGPD).",
-        how_long="Le journal est en ajout seul : ses entrées ne sont ni modifiées ni effacées, "
-        "afin de servir de preuve.",
+        how_long="Un an pour les entrées de connexion et de mot de passe, cinq ans pour les autres, puis elles "
+        "sont supprimées chaque nuit. D'ici là, le journal est en ajout seul : ses entrées ne sont ni modifiées "
+        "ni effacées, afin de servir de preuve. Supprimer un compte ne les touche pas : elles ne contiennent "
+        "ni nom ni adresse.",
         recipients="Les administrateurs nationaux, et les gestionnaires ou coordinateurs pour les objets "
         "qu'ils gèrent.",
+    ),
+    Processing(
+        slug="connexion",
+        title="Les tentatives de connexion et les demandes de nouveau mot de passe",
+        who="Toute personne qui essaie de se connecter ou demande un nouveau mot de passe.",
+        data=[
+            "une empreinte chiffrée avec une clé secrète de l'adresse électronique saisie et de l'adresse IP "
+            "(ou de son réseau), jamais ces adresses en clair ;",
+            "le nombre d'essais manqués et de demandes récentes.",
+        ],
+        why="Protéger les comptes contre les essais de mots de passe en série et éviter l'envoi de courriels "
+        "en rafale : au-delà de quelques essais, le compte ou l'adresse est bloqué un moment.",
+        legal_basis="Sécurité du service (article 32 du RGPD).",
+        how_long="Les compteurs s'effacent d'eux-mêmes après 15 minutes à une heure ; les blocages et les "
+        "demandes de nouveau mot de passe restent un an dans le journal, sous forme d'empreintes.",
+        recipients="Personne : les administrateurs nationaux voient seulement les empreintes dans le journal.",
     ),
     Processing(
         slug="lieux",
@@ -160,8 +181,9 @@ PROCESSINGS = [
         why="Vous garder connecté et protéger les formulaires. Cordée n'utilise aucun cookie de mesure "
         "d'audience, de publicité ou de réseau social, et ne charge rien depuis un autre site.",
         legal_basis="Cookies strictement nécessaires au service : ils ne demandent pas de consentement.",
-        how_long="Le cookie de session expire à la déconnexion ou au plus tard après deux semaines ; "
-        "le cookie de sécurité après un an.",
+        how_long="Le cookie de session expire à la déconnexion ou à la fermeture du navigateur, et au plus tard "
+        "8 heures après la connexion ; si vous cochez « Rester connecté », après 30 jours (8 heures pour les "
+        "coordinateurs et les administrateurs). Le cookie de sécurité expire après un an.",
         recipients="Personne d'autre que le site lui-même.",
     ),
 ]

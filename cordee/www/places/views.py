@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from cordee.places import hours_text
+from cordee.places import hours_text, perms
 from cordee.places.models import Place
 from cordee.places.search import SearchError, parse_query, search
 from cordee.www.maps import commune_labels, map_settings
@@ -184,6 +184,7 @@ def place_detail(request, pk):
             "hours": hours_text.describe(place.opening_hours, place.latitude, place.longitude, now),
             "map_data": _place_map_data(place),
             "search_url": reverse("www:places:search"),
+            "can_manage": perms.can_manage_place(request.user, place),
             **_map_settings(),
         },
     )

@@ -1,22 +1,18 @@
-"""Forms of the place management pages. They clean values; the rules live in cordee.places."""
+"""Forms of the place management pages. They shape values; the rules and validators live in cordee.places.
 
-import re
+The place form only turns what a person typed into the domain's raw values (lines into lists, the week grid
+into an OpenStreetMap expression); ``cordee.places.services`` validates them with ``cordee.places.fields``,
+the same validators as the API and the import, and its errors come back on the form's fields.
+"""
 
-import phonenumbers
 from django import forms
-from django.core.validators import EmailValidator, URLValidator
 
-from cordee.aggregation.importing.validation import PHONE_REGIONS
-from cordee.places import enums, hours, hours_grid
-from cordee.places.enums import CoordinatesPrecision, ReportKind, SiretStatus
+from cordee.places import enums, hours_grid, validators
+from cordee.places.enums import ReportKind
 from cordee.places.models import QualityCriterion
 from cordee.places.reports import MAX_MESSAGE_LENGTH
-from cordee.structures.validators import SIRET_PLACEHOLDER, siret_error
-from cordee.territories.models import Commune
-from cordee.territories.normalize import search_key
 from cordee.www.accounts.forms import DsfrFormMixin
 
-RNA = re.compile(r"^W\d{9}$")
 HOURS_GRID = "grid"
 HOURS_EXPERT = "expert"
 MULTI_FIELDS = {
@@ -30,6 +26,8 @@ MULTI_FIELDS = {
     "training_labels": (enums.TrainingLabel, "Formations et labels"),
     "mobility": (enums.Mobility, "Itinérance"),
 }
+LIST_TEXT_FIELDS = ("phones", "emails", "websites")
+HOURS_FIELDS = ("hours_mode", "hours_holidays_closed", "opening_hours")
 FIELDSETS = [
     ("Le lieu", ["name", "pivot", "summary", "description"]),
     (
@@ -45,32 +43,22 @@ FIELDSETS = [
 ]
 
 
-def _lines(text: str) -> list[str]:
-    values = []
-    for line in re.split(r"[\n|;]", text or ""):
-        line = line.strip()
-        if line and line not in values:
-            values.append(line)
-    return values
+class ErrorSummaryMixin:
+    """``error_summary()``: (link target, label, error) for each field error, for ``_error_summary.html``."""
 
-
-def normalise_phone(text: str, postal_code: str = "") -> str:
-    """The number in E.164, read as a French (or overseas) national number; ValueError if invalid."""
-    region = PHONE_REGIONS.get((postal_code or "")[:3], "FR")
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValueError(text)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    def error_summary(self):
+        items = []
+        for name in self.fields:
+            for error in self.errors.get(name, []):
+                items.append((self[name].id_for_label, self.fields[name].label, error))
+        return items
 
 
 def _grid_field_names(day):
     return [f"hours_{day}_open1", f"hours_{day}_close1", f"hours_{day}_open2", f"hours_{day}_close2"]
 
 
-class PlaceForm(DsfrFormMixin, forms.Form):
+class PlaceForm(ErrorSummaryMixin, DsfrFormMixin, forms.Form):
     name = forms.CharField(label="Nom du lieu", max_length=255)
     pivot = forms.CharField(
         label="SIRET ou numéro RNA",
@@ -81,32 +69,25 @@ class PlaceForm(DsfrFormMixin, forms.Form):
     summary = forms.CharField(
         label="Présentation courte",
         required=False,
-        max_length=280,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="280 caractères au plus : ce que le lieu propose, en une ou deux phrases.",
     )
     description = forms.CharField(
         label="Présentation détaillée", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    address = forms.CharField(label="Adresse", max_length=255, help_text="Numéro et voie, ex. 1 place Bonnyaud")
-    address_complement = forms.CharField(label="Complément d'adresse", required=False, max_length=255)
-    postal_code = forms.RegexField(
-        label="Code postal",
-        regex=r"^\d{5}$",
-        error_messages={"invalid": "Le code postal compte 5 chiffres."},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    address = forms.CharField(label="Adresse", help_text="Numéro et voie, ex. 1 place Bonnyaud")
+    address_complement = forms.CharField(label="Complément d'adresse", required=False)
+    postal_code = forms.CharField(
+        label="Code postal", widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"})
     )
-    commune_name = forms.CharField(label="Commune", max_length=150)
+    commune_name = forms.CharField(label="Commune")
     code_insee = forms.CharField(
         label="Code INSEE de la commune",
         required=False,
-        max_length=5,
         help_text="Utile quand plusieurs communes partagent le code postal (ex. 23096 pour Guéret).",
     )
-    latitude = forms.FloatField(label="Latitude", required=False, min_value=-90, max_value=90, help_text="Ex. 46.1720")
-    longitude = forms.FloatField(
-        label="Longitude", required=False, min_value=-180, max_value=180, help_text="Ex. 1.8715"
-    )
+    latitude = forms.FloatField(label="Latitude", required=False, help_text="Ex. 46.1720")
+    longitude = forms.FloatField(label="Longitude", required=False, help_text="Ex. 1.8715")
     phones = forms.CharField(
         label="Téléphones",
         required=False,
@@ -125,14 +106,10 @@ class PlaceForm(DsfrFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Une adresse par ligne, commençant par https://",
     )
-    booking_url = forms.URLField(
-        label="Prise de rendez-vous en ligne", required=False, max_length=500, assume_scheme="https"
-    )
-    accessibility_url = forms.URLField(
+    booking_url = forms.CharField(label="Prise de rendez-vous en ligne", required=False)
+    accessibility_url = forms.CharField(
         label="Fiche Accès libre",
         required=False,
-        max_length=500,
-        assume_scheme="https",
         help_text="L'adresse de la fiche du lieu sur acceslibre.beta.gouv.fr",
     )
     other_training_labels = forms.CharField(label="Autres formations et labels", required=False)
@@ -152,7 +129,8 @@ class PlaceForm(DsfrFormMixin, forms.Form):
         help_text="Ex. Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off",
     )
 
-    def __init__(self, *args, place=None, **kwargs):
+    def __init__(self, *args, place=None, editable=None, **kwargs):
+        """``editable``: the model fields the person may change (all when None); the others are left out."""
         initial = kwargs.pop("initial", None) or {}
         if place is not None:
             initial = {**self.initial_from(place), **initial}
@@ -174,36 +152,29 @@ class PlaceForm(DsfrFormMixin, forms.Form):
                     required=False,
                     widget=forms.TimeInput(attrs={"type": "time"}),
                 )
-        self.commune = None
+        self.editable = frozenset(validators.INPUT_FIELDS if editable is None else editable)
+        for name in list(self.fields):
+            if self._model_field(name) not in self.editable:
+                del self.fields[name]
+
+    @staticmethod
+    def _model_field(name):
+        """The model field a form field writes (the hours fields all write ``opening_hours``)."""
+        return "opening_hours" if name in HOURS_FIELDS or name.startswith("hours_") else name
+
+    @property
+    def edits_hours(self):
+        return "opening_hours" in self.editable
 
     @staticmethod
     def initial_from(place) -> dict:
         initial = {
-            name: getattr(place, name)
-            for name in [
-                "name",
-                "pivot",
-                "summary",
-                "description",
-                "address",
-                "address_complement",
-                "postal_code",
-                "commune_name",
-                "code_insee",
-                "latitude",
-                "longitude",
-                "booking_url",
-                "accessibility_url",
-                "other_training_labels",
-                "accepts_pass_numerique",
-                "opening_hours",
-            ]
+            name: getattr(place, name) for name in validators.INPUT_FIELDS if name not in validators.LIST_FIELDS
         }
         for name in ("latitude", "longitude"):  # 45.955470000000005 → 45.95547 (six decimals: about 10 cm)
             initial[name] = round(initial[name], 6) if initial[name] is not None else None
-        initial["phones"] = "\n".join(place.phones)
-        initial["emails"] = "\n".join(place.emails)
-        initial["websites"] = "\n".join(place.websites)
+        for name in LIST_TEXT_FIELDS:
+            initial[name] = "\n".join(getattr(place, name))
         grid = hours_grid.from_osm(place.opening_hours)
         initial["hours_mode"] = HOURS_GRID if grid is not None else HOURS_EXPERT
         if grid is not None:
@@ -219,7 +190,12 @@ class PlaceForm(DsfrFormMixin, forms.Form):
     # --- layout for the template ---
 
     def fieldsets(self):
-        return [(legend, [self[name] for name in names]) for legend, names in FIELDSETS]
+        layout = []
+        for legend, names in FIELDSETS:
+            bound = [self[name] for name in names if name in self.fields]
+            if bound:
+                layout.append((legend, bound))
+        return layout
 
     def grid_rows(self):
         short_labels = ["Ouverture", "Fermeture", "Réouverture", "Fermeture"]
@@ -237,113 +213,17 @@ class PlaceForm(DsfrFormMixin, forms.Form):
             )
         return rows
 
-    # --- cleaning ---
-
-    def clean_pivot(self):
-        pivot = re.sub(r"\s", "", self.cleaned_data["pivot"]).upper()
-        if not pivot:
-            return ""
-        if RNA.match(pivot):
-            return pivot
-        if pivot == SIRET_PLACEHOLDER:
-            raise forms.ValidationError("Indiquez le vrai SIRET du lieu, ou laissez le champ vide.")
-        error = siret_error(pivot)
-        if error:
-            raise forms.ValidationError(f"SIRET invalide : {error}. Un numéro RNA commence par W suivi de 9 chiffres.")
-        return pivot
-
-    def clean_emails(self):
-        emails, validator = [], EmailValidator()
-        for text in _lines(self.cleaned_data["emails"]):
-            try:
-                validator(text)
-            except forms.ValidationError:
-                raise forms.ValidationError(
-                    f"Adresse électronique invalide : « {text} » (format nom@domaine.fr)."
-                ) from None
-            if text.lower() not in emails:
-                emails.append(text.lower())
-        return emails
-
-    def clean_websites(self):
-        websites, validator = [], URLValidator(schemes=["http", "https"])
-        for text in _lines(self.cleaned_data["websites"]):
-            candidate = text if "://" in text else f"https://{text}"
-            try:
-                validator(candidate)
-            except forms.ValidationError:
-                raise forms.ValidationError(f"Adresse web invalide : « {text} ».") from None
-            websites.append(candidate)
-        return websites
-
-    def clean_code_insee(self):
-        return self.cleaned_data["code_insee"].strip().upper()
+    # --- shaping ---
 
     def clean(self):
         data = super().clean()
-        self._clean_phones(data)
-        self._clean_commune(data)
-        self._clean_point(data)
-        self._clean_hours(data)
+        if self.edits_hours:
+            self._clean_hours(data)
         return data
-
-    def _clean_phones(self, data):
-        phones = []
-        for text in _lines(self.data.get(self.add_prefix("phones"), "")):
-            try:
-                formatted = normalise_phone(text, data.get("postal_code", ""))
-            except ValueError:
-                self.add_error(
-                    "phones", f"Numéro de téléphone invalide : « {text} ». Indiquez 10 chiffres, ex. 05 55 52 00 00."
-                )
-                return
-            if formatted not in phones:
-                phones.append(formatted)
-        data["phones"] = phones
-
-    def _clean_commune(self, data):
-        code, postal_code, name = data.get("code_insee", ""), data.get("postal_code"), data.get("commune_name")
-        if code:
-            self.commune = Commune.objects.filter(code_insee=code).first()
-            if self.commune is None:
-                self.add_error("code_insee", f"Aucune commune n'a le code INSEE « {code} ».")
-                return
-        elif postal_code and name:
-            candidates = list(Commune.objects.by_postal_code(postal_code))
-            matching = [commune for commune in candidates if commune.search_name == search_key(name)]
-            if len(matching) == 1:
-                self.commune = matching[0]
-            elif len(candidates) == 1 and not matching:
-                self.add_error(
-                    "commune_name",
-                    f"Le code postal {postal_code} est celui de {candidates[0].name}. Vérifiez la commune.",
-                )
-                return
-            else:
-                self.add_error(
-                    "code_insee", "Commune introuvable avec ce code postal et ce nom : indiquez son code INSEE."
-                )
-                return
-        if self.commune is not None:
-            data["code_insee"] = self.commune.code_insee
-            data["commune_name"] = self.commune.name
-
-    def _clean_point(self, data):
-        latitude, longitude = data.get("latitude"), data.get("longitude")
-        if (latitude is None) != (longitude is None):
-            self.add_error(
-                "longitude" if latitude is not None else "latitude", "Indiquez la latitude et la longitude."
-            )
 
     def _clean_hours(self, data):
         if data.get("hours_mode") == HOURS_EXPERT:
-            expression = (data.get("opening_hours") or "").strip()
-            if expression:
-                valid, message = hours.parse(expression)
-                if not valid:
-                    self.add_error("opening_hours", message[0].upper() + message[1:] + ".")
-                    return
-            data["opening_hours"] = expression
+            data["opening_hours"] = (data.get("opening_hours") or "").strip()
             return
         days = {}
         for day in hours_grid.DAYS:
@@ -356,48 +236,93 @@ class PlaceForm(DsfrFormMixin, forms.Form):
             )
         except hours_grid.GridError as error:
             for day, message in error.errors.items():
-                self.add_error(f"hours_{day}_open1", f"{hours_grid.DAY_LABELS[day]} : {message}.")
+                self.add_error(f"hours_{day}_open1", f"{message[0].upper()}{message[1:]}.")
 
     def place_values(self) -> dict:
-        """Values for cordee.places.services (model field names)."""
+        """Raw values for cordee.places.services (model field names), only those the person may change."""
         data = self.cleaned_data
-        values = {name: data[name] for name in MULTI_FIELDS}
-        for name in [
-            "name",
-            "pivot",
-            "summary",
-            "description",
-            "address",
-            "address_complement",
-            "postal_code",
-            "commune_name",
-            "code_insee",
-            "phones",
-            "emails",
-            "websites",
-            "booking_url",
-            "accessibility_url",
-            "other_training_labels",
-            "accepts_pass_numerique",
-            "opening_hours",
-            "latitude",
-            "longitude",
-        ]:
-            values[name] = data[name]
-        values["commune_ref"] = self.commune
-        pivot = data["pivot"]
-        if not pivot:
-            values["siret_status"] = SiretStatus.MISSING
-        else:
-            values["siret_status"] = SiretStatus.RNA if RNA.match(pivot) else SiretStatus.VALID
-        if data["latitude"] is not None:
-            values["coordinates_precision"] = CoordinatesPrecision.ADDRESS
-        elif self.commune is not None:
-            values["latitude"], values["longitude"] = self.commune.latitude, self.commune.longitude
-            values["coordinates_precision"] = CoordinatesPrecision.COMMUNE
-        else:
-            values["coordinates_precision"] = CoordinatesPrecision.UNKNOWN
-        return values
+        return {name: data[name] for name in validators.INPUT_FIELDS if name in self.fields and name in data}
+
+    def add_domain_errors(self, errors: dict) -> None:
+        """Errors of ``cordee.places`` (by model field name) on the fields that show them."""
+        for name, message in errors.items():
+            grid_mode = getattr(self, "cleaned_data", {}).get("hours_mode") == HOURS_GRID
+            if name == "opening_hours" and grid_mode and "hours_Mo_open1" in self.fields:
+                self.add_error("hours_Mo_open1", message)
+            elif name in self.fields:
+                self.add_error(name, message)
+            else:
+                self.add_error(None, message)
+
+
+class PlaceListForm(forms.Form):
+    """Search, filters and sort of the places management list (GET, every field optional)."""
+
+    STALE, FRESH = "a_mettre_a_jour", "a_jour"
+    NO_STRUCTURE = "aucune"
+    SORTS = {
+        "nom": ("name", "pk"),
+        "commune": ("commune_name", "name", "pk"),
+        "maj_ancienne": ("source_updated_on", "name", "pk"),
+        "maj_recente": ("-source_updated_on", "name", "pk"),
+        "completude": ("completeness", "name", "pk"),
+    }
+
+    q = forms.CharField(label="Nom du lieu", required=False, max_length=100)
+    departement = forms.ChoiceField(label="Département", required=False)
+    source = forms.ChoiceField(label="Source", required=False)
+    qualification = forms.ChoiceField(
+        label="Qualification", required=False, choices=[("", "Toutes"), *enums.QualificationState.choices]
+    )
+    fraicheur = forms.ChoiceField(
+        label="Fraîcheur",
+        required=False,
+        choices=[("", "Toutes"), (STALE, "À mettre à jour"), (FRESH, "À jour")],
+    )
+    structure = forms.ChoiceField(label="Structure", required=False)
+    tri = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[
+            ("nom", "Nom"),
+            ("commune", "Commune"),
+            ("maj_ancienne", "Mise à jour la plus ancienne"),
+            ("maj_recente", "Mise à jour la plus récente"),
+            ("completude", "Complétude la plus faible"),
+        ],
+    )
+
+    def __init__(self, data, *, departements, sources, structures):
+        data = data.copy()
+        if data.get("a_mettre_a_jour") == "1":  # older links
+            data.setdefault("fraicheur", self.STALE)
+        super().__init__(data)
+        self.fields["departement"].choices = [("", "Tous"), *[(d.code, str(d)) for d in departements]]
+        self.fields["source"].choices = [("", "Toutes"), *[(name, name) for name in sources]]
+        self.fields["structure"].choices = [
+            ("", "Toutes"),
+            (self.NO_STRUCTURE, "Sans structure"),
+            *[(str(structure.pk), structure.name) for structure in structures],
+        ]
+        for field in self.fields.values():
+            css = "fr-select" if isinstance(field.widget, forms.Select) else "fr-input"
+            field.widget.attrs["class"] = css
+
+    def value(self, name):
+        """The field's value when valid, else "" (a wrong filter is ignored rather than refused)."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or ""
+
+    def active_filters(self):
+        """(label, value shown) of each filter in use, for the summary above the results."""
+        self.is_valid()
+        shown = []
+        for name in ("q", "departement", "source", "qualification", "fraicheur", "structure"):
+            value = self.cleaned_data.get(name)
+            if value:
+                choices = dict(getattr(self.fields[name], "choices", []))
+                shown.append((self.fields[name].label, choices.get(value, value)))
+        return shown
 
 
 class ManualCriteriaForm(forms.Form):
@@ -413,7 +338,7 @@ class ManualCriteriaForm(forms.Form):
         self.fields["criteria"].queryset = QualityCriterion.objects.active().filter(automatic="")
 
 
-class DecisionForm(DsfrFormMixin, forms.Form):
+class DecisionForm(ErrorSummaryMixin, DsfrFormMixin, forms.Form):
     QUALIFY, REFUSE, WITHDRAW = "qualify", "refuse", "withdraw"
     DECISIONS = {
         QUALIFY: "Qualifier le lieu",
@@ -448,7 +373,7 @@ class DecisionForm(DsfrFormMixin, forms.Form):
         return data
 
 
-class ReportForm(DsfrFormMixin, forms.Form):
+class ReportForm(ErrorSummaryMixin, DsfrFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label="Quelle erreur avez-vous vue ?", choices=ReportKind.choices, widget=forms.RadioSelect
     )
@@ -480,7 +405,7 @@ class ResolveForm(forms.Form):
     note = forms.CharField(required=False, max_length=MAX_MESSAGE_LENGTH)
 
 
-class CriterionForm(DsfrFormMixin, forms.ModelForm):
+class CriterionForm(ErrorSummaryMixin, DsfrFormMixin, forms.ModelForm):
     class Meta:
         model = QualityCriterion
         fields = ["label", "code", "description", "automatic", "order", "is_active"]

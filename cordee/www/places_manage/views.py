@@ -9,22 +9,26 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cordee.aggregation import export
 from cordee.core.errors import DomainError
 from cordee.journal.services import record
 from cordee.places import hours, hours_grid, perms, quality, reports, services
 from cordee.places.enums import QualificationState, ReportState
 from cordee.places.models import Place, PlaceReport, QualityCriterion
 from cordee.structures.models import Structure
+from cordee.territories.models import Departement
+from cordee.territories.normalize import search_key
 from cordee.www.places_manage.forms import (
     CriterionForm,
     DecisionForm,
     ManualCriteriaForm,
     PlaceForm,
+    PlaceListForm,
     ReportForm,
     ResolveForm,
 )
@@ -33,35 +37,48 @@ PAGE_SIZE = 50
 MAX_HOURS_CHECK_LENGTH = 500
 
 
-def _place(request, pk, allowed=perms.can_edit_place) -> Place:
+def _place(request, pk, allowed=perms.can_manage_place) -> Place:
     place = get_object_or_404(Place.objects.select_related("structure", "commune_ref__departement"), pk=pk)
     if not allowed(request.user, place):
         raise PermissionDenied("Vous n'avez pas accès à ce lieu.")
     return place
 
 
-def _with_flags(places):
-    """Places of a page with `needs_update` and `pending_reports` for the badges."""
+def _with_flags(request, places):
+    """Places of a page with `needs_update`, `pending_reports` and `can_edit` (badges and actions), in a few
+    queries whatever their number. "À mettre à jour" is the rule of the filter: ``quality.stale_places``."""
     places = list(places)
+    ids = [place.pk for place in places]
     pending = dict(
         PlaceReport.objects.pending()
-        .filter(place__in=[place.pk for place in places])
+        .filter(place__in=ids)
         .values_list("place")
         .annotate(count=Count("pk"))
         .values_list("place", "count")
     )
+    stale = set(quality.stale_places().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    manageable = perms.manageable_place_ids(request.user, places)
     for place in places:
-        place.needs_update = quality.is_stale(place)
+        place.needs_update = place.pk in stale
         place.pending_reports = pending.get(place.pk, 0)
+        place.can_edit = place.pk in manageable
     return places
 
 
-def _page(request, queryset):
-    page = Paginator(queryset.select_related("structure").order_by("name", "pk"), PAGE_SIZE).get_page(
+def _page(request, queryset, order=("name", "pk")):
+    page = Paginator(queryset.select_related("structure").order_by(*order), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = _with_flags(page.object_list)
+    page.object_list = _with_flags(request, page.object_list)
     return page
+
+
+def _query_without_page(request) -> str:
+    """The list's query string without its page number, for the pagination links ("&…" or "")."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"&{encoded}" if encoded else ""
 
 
 # --- Lists -------------------------------------------------------------------------------------------
@@ -79,25 +96,66 @@ def structure_places(request, structure_pk):
             "structure": structure,
             "page": _page(request, Place.objects.filter(structure=structure)),
             "can_create": perms.can_create_place_for(request.user, structure),
-            # Who may add a place to the structure may edit its places (gestionnaires, coordinators, admins);
-            # its médiateurs only see the list.
-            "can_edit": perms.can_create_place_for(request.user, structure),
         },
     )
 
 
+def _filtered(queryset, form):
+    text = form.value("q")
+    if text:
+        queryset = queryset.filter(search_name__contains=search_key(text))
+    if departement := form.value("departement"):
+        queryset = queryset.in_departement(departement)
+    if source := form.value("source"):
+        queryset = queryset.filter(source_name=source)
+    if qualification := form.value("qualification"):
+        queryset = queryset.filter(qualification_state=qualification)
+    freshness = form.value("fraicheur")
+    if freshness == PlaceListForm.STALE:
+        queryset = queryset.filter(pk__in=quality.stale_places().values("pk"))
+    elif freshness == PlaceListForm.FRESH:
+        queryset = queryset.exclude(pk__in=quality.stale_places().values("pk"))
+    structure = form.value("structure")
+    if structure == PlaceListForm.NO_STRUCTURE:
+        queryset = queryset.filter(structure__isnull=True)
+    elif structure:
+        queryset = queryset.filter(structure_id=structure)
+    return queryset
+
+
 @require_GET
 def territory_places(request):
-    if not perms.may_decide_any_qualification(request.user):
-        raise PermissionDenied("Cette liste est réservée aux coordinateurs territoriaux.")
-    queryset = perms.coordinated_places(request.user)
-    stale_only = request.GET.get("a_mettre_a_jour") == "1"
-    if stale_only:
-        queryset = queryset.filter(pk__in=quality.stale_places().values("pk"))
+    """The places a coordinator (their territories) or a national admin (all) manages: search, filters, sort,
+    export of the filtered list."""
+    if not perms.may_list_all_places(request.user):
+        raise PermissionDenied("Cette liste est réservée aux coordinateurs territoriaux et à l'administration.")
+    in_scope = perms.coordinated_places(request.user)
+    form = PlaceListForm(
+        request.GET,
+        departements=Departement.objects.filter(code__in=in_scope.values("departement_code")).order_by("code"),
+        sources=in_scope.order_by("source_name").values_list("source_name", flat=True).distinct(),
+        structures=Structure.objects.filter(pk__in=in_scope.values("structure_id")).order_by("name", "pk"),
+    )
+    queryset = _filtered(in_scope, form)
+    order = PlaceListForm.SORTS.get(form.value("tri") or "nom")
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(export.iter_csv(queryset.order_by(*order)), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="lieux.csv"'
+        return response
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["format"] = "csv"
     return render(
         request,
         "www/places/manage/territory_places.html",
-        {"page": _page(request, queryset), "stale_only": stale_only},
+        {
+            "page": _page(request, queryset, order),
+            "form": form,
+            "filters": form.active_filters(),
+            "extra_query": _query_without_page(request),
+            "export_query": params.urlencode(),
+            "is_national_admin": perms.can_edit_referential(request.user),
+        },
     )
 
 
@@ -112,9 +170,10 @@ def place_create(request, structure_pk):
     form = PlaceForm(request.POST or None, initial={"postal_code": structure.postal_code})
     if request.method == "POST" and form.is_valid():
         try:
-            place = services.create_place(request.user, structure, form.place_values())
-        except services.PlaceActionError as error:
+            place = services.create_place(request.user, form.place_values(), structure=structure)
+        except DomainError as error:
             form.add_error(None, error.message)
+            form.add_domain_errors(error.errors)
         else:
             messages.success(request, f"Le lieu « {place.name} » est ajouté.")
             return redirect("www:places_manage:detail", pk=place.pk)
@@ -124,12 +183,14 @@ def place_create(request, structure_pk):
 @require_http_methods(["GET", "POST"])
 def place_edit(request, pk):
     place = _place(request, pk)
-    form = PlaceForm(request.POST or None, place=place)
+    editable = perms.editable_fields(request.user, place)
+    form = PlaceForm(request.POST or None, place=place, editable=editable)
     if request.method == "POST" and form.is_valid():
         try:
             place, changed = services.update_place(request.user, place, form.place_values())
-        except services.PlaceActionError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
+            form.add_domain_errors(error.errors)
         else:
             if changed:
                 messages.success(request, "Les informations du lieu sont enregistrées.")
@@ -137,7 +198,9 @@ def place_edit(request, pk):
                 messages.success(request, "Rien n'a changé : le lieu est marqué comme à jour.")
             return redirect("www:places_manage:detail", pk=place.pk)
     return render(
-        request, "www/places/manage/place_form.html", {"form": form, "structure": place.structure, "place": place}
+        request,
+        "www/places/manage/place_form.html",
+        {"form": form, "structure": place.structure, "place": place, "practical_only": editable != perms.ALL_FIELDS},
     )
 
 
@@ -175,6 +238,7 @@ def _week(place):
 @require_GET
 def place_detail(request, pk):
     place = _place(request, pk)
+    can_edit = perms.can_edit_place(request.user, place)
     status = quality.criteria_status(place)
     declared = [criterion.pk for criterion, met in status if criterion.is_manual and met]
     return render(
@@ -185,12 +249,12 @@ def place_detail(request, pk):
             "criteria": status,
             "missing": [criterion for criterion, met in status if not met],
             "criteria_form": ManualCriteriaForm(initial={"criteria": declared}),
-            "has_manual_criteria": any(criterion.is_manual for criterion, _met in status),
+            "has_manual_criteria": can_edit and any(criterion.is_manual for criterion, _met in status),
             "transitions": quality.QUALIFICATION.history(place).reverse(),
-            "reports": place.reports.pending(),
-            "needs_update": quality.is_stale(place),
+            "reports": place.reports.pending() if perms.can_moderate_reports(request.user, place) else [],
+            "needs_update": quality.stale_places().filter(pk=place.pk).exists(),  # the lists' rule
             "week": _week(place),
-            "can_request": quality.can_transition(place, "request") and perms.can_edit_place(request.user, place),
+            "can_request": can_edit and quality.can_transition(place, "request"),
             "can_decide": bool(
                 set(DecisionForm.DECISIONS)
                 & {item.name for item in quality.QUALIFICATION.allowed_transitions(place, request.user)}
@@ -202,7 +266,7 @@ def place_detail(request, pk):
 
 @require_POST
 def criteria_declare(request, pk):
-    place = _place(request, pk)
+    place = _place(request, pk, allowed=perms.can_edit_place)
     form = ManualCriteriaForm(request.POST)
     if form.is_valid():
         try:
@@ -218,7 +282,7 @@ def criteria_declare(request, pk):
 
 @require_POST
 def qualification_request(request, pk):
-    place = _place(request, pk)
+    place = _place(request, pk, allowed=perms.can_edit_place)
     try:
         quality.request_qualification(request.user, place)
     except DomainError as error:
@@ -344,7 +408,7 @@ def report_create(request, pk):
 @login_not_required
 @require_GET
 def report_thanks(request, pk):
-    place = get_object_or_404(Place, pk=pk)
+    place = get_object_or_404(Place.objects.select_related("structure"), pk=pk)
     return render(request, "www/places/manage/report_thanks.html", {"place": place})
 
 
@@ -400,7 +464,8 @@ def _require_referential_editor(request):
 @require_GET
 def criterion_list(request):
     _require_referential_editor(request)
-    criteria = QualityCriterion.objects.annotate(place_count=Count("places_meeting"))
+    # A GROUP BY query ignores Meta.ordering: the référentiel's order is asked for explicitly.
+    criteria = QualityCriterion.objects.annotate(place_count=Count("places_meeting")).order_by("order", "pk")
     return render(request, "www/places/manage/criterion_list.html", {"criteria": criteria})
 
 

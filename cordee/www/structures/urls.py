@@ -1,11 +1,13 @@
 from django.urls import path
 
+from cordee.www import roles
 from cordee.www.structures import views
 
 app_name = "structures"
 
 urlpatterns = [
     path("", views.structure_list, name="list"),
+    path("structure-active/", roles.acting_structure_switch, name="acting_switch"),
     path("<int:pk>/", views.structure_detail, name="detail"),
     path("<int:pk>/modifier/", views.structure_edit, name="edit"),
     path("<int:pk>/membres/inviter/", views.member_invite, name="member_invite"),

@@ -26,7 +26,7 @@ def name_steps_and_label_actors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("places", "0009_place_import_moves_to_aggregation"),
+        ("places", "0010_plain_text_and_official_commune_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,511 @@
+"""The fields of a place a person may write, and their validators: one set for the web, the API and the import.
+
+Validators are pure functions: they take a raw value (text, list, number) and return the cleaned value, or
+raise ``FieldError`` with a French message. ``clean_values`` applies them to a dict of model field names and
+derives the fields that follow from others (SIRET status, commune of the référentiel, coordinates
+precision); it gathers every error in ``Invalid(errors={field: message})``.
+
+The field lists derive from the model (``Place``'s editable fields, which follow the standard's fields;
+``cordee.aggregation.standard`` maps them to the standard's French names): a field added to the model is
+writable everywhere at once, unless it is listed below as provenance, derived or workflow state.
+"""
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db.models import Q
+
+from cordee.core.errors import Invalid
+from cordee.places import enums, hours
+from cordee.places.fields import MULTI_ENUM_BY_FIELD
+from cordee.places.models import Place
+from cordee.structures.validators import SIRET_PLACEHOLDER, siret_error
+from cordee.territories.normalize import CODE_INSEE_RE, POSTAL_CODE_RE, departement_code_from, search_key
+
+# --- Field lists ------------------------------------------------------------------------------------------
+
+# Fields that record where the data comes from: ours to fill, nobody writes them.
+PROVENANCE_FIELDS = frozenset({"source_name", "source_id", "original_source", "parent_structure", "source_updated_on"})
+# Fields the domain derives from the inputs.
+DERIVED_FIELDS = ("commune_ref", "siret_status", "coordinates_precision")
+# Fields a workflow or the hours assessment owns.
+STATE_FIELDS = frozenset(
+    {"qualification_state", "hours_status", "hours_warning", "hours_need_parser", "hours_on_holidays"}
+)
+# Every field a person may write (model names), in the model's order (the standard's, then ours).
+INPUT_FIELDS = tuple(
+    field.name
+    for field in Place._meta.concrete_fields
+    if field.editable
+    and not field.primary_key
+    and field.name not in PROVENANCE_FIELDS | STATE_FIELDS | set(DERIVED_FIELDS)
+)
+LOCATION_FIELDS = ("address", "postal_code", "code_insee", "commune_name", "latitude", "longitude")
+# Multi-valued fields (JSON lists on the model).
+LIST_FIELDS = frozenset(
+    field.name for field in Place._meta.concrete_fields if field.editable and field.get_internal_type() == "JSONField"
+)
+URL_FIELDS = ("accessibility_url", "booking_url")
+# Hours, contact and practical information: what the whole team of the structure (médiateurs and conseillers
+# numériques too) keeps up to date. Name, address, identifiers, structure and commitments stay with its
+# gestionnaires and the coordinators.
+PRACTICAL_FIELDS = frozenset(
+    {
+        "opening_hours",
+        "phones",
+        "emails",
+        "websites",
+        "booking_url",
+        "accessibility_url",
+        "summary",
+        "description",
+        "access_modes",
+        "support_modes",
+    }
+)
+MAX_LENGTHS = {
+    "name": 255,
+    "commune_name": 150,
+    "address": 255,
+    "address_complement": 255,
+    "summary": 280,
+    "accessibility_url": 500,
+    "booking_url": 500,
+}
+RNA = re.compile(r"^W\d{9}$")
+MULTI_SEPARATORS = re.compile(r"[\n|;]")
+# Overseas territories have their own numbering regions: "0262…" is a Réunion number.
+PHONE_REGIONS = {
+    "971": "GP",
+    "972": "MQ",
+    "973": "GF",
+    "974": "RE",
+    "975": "PM",
+    "976": "YT",
+    "977": "BL",
+    "978": "MF",
+    "986": "WF",
+    "987": "PF",
+    "988": "NC",
+}
+OVERSEAS_REGIONS = ["RE", "YT", "GP", "MQ", "GF", "PM"]
+WRONG_COUNTRY_CODE = re.compile(r"^\+(33|262|269|590|594|596|508)(?P<national>\d{9})$")
+_email_validator = EmailValidator()
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class FieldError(ValueError):
+    """A value that cannot be kept, with a French message for the person who typed it."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# --- Pure validators -----------------------------------------------------------------------------------
+
+
+def text(value, max_length: int | None = None, label: str = "Ce texte") -> str:
+    cleaned = "" if value is None else str(value).strip()
+    if max_length and len(cleaned) > max_length:
+        raise FieldError(f"{label} compte {len(cleaned)} caractères : {max_length} au plus.")
+    return cleaned
+
+
+def split_lines(value) -> list[str]:
+    """A list from a list, or from a text with one value per line (or ``|``/``;``-separated), without repeats."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list | tuple) else MULTI_SEPARATORS.split(str(value))
+    values = []
+    for item in items:
+        item = str(item).strip()
+        if item and item not in values:
+            values.append(item)
+    return values
+
+
+def phone_region(postal_code: str = "") -> str:
+    return PHONE_REGIONS.get((postal_code or "")[:3], "FR")
+
+
+def _parse_phone(value: str, region: str):
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def phone_number(value: str, postal_code: str = "") -> tuple[str, bool]:
+    """(E.164 number, corrected): a number read in the French (or overseas) national format.
+
+    Real files write overseas numbers with a wrong country code ("+33262…"): the national number is then read
+    again as an overseas one, and ``corrected`` says so.
+    """
+    for region in dict.fromkeys([phone_region(postal_code), "FR"]):
+        number = _parse_phone(value, region)
+        if number is not None:
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), False
+    match = WRONG_COUNTRY_CODE.match(re.sub(r"[^\d+]", "", value or ""))
+    if match:
+        for region in OVERSEAS_REGIONS:
+            number = _parse_phone("0" + match.group("national"), region)
+            if number is not None:
+                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), True
+    raise FieldError(f"Numéro de téléphone invalide : « {value} ». Indiquez 10 chiffres, ex. 05 55 52 00 00.")
+
+
+def phones(values, postal_code: str = "") -> list[str]:
+    cleaned = []
+    for value in split_lines(values):
+        number, _corrected = phone_number(value, postal_code)
+        if number not in cleaned:
+            cleaned.append(number)
+    return cleaned
+
+
+def email(value: str) -> str:
+    try:
+        _email_validator(value)
+    except ValidationError:
+        raise FieldError(f"Adresse électronique invalide : « {value} » (format nom@domaine.fr).") from None
+    return value.lower()
+
+
+def emails(values) -> list[str]:
+    return list(dict.fromkeys(email(value) for value in split_lines(values)))
+
+
+def url(value, max_length: int = 500) -> str:
+    """An http(s) address, ``https://`` added when missing; "" for nothing."""
+    value = text(value)
+    if not value:
+        return ""
+    candidate = value if re.match(r"^https?://", value, re.IGNORECASE) else f"https://{value}"
+    try:
+        _url_validator(candidate)
+    except ValidationError:
+        raise FieldError(f"Adresse web invalide : « {value} ».") from None
+    if len(candidate) > max_length:
+        raise FieldError(f"Adresse web trop longue : {max_length} caractères au plus.")
+    return candidate
+
+
+def urls(values) -> list[str]:
+    return list(dict.fromkeys(url(value) for value in split_lines(values)))
+
+
+def pivot_status(value) -> tuple[str, str, str]:
+    """(pivot, SIRET status, why it is invalid or ""): never raises (the import keeps invalid ones, marked)."""
+    pivot = re.sub(r"\s", "", text(value)).upper()[:20]
+    if not pivot:
+        return "", enums.SiretStatus.MISSING, ""
+    if pivot == SIRET_PLACEHOLDER:
+        return pivot, enums.SiretStatus.PLACEHOLDER, "Indiquez le vrai SIRET du lieu, ou laissez le champ vide."
+    if RNA.match(pivot):
+        return pivot, enums.SiretStatus.RNA, ""
+    error = siret_error(pivot)
+    if error:
+        return (
+            pivot,
+            enums.SiretStatus.INVALID,
+            (f"SIRET invalide : {error}. Un numéro RNA commence par W suivi de 9 chiffres."),
+        )
+    return pivot, enums.SiretStatus.VALID, ""
+
+
+def pivot(value) -> tuple[str, str]:
+    """(pivot, SIRET status) of a SIRET or RNA number a person typed; a wrong one is an error."""
+    cleaned, status, error = pivot_status(value)
+    if error:
+        raise FieldError(error)
+    return cleaned, status
+
+
+def postal_code(value) -> str:
+    cleaned = text(value).replace(" ", "")
+    if len(cleaned) == 4 and cleaned.isdigit():
+        cleaned = "0" + cleaned
+    if cleaned and not POSTAL_CODE_RE.match(cleaned):
+        raise FieldError("Le code postal compte 5 chiffres.")
+    return cleaned
+
+
+def code_insee(value) -> str:
+    cleaned = text(value).upper()
+    if cleaned and not CODE_INSEE_RE.match(cleaned):
+        raise FieldError(f"Code INSEE invalide : « {cleaned} » (ex. 23096 ou 2A004).")
+    return cleaned
+
+
+def coordinate(value, low: float, high: float) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise FieldError("Un nombre est attendu.")
+    try:
+        number = float(str(value).replace(",", "."))
+    except ValueError:
+        raise FieldError(f"Un nombre est attendu, pas « {value} ».") from None
+    if not low <= number <= high:
+        raise FieldError(f"Le nombre doit être compris entre {low} et {high}.")
+    return number
+
+
+def opening_hours(value) -> str:
+    expression = text(value)
+    if expression:
+        valid, message = hours.parse(expression)
+        if not valid:
+            raise FieldError(message[0].upper() + message[1:] + ".")
+    return expression
+
+
+def closed_list(field: str, values) -> list[str]:
+    """Values of a multi-valued field of the standard (aliases accepted), in the standard's order."""
+    spec = MULTI_ENUM_BY_FIELD[field]
+    kept = []
+    for value in split_lines(values):
+        if value not in spec.bits:
+            raise FieldError(f"Valeur inconnue du standard : « {value} ».")
+        kept.append(value)
+    return spec.ordered(kept)
+
+
+def boolean(value) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError("Oui ou non (true ou false) est attendu.")
+    return value
+
+
+# --- Communes -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CommuneInfo:
+    code_insee: str
+    name: str
+    latitude: float | None
+    longitude: float | None
+    postal_codes: tuple
+
+
+def _prefix_of_each_other(first, second):
+    return first.startswith(second) or second.startswith(first)
+
+
+class CommuneIndex:
+    """In-memory look-up of communes by INSEE code, postal code and normalised name."""
+
+    def __init__(self, communes=()):
+        self.by_code = {}
+        self.by_postal_code = {}
+        self.by_name = {}
+        for commune in communes:
+            self.by_code[commune.code_insee] = commune
+            for code in commune.postal_codes:
+                self.by_postal_code.setdefault(code, []).append(commune)
+            self.by_name.setdefault(search_key(commune.name), []).append(commune)
+
+    @classmethod
+    def from_database(cls):
+        """The whole référentiel (an import)."""
+        from cordee.territories.models import Commune
+
+        rows = Commune.objects.values_list("code_insee", "name", "latitude", "longitude", "postal_codes")
+        return cls(
+            CommuneInfo(code, name, lat, lon, tuple(p for p in (postal or "").split("|") if p))
+            for code, name, lat, lon, postal in rows.iterator(chunk_size=5000)
+        )
+
+    @classmethod
+    def for_values(cls, code_insee="", postal_code="", name=""):
+        """Only the communes one place may designate (a form, an API call)."""
+        from cordee.territories.models import Commune
+
+        condition = Q(pk__in=[])
+        if code_insee:
+            condition |= Q(code_insee=code_insee)
+        if postal_code:
+            condition |= Q(postal_code_rows__code=postal_code)
+        if name:
+            condition |= Q(search_name=search_key(name))
+        rows = Commune.objects.filter(condition).distinct().order_by("code_insee")
+        return cls(CommuneInfo(c.code_insee, c.name, c.latitude, c.longitude, tuple(c.postal_code_list)) for c in rows)
+
+    def find(self, code_insee, postal_code, name):
+        if code_insee and code_insee in self.by_code:
+            return self.by_code[code_insee]
+        key = search_key(name)
+        candidates = self.by_postal_code.get(postal_code, []) if postal_code else []
+        if candidates:
+            exact = [commune for commune in candidates if search_key(commune.name) == key]
+            if exact:
+                return exact[0]
+            if key:
+                # "MARSEILLE 11" in 13011 → Marseille rather than nothing.
+                close = [c for c in candidates if _prefix_of_each_other(key, search_key(c.name))]
+                if close:
+                    return min(close, key=lambda c: len(c.name))
+            if len(candidates) == 1:
+                return candidates[0]
+        by_name = self.by_name.get(key, []) if key else []
+        if len(by_name) == 1:
+            return by_name[0]
+        if by_name and postal_code:
+            departement = departement_code_from(postal_code=postal_code)
+            same_departement = [c for c in by_name if departement_code_from(c.code_insee) == departement]
+            if len(same_departement) == 1:
+                return same_departement[0]
+        return None
+
+
+def commune(index: CommuneIndex, code: str, postal: str, name: str) -> CommuneInfo | None:
+    """The commune a person designated, checked strictly (a file import is lenient with ``index.find``).
+
+    Raises ``FieldError`` whose ``field`` says which input to correct.
+    """
+    if code and code not in index.by_code:
+        raise FieldError(f"Aucune commune n'a le code INSEE « {code} ».", field="code_insee")
+    if not (code or postal or name):
+        return None
+    found = index.find(code, postal, name)
+    if found is None:
+        raise FieldError(
+            "Commune introuvable avec ce code postal et ce nom : indiquez son code INSEE.", field="code_insee"
+        )
+    if not code and name and not _prefix_of_each_other(search_key(name), search_key(found.name)):
+        raise FieldError(f"Le code postal {postal} est celui de {found.name}. Vérifiez la commune.", "commune_name")
+    return found
+
+
+# --- A place's values -------------------------------------------------------------------------------------
+
+
+def _scalar(name, value):
+    if name in URL_FIELDS:
+        return url(value, MAX_LENGTHS[name])
+    if name == "opening_hours":
+        return opening_hours(value)
+    if name in MULTI_ENUM_BY_FIELD:
+        return closed_list(name, value)
+    if name in ("emails",):
+        return emails(value)
+    if name == "websites":
+        return urls(value)
+    if name == "typologies":
+        return split_lines(value)
+    if name == "accepts_pass_numerique":
+        return boolean(value)
+    return text(value, MAX_LENGTHS.get(name))
+
+
+def _location(values: dict, current, cleaned: dict, errors: dict) -> None:
+    """Address, commune and point: resolved together as soon as one of them is given."""
+    given = {name: values[name] for name in LOCATION_FIELDS if name in values}
+    if not given:
+        return
+    merged = {name: getattr(current, name, None) if current is not None else None for name in LOCATION_FIELDS}
+    merged.update(given)
+    for name, validator in (("postal_code", postal_code), ("code_insee", code_insee)):
+        try:
+            merged[name] = validator(merged[name])
+        except FieldError as error:
+            errors[name] = error.message
+    point = {}
+    for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        try:
+            point[name] = coordinate(merged[name], low, high)
+        except FieldError as error:
+            errors[name] = error.message
+    for name in ("address", "address_complement", "commune_name"):
+        if name in merged:
+            try:
+                merged[name] = text(merged[name], MAX_LENGTHS.get(name))
+            except FieldError as error:
+                errors[name] = error.message
+    if errors.keys() & set(LOCATION_FIELDS):
+        return
+    index = CommuneIndex.for_values(merged["code_insee"], merged["postal_code"], merged["commune_name"])
+    try:
+        found = commune(index, merged["code_insee"], merged["postal_code"], merged["commune_name"])
+    except FieldError as error:
+        errors[error.field] = error.message
+        return
+    if found is not None:
+        merged["code_insee"], merged["commune_name"] = found.code_insee, found.name
+        if not merged["postal_code"] and len(found.postal_codes) == 1:
+            merged["postal_code"] = found.postal_codes[0]
+    latitude, longitude = point["latitude"], point["longitude"]
+    if (latitude is None) != (longitude is None):
+        errors["longitude" if latitude is not None else "latitude"] = "Indiquez la latitude et la longitude."
+        return
+    commune_id = found.code_insee if found else None
+    if current is not None and _same_point((latitude, longitude), (current.latitude, current.longitude)):
+        latitude, longitude = current.latitude, current.longitude  # shown rounded, kept exact
+    unchanged = (
+        current is not None
+        and (latitude, longitude) == (current.latitude, current.longitude)
+        and commune_id == current.commune_ref_id
+    )
+    if unchanged:
+        precision = current.coordinates_precision
+    elif latitude is not None and not (latitude == 0 and longitude == 0):
+        precision = enums.CoordinatesPrecision.ADDRESS
+    elif found is not None and found.latitude is not None:
+        latitude, longitude = found.latitude, found.longitude
+        precision = enums.CoordinatesPrecision.COMMUNE
+    else:
+        latitude = longitude = None
+        precision = enums.CoordinatesPrecision.UNKNOWN
+    cleaned.update({name: merged[name] for name in ("address", "postal_code", "code_insee", "commune_name")})
+    cleaned.update(latitude=latitude, longitude=longitude, coordinates_precision=precision, commune_ref_id=commune_id)
+
+
+COORDINATE_DECIMALS = 6  # about 10 cm: what the forms show
+
+
+def _same_point(first, second) -> bool:
+    """The same point at the precision the forms show (None for no point)."""
+    if None in first or None in second:
+        return first == second
+    return all(
+        round(a, COORDINATE_DECIMALS) == round(b, COORDINATE_DECIMALS) for a, b in zip(first, second, strict=True)
+    )
+
+
+def clean_values(values: dict, current=None) -> dict:
+    """Cleaned and derived model values for the fields given; raises ``Invalid`` listing every field at fault.
+
+    ``current`` is the place being changed (None for a new one): the location is resolved with its other
+    location fields, and the phones are read in its region.
+    """
+    unknown = sorted(set(values) - set(INPUT_FIELDS))
+    errors = dict.fromkeys(unknown, "Champ inconnu ou non modifiable.")
+    cleaned: dict = {}
+    _location(values, current, cleaned, errors)
+    for name, value in values.items():
+        if name in LOCATION_FIELDS or name in unknown or name == "structure":
+            continue
+        try:
+            if name == "pivot":
+                cleaned["pivot"], cleaned["siret_status"] = pivot(value)
+            elif name == "phones":
+                region_code = cleaned.get("postal_code", getattr(current, "postal_code", ""))
+                cleaned["phones"] = phones(value, region_code)
+            else:
+                cleaned[name] = _scalar(name, value)
+        except FieldError as error:
+            errors[name] = error.message
+    if "name" in values and not cleaned.get("name") and "name" not in errors:
+        errors["name"] = "Indiquez le nom du lieu."
+    if "structure" in values:
+        cleaned["structure"] = values["structure"]
+    if errors:
+        raise Invalid("Certaines informations du lieu ne sont pas valides.", reason="invalid_place", errors=errors)
+    return cleaned
