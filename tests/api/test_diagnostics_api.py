@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 
 from cordee.diagnostics.models import Diagnostic
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tests.diagnostics.factories import DiagnosticFactory, answers
+from tests.diagnostics.factories import DiagnosticFactory, answers, ensure_referentiel
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory
 from tests.users.factories import UserFactory
 
@@ -12,6 +12,11 @@ pytestmark = pytest.mark.django_db
 
 CREATE_URL = reverse("api:diagnostics")
 REFERENTIEL_URL = reverse("api:diagnostics-referentiel")
+
+
+@pytest.fixture(autouse=True)
+def _referentiel(db):
+    ensure_referentiel()
 
 
 def client_for(user=None):

@@ -4,8 +4,8 @@ import factory
 
 from cordee.diagnostics import services
 from cordee.diagnostics.enums import Mode
-from cordee.diagnostics.models import Diagnostic, DiagnosticVersion
-from cordee.diagnostics.referentiel import VERSION_2026_1
+from cordee.diagnostics.models import Area, Diagnostic, DiagnosticVersion, Question
+from cordee.diagnostics.referentiel import VERSION_2026_1, install
 from tests.beneficiaries.factories import BeneficiaryFactory
 
 SKILL_IDS = [row[0] for row in VERSION_2026_1["questions"] if row[1] == "skill"]
@@ -30,13 +30,18 @@ def answers(default="seul", areas=None, **overrides):
     return result
 
 
+def ensure_referentiel():
+    """Version 2026-1 as the migration installs it (again, if a transactional test flushed the database)."""
+    return install(VERSION_2026_1, DiagnosticVersion, Area, Question, publish=True)
+
+
 class DiagnosticFactory(factory.django.DjangoModelFactory):
     """An assisted diagnostic scored by the real rules (pass ``answers=`` to change them)."""
 
     class Meta:
         model = Diagnostic
 
-    version = factory.LazyFunction(lambda: DiagnosticVersion.objects.get(code="2026-1"))
+    version = factory.LazyFunction(ensure_referentiel)
     mode = Mode.ASSISTED
     beneficiary = factory.SubFactory(BeneficiaryFactory)
     structure = factory.SelfAttribute("beneficiary.structure")

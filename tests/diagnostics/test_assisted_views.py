@@ -210,3 +210,17 @@ def test_national_admin_drafts_edits_and_publishes_a_version(client, structure):
     assert (
         services.version_by_code("2026-1").questions.get(code="comm_appel_video").text == "Appeler un proche en vidéo."
     )
+
+
+def test_statistics_by_departement_and_structure(client, structure):
+    DiagnosticFactory(beneficiary=BeneficiaryFactory(structure=structure))
+    elsewhere = StructureFactory(in_marseille=True)
+    DiagnosticFactory(beneficiary=BeneficiaryFactory(structure=elsewhere), answers=answers(frein_urgence="oui"))
+    login_as(client, "national_admin", structure)
+    url = reverse("www:diagnostics:statistics")
+    assert "2 diagnostics" in client.get(url).content.decode()
+    creuse = client.get(url, {"departement": "23"}).content.decode()
+    assert "1 diagnostic fait" in creuse
+    body = client.get(reverse("www:diagnostics:statistics_csv"), {"structure": elsewhere.pk}).content.decode()
+    assert "profil,a_aider,À aider (faire avec ou pour la personne),1" in body
+    assert "profil,autonome,Autonome,0" in body

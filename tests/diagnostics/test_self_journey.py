@@ -138,3 +138,9 @@ def test_paper_questionnaire_is_public(client):
     response = client.get(reverse("www:diagnostics:paper"))
     assert response.status_code == 200
     assert "Reconnaître un faux message" in response.content.decode()
+
+
+def test_the_personal_data_page_says_what_a_diagnostic_stores(client):
+    page = client.get(reverse("www:legal:personal_data")).content.decode()
+    assert "autodiagnostic de compétences numériques" in page
+    assert "pseudonyme choisi avec la personne" in page

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 BAR_HEIGHT = 18
 GAP = 6
-LABEL_WIDTH = 190
-CHART_WIDTH = 520
+LABEL_WIDTH = 240
+CHART_WIDTH = 580
 
 
 @dataclass

@@ -186,6 +186,44 @@ PROCESSINGS = [
         "coordinateurs et les administrateurs). Le cookie de sécurité expire après un an.",
         recipients="Personne d'autre que le site lui-même.",
     ),
+    Processing(
+        slug="autodiagnostic",
+        title="L'autodiagnostic de compétences numériques",
+        who="Toute personne qui fait le point sur le numérique sur /diagnostic/, sans compte.",
+        data=[
+            "rien, tant que la personne ne coche pas son accord : les réponses passent d'une page à l'autre sans "
+            "être enregistrées ;",
+            "avec son accord : ses réponses, les niveaux et le profil calculés, la date et un code de 6 caractères. "
+            "Ni nom, ni adresse, ni adresse IP.",
+        ],
+        why="Permettre à la personne de montrer son résultat à un médiateur numérique.",
+        legal_basis="Consentement de la personne (article 6.1.a du RGPD).",
+        how_long="Le code est valable 90 jours. Rattaché au suivi d'une structure par la personne qui le montre, "
+        "le résultat suit alors les règles du diagnostic accompagné.",
+        recipients="Quiconque détient le code : la personne, et le professionnel à qui elle le montre.",
+    ),
+    Processing(
+        slug="diagnostics",
+        title="Les diagnostics faits avec un professionnel et les personnes suivies",
+        who="Les personnes qu'une structure (CCAS, France Services, association…) diagnostique et accompagne.",
+        data=[
+            "un pseudonyme choisi avec la personne (jamais son nom complet), son année de naissance et sa commune "
+            "si elle veut les donner ;",
+            "la date à laquelle elle a donné son accord ;",
+            "ses réponses au questionnaire, dont, si elle le veut, un handicap ou un problème de santé à prendre "
+            "en compte ;",
+            "les niveaux par domaine, le profil et l'aide recommandée, une note du professionnel, qui a fait le "
+            "diagnostic et quand.",
+        ],
+        why="Proposer l'aide qui convient, orienter vers un lieu et suivre les progrès de la personne.",
+        legal_basis="Consentement de la personne (article 6.1.a du RGPD) ; pour une information de santé, "
+        "son consentement explicite (article 9.2.a).",
+        how_long="Tant que la structure accompagne la personne. Sur demande, la personne est anonymisée : "
+        "pseudonyme, année, commune, note et réponses sensibles sont effacés ; seuls des chiffres restent pour "
+        "les statistiques.",
+        recipients="Les seuls membres de la structure qui suit la personne. Les coordinateurs et les "
+        "administrateurs nationaux ne voient que des chiffres.",
+    ),
 ]
 
 # Journeys checked by the browser tests (Playwright + axe) on every change: tests/browser/.
