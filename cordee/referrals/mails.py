@@ -117,7 +117,16 @@ def send_appointment_reminder(referral) -> int:
     return _send(subject, "referrals/emails/appointment_reminder.txt", _context(referral), [referral.contact_email])
 
 
+def send_notice(referral) -> int:
+    """To the person, when they chose e-mail: what is shared with whom, and how to object."""
+    if referral.contact_preference != "email" or not referral.contact_email:
+        return 0
+    subject = f"Vous êtes orienté(e) vers « {referral.place.name} »"
+    return _send(subject, "referrals/emails/notice.txt", _context(referral), [referral.contact_email])
+
+
 SENDERS = {
+    "notice": send_notice,
     "sent": send_sent,
     "state": send_state,
     "reminder": send_reminder,

@@ -12,6 +12,8 @@ def _enqueue(kind: str, referral_id: int, **extra):
 def referral_sent(referral):
     """The place is told: its structure's members, or its own address with a signed link."""
     _enqueue("sent", referral.pk)
+    if referral.contact_email:
+        _enqueue("notice", referral.pk)
 
 
 def state_changed(referral, previous_state: str):

@@ -193,3 +193,22 @@ def test_appointment_reminder_goes_to_the_person_the_day_before_once():
     assert mail.outbox[-1].to == ["personne@exemple.fr"]
     assert "mercredi 4 mars à 11 h" in mail.outbox[-1].body
     assert Referral.objects.get(pk=referral.pk).appointment_reminded_at is not None
+
+
+def test_the_person_who_chose_e_mail_gets_the_information_notice(
+    django_capture_on_commit_callbacks, place_and_aiguilleur
+):
+    place, aiguilleur = place_and_aiguilleur
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_referral(
+            aiguilleur.user,
+            structure=aiguilleur.structure,
+            place_id=place.pk,
+            services=["Aide aux démarches administratives"],
+            contact_preference="email",
+            contact_email="personne@exemple.fr",
+            consent=True,
+        )
+    notice = next(message for message in mail.outbox if message.to == ["personne@exemple.fr"])
+    assert "Ce qui est transmis au lieu" in notice.body and "vous y opposer" in notice.body
+    assert "motif" not in notice.body.lower()
