@@ -125,7 +125,23 @@ def send_notice(referral) -> int:
     return _send(subject, "referrals/emails/notice.txt", _context(referral), [referral.contact_email])
 
 
+def send_message(referral, message_id: int) -> int:
+    """Replies go to the right person: the place's message to the prescriber, the prescriber's to the place."""
+    message = referral.messages.filter(pk=message_id).first()
+    if message is None:
+        return 0
+    subject = f"Cordée : nouveau message sur l'orientation {referral.number}"
+    if message.from_place:
+        email = referral.prescriber.email if referral.prescriber and referral.prescriber.is_active else ""
+        recipients, link = ([email] if email else []), ""
+    else:
+        recipients, link = place_recipients(referral)
+    context = _context(referral, message=message, link=link)
+    return _send(subject, "referrals/emails/message.txt", context, recipients)
+
+
 SENDERS = {
+    "message": send_message,
     "notice": send_notice,
     "sent": send_sent,
     "state": send_state,

@@ -166,3 +166,28 @@ class ReferralTransition(TransitionLogMixin):
 
     def __str__(self):
         return f"{self.referral_id}: {self.from_state} → {self.to_state}"
+
+
+class ReferralMessage(models.Model):
+    """A message between the place and the prescriber about one referral (logged, never deleted)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
+    from_place = models.BooleanField("écrit par le lieu")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    body = models.TextField("message", max_length=2000)
+    created_at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "message sur une orientation"
+        verbose_name_plural = "messages sur des orientations"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.referral_id}: message {self.pk}"

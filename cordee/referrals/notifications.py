@@ -23,3 +23,8 @@ def state_changed(referral, previous_state: str):
 
 def new_link(referral):
     _enqueue("new_link", referral.pk)
+
+
+def message_posted(referral, message):
+    """The other side is told: the prescriber when the place wrote, the place when the prescriber wrote."""
+    _enqueue("message", referral.pk, message_id=message.pk)

@@ -14,7 +14,7 @@ from cordee.places.enums import Service
 from cordee.places.models import Place
 from cordee.referrals import conf, notifications, perms
 from cordee.referrals.enums import ContactPreference, ReferralState
-from cordee.referrals.models import Referral
+from cordee.referrals.models import Referral, ReferralMessage
 from cordee.referrals.workflow import REFERRAL, Step, apply
 
 CONSENT_MESSAGE = (
@@ -189,3 +189,28 @@ def expire(referral):
         referral.refresh_from_db()
         notifications.state_changed(referral, previous_state)
     return log
+
+
+MAX_MESSAGE_LENGTH = 2000
+
+
+def post_message(referral, actor, body: str) -> ReferralMessage:
+    """A message from the place or the prescriber to the other; the other side is told by e-mail."""
+    body = (body or "").strip()
+    if not body:
+        raise Invalid("Écrivez votre message.", reason="message_required", errors={"body": "Obligatoire."})
+    if len(body) > MAX_MESSAGE_LENGTH:
+        message = f"Le message dépasse {MAX_MESSAGE_LENGTH} caractères."
+        raise Invalid(message, reason="message_too_long", errors={"body": message})
+    if perms.is_place_member(actor, referral):
+        from_place = True
+    elif perms.is_prescriber(actor, referral):
+        from_place = False
+    else:
+        raise NotAllowed("Seuls le lieu et la structure qui a orienté échangent sur cette orientation.")
+    author = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        posted = ReferralMessage.objects.create(referral=referral, from_place=from_place, author=author, body=body)
+        record(author, "referrals.message", referral, message_id=posted.pk, from_place=from_place)
+        notifications.message_posted(referral, posted)
+    return posted

@@ -206,3 +206,32 @@ def test_from_a_diagnostic_to_a_referral(client):
             reverse("www:referrals:suggest"), {"diagnostic": diagnostic.pk, "commune": "23000"}
         ).content.decode()
     )
+
+
+def test_the_place_and_the_prescriber_exchange_messages_and_replies_go_to_the_other(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from cordee.journal.models import Entry
+
+    referral = ReferralFactory()
+    member = place_member(referral)
+    url = reverse("www:referrals:detail", kwargs={"pk": referral.pk})
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"message": "Pouvez-vous nous dire quand la personne est libre ?"})
+    assert [message.to for message in mail.outbox] == [[referral.prescriber.email]]
+    client.force_login(referral.prescriber)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"message": "Le mardi matin."})
+    assert mail.outbox[-1].to == [member.email]
+    page = client.get(url).content.decode()
+    assert "quand la personne est libre" in page and "Le mardi matin." in page
+    assert referral.messages.count() == 2
+    assert Entry.objects.filter(action="referrals.message").count() == 2
+    client.force_login(outsider())
+    assert client.post(url, {"message": "Bonjour"}).status_code == 404
+    client.force_login(member)
+    client.post(url, {"message": "   "})
+    assert referral.messages.count() == 2

@@ -180,7 +180,13 @@ def _step_forms(referral, actor, data=None):
 
 
 def _apply_step(request, referral, actor):
-    """Apply the step posted (``transition`` and its form); returns an error message or ""."""
+    """Apply the step posted (``transition`` and its form), or post a message; returns an error message or ""."""
+    if "message" in request.POST:
+        try:
+            services.post_message(referral, actor, request.POST.get("message", ""))
+        except DomainError as error:
+            return error.message
+        return ""
     name = request.POST.get("transition", "")
     try:
         item = REFERRAL.transition(name)
@@ -216,6 +222,7 @@ def _detail_context(referral, actor, *, sees_person):
         "diagnostic": diagnostic,
         "steps": _step_forms(referral, actor),
         "history": REFERRAL.history(referral),
+        "messages_exchanged": referral.messages.all(),
         "is_prescriber": perms.is_prescriber(actor, referral),
         "via_link": False,
     }
@@ -228,7 +235,7 @@ def detail(request, pk):
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, "C'est noté : la personne qui a orienté est prévenue par courriel.")
+            messages.success(request, "C'est noté : l'autre partie est prévenue par courriel.")
         return redirect("www:referrals:detail", pk=referral.pk)
     context = _detail_context(referral, request.user, sees_person=perms.can_read_person(request.user, referral))
     return render(request, "www/referrals/detail.html", context)
