@@ -13,6 +13,8 @@ DEFAULTS = {
     "REFERRAL_REMINDER_DAYS": 7,
     # A signed link sent to a place without an account works this many days.
     "REFERRAL_LINK_DAYS": 8,
+    # Finished referrals (closed, refused, expired, cancelled) are anonymised this many days after their last step.
+    "REFERRAL_RETENTION_DAYS": 365,
 }
 
 

@@ -21,6 +21,7 @@ ACCEPTED_STATES = (
     ReferralState.CLOSED,
 )
 PURGED_STATES = (ReferralState.REFUSED, ReferralState.EXPIRED, ReferralState.CANCELLED)
+FINISHED_STATES = (*PURGED_STATES, ReferralState.CLOSED)
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -103,6 +104,7 @@ class Referral(models.Model):
     last_reminded_at = models.DateTimeField("dernière relance le", null=True, blank=True)
     # A fresh nonce invalidates every signed link sent before it.
     link_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
 

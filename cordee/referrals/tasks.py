@@ -3,6 +3,8 @@
 import datetime as dt
 import logging
 
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -10,7 +12,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from cordee.places.hours import PARIS
 from cordee.referrals import conf, mails
 from cordee.referrals.enums import ReferralState
-from cordee.referrals.models import Referral
+from cordee.referrals.models import FINISHED_STATES, Referral, ReferralMessage, ReferralTransition
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,39 @@ def remind_appointments(now=None) -> int:
         count += 1
     logger.info("Orientations : %d rappel(s) de rendez-vous", count)
     return count
+
+
+def anonymise_old(now=None) -> int:
+    """Finished referrals whose last step is older than ``REFERRAL_RETENTION_DAYS``: keep only what the
+    statistics need (place, structures, needs, states, dates, reasons, outcome); erase the person and the words."""
+    now = now or timezone.now()
+    cutoff = now - conf.days("REFERRAL_RETENTION_DAYS")
+    recent = ReferralTransition.objects.filter(referral=OuterRef("pk"), at__gte=cutoff)
+    old = (
+        Referral.objects.filter(state__in=FINISHED_STATES, anonymised_at__isnull=True, created_at__lt=cutoff)
+        .exclude(Exists(recent))
+        .values_list("pk", flat=True)
+    )
+    ids = list(old)
+    with transaction.atomic():
+        ReferralMessage.objects.filter(referral_id__in=ids).update(body="")
+        count = Referral.objects.filter(pk__in=ids).update(
+            beneficiary=None,
+            diagnostic=None,
+            contact_phone="",
+            contact_email="",
+            referent="",
+            message="",
+            constraints={},
+            anonymised_at=now,
+        )
+    logger.info("Orientations : %d anonymisée(s)", count)
+    return count
+
+
+@db_periodic_task(crontab(hour=3, minute=30))
+def anonymise_old_daily():
+    return anonymise_old()
 
 
 @db_periodic_task(crontab(hour=7, minute=0))

@@ -212,3 +212,30 @@ def test_the_person_who_chose_e_mail_gets_the_information_notice(
     notice = next(message for message in mail.outbox if message.to == ["personne@exemple.fr"])
     assert "Ce qui est transmis au lieu" in notice.body and "vous y opposer" in notice.body
     assert "motif" not in notice.body.lower()
+
+
+def test_finished_referrals_are_anonymised_after_the_retention_period(settings):
+    from cordee.referrals.models import ReferralMessage
+    from cordee.referrals.tasks import anonymise_old
+    from tests.beneficiaries.factories import BeneficiaryFactory
+
+    settings.REFERRAL_RETENTION_DAYS = 100
+    with freeze_time("2026-01-05 09:00:00"):
+        closed = ReferralFactory(
+            state=ReferralState.CLOSED, outcome="accompanied", message="Mme a besoin d'aide", referent="M. Paul"
+        )
+        closed.beneficiary = BeneficiaryFactory(structure=closed.prescriber_structure)
+        closed.save()
+        ReferralMessage.objects.create(referral=closed, from_place=True, body="Elle viendra mardi.")
+        waiting = ReferralFactory()
+    with freeze_time("2026-03-01 09:00:00"):
+        assert anonymise_old() == 0
+    with freeze_time("2026-05-01 09:00:00"):
+        assert anonymise_old() == 1
+        assert anonymise_old() == 0
+    closed.refresh_from_db()
+    assert closed.beneficiary is None and closed.message == "" and closed.referent == "" and closed.contact_phone == ""
+    assert closed.anonymised_at is not None and closed.outcome == "accompanied" and closed.services
+    assert closed.messages.get().body == ""
+    waiting.refresh_from_db()
+    assert waiting.contact_phone and waiting.anonymised_at is None
