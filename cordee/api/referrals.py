@@ -340,6 +340,40 @@ class ReferralTransitionView(DomainErrorsMixin, APIView):
         return Response(body, status=status.HTTP_200_OK)
 
 
+class MessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    from_place = serializers.BooleanField(read_only=True)
+    body = serializers.CharField(max_length=2000)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class ReferralMessagesView(DomainErrorsMixin, APIView):
+    @extend_schema(
+        operation_id="referrals_messages_list",
+        summary="Messages échangés sur une orientation",
+        responses={200: MessageSerializer(many=True), 404: ERRORS[404]},
+        tags=["Orientations"],
+    )
+    def get(self, request, pk):
+        referral = _visible(request.user, pk)
+        return Response(MessageSerializer(referral.messages.all(), many=True).data)
+
+    @extend_schema(
+        operation_id="referrals_messages_create",
+        summary="Écrire à l'autre partie (le lieu ou la structure qui a orienté)",
+        request=MessageSerializer,
+        responses={201: MessageSerializer, **ERRORS},
+        tags=["Orientations"],
+    )
+    def post(self, request, pk):
+        referral = _visible(request.user, pk)
+        data = MessageSerializer(data=request.data)
+        if not data.is_valid():
+            raise _invalid(data)
+        message = services.post_message(referral, request.user, data.validated_data["body"])
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
 def _float(params, name, low, high, errors):
     text = params.get(name, "").strip()
     try:
@@ -431,4 +465,5 @@ urlpatterns = [
     path("suggestions/", SuggestionsView.as_view(), name="referrals-suggestions"),
     path("<int:pk>/", ReferralDetailView.as_view(), name="referral"),
     path("<int:pk>/transitions/", ReferralTransitionView.as_view(), name="referral-transitions"),
+    path("<int:pk>/messages/", ReferralMessagesView.as_view(), name="referral-messages"),
 ]

@@ -224,3 +224,18 @@ def test_suggestions_reject_bad_parameters(aiguilleur):
     )
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"lat", "open_on", "part_of_day", "services"}
+
+
+def test_messages_through_the_api():
+    referral = ReferralFactory()
+    url = reverse("api:referral-messages", kwargs={"pk": referral.pk})
+    response = client_for(place_member(referral)).post(url, {"body": "Quand est-elle libre ?"}, format="json")
+    assert response.status_code == 201 and response.json()["from_place"] is True
+    response = client_for(referral.prescriber).post(url, {"body": "Le mardi."}, format="json")
+    assert response.status_code == 201 and response.json()["from_place"] is False
+    assert [item["body"] for item in client_for(referral.prescriber).get(url).json()] == [
+        "Quand est-elle libre ?",
+        "Le mardi.",
+    ]
+    assert client_for(outsider()).post(url, {"body": "Bonjour"}, format="json").status_code == 404
+    assert client_for(referral.prescriber).post(url, {"body": ""}, format="json").status_code == 400
