@@ -136,8 +136,8 @@ def test_the_coordinator_list_shows_no_person_and_no_link(client):
     referral = ReferralFactory()
     coordinator = CoordinatorScopeFactory().user
     client.force_login(coordinator)
-    page = client.get(reverse("www:referrals:index") + "?liste=territoire").content.decode()
-    assert referral.number in page
+    page = client.get(reverse("www:referrals:index")).content.decode()
+    assert "Orientations du territoire" in page and referral.number in page
     assert reverse("www:referrals:detail", kwargs={"pk": referral.pk}) not in page
     elsewhere = CoordinatorScopeFactory(nord=True).user
     client.force_login(elsewhere)

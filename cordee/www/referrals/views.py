@@ -36,7 +36,12 @@ def _related(queryset):
 
 def index(request):
     user = request.user
-    default = "recues" if perms.inbox(user).exists() else "envoyees"
+    if perms.inbox(user).exists():
+        default = "recues"
+    elif perms.can_refer(user):
+        default = "envoyees"
+    else:
+        default = "territoire"
     box = request.GET.get("liste", default)
     if box not in BOXES:
         box = default
