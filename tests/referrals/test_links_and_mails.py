@@ -69,7 +69,7 @@ def test_a_place_without_account_gets_a_signed_link_and_answers_without_login(
     token = token_in(mail.outbox[0])
     page = client.get(link_url(token))
     assert page.status_code == 200
-    assert "+33612345678" not in page.content.decode()  # not before acceptance
+    assert "06 12 34 56 78" not in page.content.decode()  # not before acceptance
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(link_url(token), {"transition": "accept"})
@@ -79,7 +79,7 @@ def test_a_place_without_account_gets_a_signed_link_and_answers_without_login(
     assert [message.to for message in mail.outbox] == [[aiguilleur.user.email]]  # the prescriber is told
     # The next page shows the person's contact now, through a fresh link.
     fresh = client.get(response.url)
-    assert "+33612345678" in fresh.content.decode()
+    assert "06 12 34 56 78" in fresh.content.decode()
     # A second decision through the old link is refused.
     again = client.post(link_url(token), {"transition": "refuse", "refuse-reasons": ["full"], "refuse-note": "x"})
     assert again.status_code == 404

@@ -61,7 +61,7 @@ def test_the_place_sees_the_person_only_once_accepted(client):
     response = client.post(url, {"transition": "accept"})
     assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert "Mme Lune" in page and "+33612345678" in page
+    assert "Mme Lune" in page and "06 12 34 56 78" in page
 
 
 def test_refusing_from_the_page_needs_reasons_and_a_note(client):
