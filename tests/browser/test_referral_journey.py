@@ -89,3 +89,7 @@ def test_refer_a_person_and_the_place_answers_through_the_signed_link(
     assert_accessible(page)
     response = page.request.get(f"/orientations/{referral.pk}/fiche.pdf")
     assert response.headers["content-type"] == "application/pdf"
+
+    page.goto("/orientations/statistiques/")
+    expect(page.get_by_role("cell", name="1", exact=True).first).to_be_visible()
+    assert_accessible(page)

@@ -235,3 +235,26 @@ def test_the_place_and_the_prescriber_exchange_messages_and_replies_go_to_the_ot
     client.force_login(member)
     client.post(url, {"message": "   "})
     assert referral.messages.count() == 2
+
+
+def test_statistics_per_place_and_structure_with_a_csv(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    referral = ReferralFactory()
+    Referral.objects.filter(pk=referral.pk).update(
+        state=ReferralState.CLOSED, outcome="accompanied", answered_at=timezone.now() + dt.timedelta(days=2)
+    )
+    ReferralFactory(place=referral.place, prescriber_structure=referral.prescriber_structure, refused=True)
+    ReferralFactory()  # another territory's place would be elsewhere; this one is another prescriber's
+    client.force_login(referral.prescriber)
+    page = client.get(reverse("www:referrals:statistics")).content.decode()
+    assert referral.place.name in page and "Plus de place disponible : 1" in page and "50 %" in page
+    by_structure = client.get(reverse("www:referrals:statistics") + "?par=structure").content.decode()
+    assert referral.prescriber_structure.name in by_structure
+    csv_text = client.get(reverse("www:referrals:statistics_csv")).content.decode("utf-8-sig")
+    assert "Ces chiffres ne contiennent aucune donnée personnelle" in csv_text.splitlines()[0]
+    assert f"{referral.place.name};2;1;1;1;Plus de place disponible : 1;2,0;50" in csv_text
+    client.force_login(outsider())
+    assert referral.place.name not in client.get(reverse("www:referrals:statistics")).content.decode()

@@ -16,6 +16,7 @@ from cordee.diagnostics.perms import visible_diagnostics
 from cordee.places.hours_text import describe
 from cordee.places.models import Place
 from cordee.referrals import links, notifications, perms, services, suggestions
+from cordee.referrals import statistics as referral_statistics
 from cordee.referrals.enums import ReferralState
 from cordee.referrals.models import Referral
 from cordee.referrals.workflow import REFERRAL
@@ -318,3 +319,73 @@ def inbox_count(user) -> int:
 
 def sheet_url(referral) -> str:
     return reverse("www:referrals:sheet", kwargs={"pk": referral.pk})
+
+
+# --- Statistics ----------------------------------------------------------------------------------------------
+
+CSV_WARNING = "Ces chiffres ne contiennent aucune donnée personnelle ; ne les croisez pas avec des listes nominatives."
+
+
+def _statistics_referrals(user):
+    """Referrals whose figures the user may see: their structures' and their territories' (all for an admin)."""
+    return (perms.visible_referrals(user) | perms.territory_referrals(user)).distinct()
+
+
+def _statistics(request):
+    by = request.GET.get("par", "place")
+    if by not in referral_statistics.GROUPS:
+        by = "place"
+    rows, total = referral_statistics.table(_statistics_referrals(request.user), by)
+    return by, rows, total
+
+
+def statistics(request):
+    by, rows, total = _statistics(request)
+    return render(
+        request,
+        "www/referrals/statistics.html",
+        {
+            "by": by,
+            "group_title": referral_statistics.GROUPS[by][2],
+            "groups": [(key, value[2]) for key, value in referral_statistics.GROUPS.items()],
+            "rows": rows,
+            "total": total,
+        },
+    )
+
+
+def statistics_csv(request):
+    import csv
+
+    by, rows, total = _statistics(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="orientations-par-{by}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([CSV_WARNING])
+    writer.writerow(
+        [
+            referral_statistics.GROUPS[by][2],
+            "envoyées",
+            "avec réponse",
+            "acceptées",
+            "refusées",
+            "motifs des refus",
+            "délai médian de réponse (jours)",
+            "part accompagnée (%)",
+        ]
+    )
+    for row in [*rows, total]:
+        writer.writerow(
+            [
+                row.label,
+                row.sent,
+                row.answered,
+                row.accepted,
+                row.refused,
+                row.reasons_text(),
+                "" if row.median_days is None else str(row.median_days).replace(".", ","),
+                "" if row.accompanied_share is None else row.accompanied_share,
+            ]
+        )
+    return response
