@@ -34,6 +34,8 @@ PATHS = {
 }
 NEEDS = ["Aide aux démarches administratives", "Maîtrise des outils numériques du quotidien"]
 MARKER = "Orientation de démonstration"
+# A demo place without an account, given an address so that it answers through the signed link.
+PLACE_WITHOUT_ACCOUNT = ("tiers-lieu-souterraine", "contact@quincaillerie-numerique.example")
 
 
 def _place_of(key):
@@ -43,6 +45,10 @@ def _place_of(key):
 
 def load_demo_referrals(report) -> None:
     now = timezone.now()
+    key, email = PLACE_WITHOUT_ACCOUNT
+    place = _place_of(key)
+    if place is not None and not place.emails:
+        Place.objects.filter(pk=place.pk).update(emails=[email])
     for prescriber_key, place_key, next_key in TERRITORIES:
         prescriber_structure = Structure.objects.filter(name=STRUCTURE_NAMES[prescriber_key]).first()
         place, next_place = _place_of(place_key), _place_of(next_key)

@@ -24,6 +24,11 @@ def test_demo_has_referrals_in_every_state_in_the_three_territories_once():
     assert (
         not Referral.objects.filter(state__in=["refused", "expired", "cancelled"]).exclude(contact_phone="").exists()
     )
+    from cordee.places.models import Place
+
+    assert Place.objects.filter(
+        emails=["contact@quincaillerie-numerique.example"], name__contains="Quincaillerie"
+    ).exists()
     count = Referral.objects.count()
     second = load_demo()
     assert Referral.objects.count() == count and "orientations" not in second.created
