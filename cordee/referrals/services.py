@@ -83,7 +83,7 @@ def create_referral(
         raise Invalid(message, reason="referent_required", errors={"referent": message})
     beneficiary = diagnostic = None
     if beneficiary_id is not None:
-        beneficiary = Beneficiary.objects.filter(pk=beneficiary_id, structure=structure).first()
+        beneficiary = Beneficiary.objects.active().filter(pk=beneficiary_id, structure=structure).first()
         if beneficiary is None:
             raise NotFound("Personne introuvable dans votre structure.", reason="beneficiary_not_found")
     if diagnostic_id is not None:
