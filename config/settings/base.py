@@ -14,14 +14,14 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "cordee.www.errors.views.csrf_failure"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
-# Key of the hashes the journal keeps instead of identifiers typed by people without an account
-# (cordee.core.pseudonyms); derived from SECRET_KEY when empty.
-JOURNAL_HASH_KEY = env.str("JOURNAL_HASH_KEY", default="")
 # Who publishes and hosts the site, and whom to write to about personal data and accessibility
 # (legal pages). Empty: the pages show Cordée's defaults and say that they are defaults.
 LEGAL_PUBLISHER = env.str("LEGAL_PUBLISHER", default="")
 LEGAL_HOST = env.str("LEGAL_HOST", default="")
 LEGAL_CONTACT_EMAIL = env.str("LEGAL_CONTACT_EMAIL", default="")
+# Key of the hashes the journal keeps instead of identifiers typed by people without an account
+# (cordee.core.pseudonyms); derived from SECRET_KEY when empty.
+JOURNAL_HASH_KEY = env.str("JOURNAL_HASH_KEY", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cordee.aggregation",
     "cordee.beneficiaries",
     "cordee.diagnostics",
+    "cordee.referrals",
     "cordee.api",
     "cordee.demo",
     "cordee.www",

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("cordee.www.legal.urls")),
     path("carte/departements.geojson", maps.departement_outlines, name="departement_outlines"),
     path("", include("cordee.www.diagnostics.urls")),
+    path("", include("cordee.www.referrals.urls")),
 ]

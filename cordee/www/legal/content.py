@@ -224,6 +224,26 @@ PROCESSINGS = [
         recipients="Les seuls membres de la structure qui suit la personne. Les coordinateurs et les "
         "administrateurs nationaux ne voient que des chiffres.",
     ),
+    Processing(
+        slug="orientations",
+        title="Les orientations vers un lieu",
+        who="Les personnes qu'un professionnel (aiguilleur, médiateur) oriente vers un lieu de médiation numérique.",
+        data=[
+            "les besoins, les contraintes (disponibilités, distance, accessibilité, langue) et un message au lieu ;",
+            "avec l'accord de la personne, recueilli et daté : son téléphone ou son adresse électronique, ou le nom "
+            "d'une personne référente, et le lien vers la personne suivie et son diagnostic ;",
+            "les étapes de l'orientation (qui, quand), les motifs d'un refus, le rendez-vous, les messages entre le "
+            "lieu et la structure qui a orienté.",
+        ],
+        why="Que le lieu puisse accueillir la personne et que la structure qui l'a orientée sache si elle a été "
+        "reçue.",
+        legal_basis="Consentement de la personne (article 6.1.a du RGPD) pour ses coordonnées et son suivi.",
+        how_long="Les coordonnées sont effacées dès que l'orientation est refusée, annulée ou expire ; une "
+        "orientation terminée est anonymisée un an après sa dernière étape (seuls des chiffres restent).",
+        recipients="La structure qui a orienté ; le lieu, qui voit le pseudonyme, les coordonnées et le diagnostic "
+        "seulement s'il accepte l'orientation. Les motifs d'un refus ne vont qu'à la structure qui a orienté. Les "
+        "coordinateurs ne voient que la liste sans personne et des chiffres.",
+    ),
 ]
 
 # Journeys checked by the browser tests (Playwright + axe) on every change: tests/browser/.
@@ -235,5 +255,7 @@ TESTED_JOURNEYS = [
     "la gestion des lieux d'une structure : modification d'une fiche, horaires, qualification ;",
     "l'importation d'un fichier de lieux et son rapport ;",
     "la gestion d'une structure : membres, invitations, rôles ;",
+    "l'orientation d'une personne vers un lieu, la réponse du lieu par le lien reçu par courriel, la fiche "
+    "d'orientation et les statistiques ;",
     "les pages d'erreur (page introuvable, accès refusé, erreur inattendue).",
 ]
