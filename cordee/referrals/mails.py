@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cordee.beneficiaries.perms import FOLLOWING_ROLES
-from cordee.places.hours import PARIS
 from cordee.places.hours_text import moment_text
 from cordee.referrals import links
 from cordee.referrals.enums import ReferralState
 from cordee.referrals.models import Referral
 from cordee.structures.models import Membership
+from cordee.territories.local_time import time_zone
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,11 @@ def _send(subject: str, template: str, context: dict, recipients: list[str]) -> 
 
 
 def _context(referral, **extra) -> dict:
-    appointment = moment_text(referral.appointment_at.astimezone(PARIS)) if referral.appointment_at else ""
+    appointment = (
+        moment_text(referral.appointment_at.astimezone(time_zone(referral.place.departement_code)))
+        if referral.appointment_at
+        else ""
+    )
     return {
         "referral": referral,
         "state_label": ReferralState(referral.state).label,

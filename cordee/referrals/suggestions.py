@@ -14,7 +14,6 @@ from django.db.models import F
 
 from cordee.beneficiaries.perms import FOLLOWING_ROLES
 from cordee.places.enums import QualificationState
-from cordee.places.hours import PARIS
 from cordee.places.hours_text import date_text
 from cordee.places.search import PlaceQuery, place_is_open, search
 from cordee.referrals.enums import ResponseDelay
@@ -79,13 +78,14 @@ def places_with_account(place_structure_ids) -> set[int]:
 
 
 def _open_at_times(place, open_on: dt.date | None, part_of_day: str) -> bool | None:
+    """The times are wall-clock times where the place is (overseas places judged in their own zone)."""
     if open_on is None:
         return None
     parts = [part_of_day] if part_of_day else list(PARTS_OF_DAY)
     answers = []
     for part in parts:
         for moment in PARTS_OF_DAY[part][1]:
-            answers.append(place_is_open(place, dt.datetime.combine(open_on, moment, tzinfo=PARIS)))
+            answers.append(place_is_open(place, dt.datetime.combine(open_on, moment)))
     if any(answer is True for answer in answers):
         return True
     if all(answer is None for answer in answers):

@@ -9,10 +9,10 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from cordee.places.hours import PARIS
 from cordee.referrals import conf, mails
 from cordee.referrals.enums import ReferralState
 from cordee.referrals.models import FINISHED_STATES, Referral, ReferralMessage, ReferralTransition
+from cordee.territories.local_time import zone
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,10 @@ def remind_and_expire(now=None) -> dict:
 def remind_appointments(now=None) -> int:
     """The day before: remind the person of an appointment of tomorrow (local time), once."""
     now = now or timezone.now()
-    tomorrow = now.astimezone(PARIS).date() + dt.timedelta(days=1)
-    start = dt.datetime.combine(tomorrow, dt.time(), tzinfo=PARIS)
+    # The day is judged in metropolitan time: the reminder task runs once a day for every place.
+    paris = zone("Europe/Paris")
+    tomorrow = now.astimezone(paris).date() + dt.timedelta(days=1)
+    start = dt.datetime.combine(tomorrow, dt.time(), tzinfo=paris)
     due = Referral.objects.filter(
         state=ReferralState.APPOINTMENT_SET,
         appointment_at__gte=start,

@@ -14,7 +14,7 @@ from cordee.journal.models import Entry
 from cordee.places.models import Place
 from cordee.places.perms import can_import_places
 from tests.places.test_import import V1_HEADER
-from tests.structures.factories import MembershipFactory
+from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory
 from tests.user_kinds import make_user
 from tests.users.factories import UserFactory
 
