@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cordee.aggregation.models import PlaceImport
@@ -14,6 +13,7 @@ from cordee.core.errors import Invalid, NotAllowed
 from cordee.journal.models import Entry
 from cordee.places import enums, perms, services
 from cordee.places.models import Place, PlaceCriterion
+from cordee.users.tokens import create_api_token
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
 from tests.territories.factories import CommuneFactory
@@ -40,8 +40,8 @@ def place(structure):
 
 def api_client(user):
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = create_api_token(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -177,7 +177,7 @@ def _outcome(place):
     place.refresh_from_db()
     stored = {name: getattr(place, name) for name in ("opening_hours", "hours_status", "source_updated_on", "phones")}
     criteria = set(PlaceCriterion.objects.filter(place=place).values_list("criterion__code", flat=True))
-    entry = Entry.objects.filter(object_id=str(place.pk)).latest("pk")
+    entry = Entry.objects.for_object(place).latest("pk")
     return stored, criteria, entry.action, entry.details
 
 
