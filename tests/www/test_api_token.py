@@ -70,7 +70,7 @@ def test_a_person_cannot_revoke_someone_elses_token(client):
     "make_user, offered",
     [
         (lambda: UserFactory(), False),
-        (lambda: MembershipFactory(aiguilleur=True).user, False),  # nothing in the API needs a token for them yet
+        (lambda: MembershipFactory(aiguilleur=True).user, True),  # diagnostics and referrals through the API
         (lambda: MembershipFactory().user, True),  # a médiateur edits the hours and contacts of the places
         (lambda: MembershipFactory(gestionnaire=True).user, True),
         (lambda: CoordinatorScopeFactory().user, True),

@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from cordee.structures.models import Membership
+from cordee.users.models import ApiToken
+from cordee.users.tokens import create_api_token
 from cordee.www.home.placeholders import PLACEHOLDERS
 from cordee.www.roles import ACTING_STRUCTURE_SESSION_KEY
 from tests.places.factories import PlaceFactory
@@ -59,7 +60,7 @@ POST_EXPECTATIONS = {
     "www:accounts:logout": expect(302, 302, 302, 302, 302, 302, 302),
     "www:accounts:password_reset": expect(302, 302, 302, 302, 302, 302, 302),
     "www:accounts:password_reset_confirm": EVERYONE,
-    "www:accounts:api_token": SIGNED_IN,
+    "www:accounts:api_token": expect(302, 200, 200, 200, 200, 200, 200),  # the new key is shown once
     "www:accounts:profile": expect(302, 302, 302, 302, 302, 302, 302),  # saved, back to the page
     "www:structures:invitation_accept": expect(302, 403, 403, 403, 403, 403, 403),  # not their address
     "www:structures:acting_switch": expect(302, 302, 302, 302, 302, 302, 302),  # only to one's own structure
@@ -90,7 +91,7 @@ def signed_in_as(client, kind, place, name):
     user = login_as(client, kind, place.structure)
     if user is not None and name.startswith("api"):
         # The API authenticates with tokens; a session alone does not sign a person in there.
-        client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {create_api_token(user)[1]}"
     return user
 
 
@@ -127,6 +128,8 @@ def post_data(name, place):
         url = reverse(name, kwargs={"token": invitation_token(invitation)})
         password = "une-cordee-solide-2025"
         return url, {"first_name": "Nina", "last_name": "Laval", "password1": password, "password2": password}
+    if name == "www:accounts:api_token":
+        return url_of(name, place), {"name": "Logiciel de la structure"}
     return url_of(name, place), {}
 
 
@@ -144,7 +147,7 @@ def test_access_matrix_post(client, place, name, kind):
     if name == "www:accounts:logout":
         assert SESSION_KEY not in client.session
     if name == "www:accounts:api_token" and user is not None:
-        assert Token.objects.filter(user=user).exists()
+        assert ApiToken.objects.filter(user=user).exists()
     if name == "www:structures:invitation_accept":
         assert Membership.objects.count() == memberships + (1 if kind == "anonymous" else 0)
     if name == "www:accounts:profile" and user is not None:
