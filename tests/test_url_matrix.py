@@ -57,6 +57,7 @@ def write_matrices():
             places_manage_name(key) for key in test_places_manage_post_access.POST_EXPECTATIONS
         ],
         "tests/www/test_public_access.py::POST_EXPECTATIONS": list(test_public_access.POST_EXPECTATIONS),
+        "tests/www/test_places_qualification.py::REVIEWED_EXPECTATIONS": ["www:places_manage:qualification_reviewed"],
         "tests/api/test_places_api.py::WRITERS": ["api:places", "api:place"] if test_places_api.WRITERS else [],
     }
 

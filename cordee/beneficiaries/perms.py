@@ -5,7 +5,7 @@ Coordinators and national admins see figures (statistics), never a person.
 
 from cordee.beneficiaries.models import Beneficiary
 from cordee.structures.enums import MembershipRole
-from cordee.structures.models import Membership
+from cordee.structures.roles import roles_of
 
 # Every role of a structure follows people: aiguilleurs diagnose and orient, médiateurs accompany.
 FOLLOWING_ROLES = [
@@ -24,12 +24,8 @@ def following_structure_ids(user) -> list[int]:
     """Structures in which the user may follow people."""
     if not _is_authenticated(user):
         return []
-    return list(
-        Membership.objects.active()
-        .filter(user=user, role__in=FOLLOWING_ROLES)
-        .order_by("structure_id")
-        .values_list("structure_id", flat=True)
-    )
+    # The roles are computed once per request (cordee.structures.roles), not queried on every call.
+    return sorted(roles_of(user).structure_ids(*FOLLOWING_ROLES))
 
 
 def can_follow_people(user, structure=None) -> bool:

@@ -95,7 +95,7 @@ def prepare(name, place):
         return reverse(f"{manage}:criterion_toggle", kwargs={"pk": manual_criterion().pk}), {}
     if name == "import_create":
         upload = SimpleUploadedFile("lieux.csv", places_csv(valid=1, invalid=0), content_type="text/csv")
-        return reverse(f"{manage}:import_create"), {"file": upload, "source_name": "essai"}
+        return reverse(f"{manage}:import_create"), {"file": upload, "new_source": "essai"}
     if name == "report_form":
         return reverse("www:place_reports:create", kwargs={"pk": place.pk}), {"kind": "closed"}
     raise ValueError(name)
