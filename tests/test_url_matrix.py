@@ -11,6 +11,8 @@ from collections import defaultdict
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.api import test_places_api
+from tests.diagnostics import test_access_matrix as diagnostics_matrix
+from tests.referrals import test_access_matrix as referrals_matrix
 from tests.www import (
     test_places_imports,
     test_places_manage,
@@ -43,6 +45,8 @@ def read_matrices():
             f"www:places_manage:{key}" for key in test_places_imports.PAGE_EXPECTATIONS
         ],
         "tests/www/test_public_access.py::GET_EXPECTATIONS": list(test_public_access.GET_EXPECTATIONS),
+        "tests/diagnostics/test_access_matrix.py::GET_EXPECTATIONS": list(diagnostics_matrix.GET_EXPECTATIONS),
+        "tests/referrals/test_access_matrix.py::GET_EXPECTATIONS": list(referrals_matrix.GET_EXPECTATIONS),
     }
 
 
@@ -57,6 +61,8 @@ def write_matrices():
             places_manage_name(key) for key in test_places_manage_post_access.POST_EXPECTATIONS
         ],
         "tests/www/test_public_access.py::POST_EXPECTATIONS": list(test_public_access.POST_EXPECTATIONS),
+        "tests/diagnostics/test_access_matrix.py::POST_EXPECTATIONS": list(diagnostics_matrix.POST_EXPECTATIONS),
+        "tests/referrals/test_access_matrix.py::POST_EXPECTATIONS": list(referrals_matrix.POST_EXPECTATIONS),
         "tests/www/test_places_qualification.py::REVIEWED_EXPECTATIONS": ["www:places_manage:qualification_reviewed"],
         "tests/api/test_places_api.py::WRITERS": ["api:places", "api:place"] if test_places_api.WRITERS else [],
     }
