@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cordee.api.pagination import PageNumberPagination
+from cordee.api.schema import error_responses
 from cordee.beneficiaries.perms import following_structure_ids
 from cordee.core.errors import DomainError, Invalid, NotAllowed, NotFound
 from cordee.places.enums import Service
@@ -234,12 +235,14 @@ class ReferralListView(DomainErrorsMixin, APIView):
             OpenApiParameter("box", str, enum=["sent", "inbox"], description="sent : envoyées ; inbox : reçues."),
             OpenApiParameter("state", str, enum=ReferralState.values),
         ],
-        responses={200: ReferralPageSerializer},
+        responses={200: ReferralPageSerializer, **error_responses(400, 401, 429)},
         tags=["Orientations"],
     )
     def get(self, request):
         user = request.user
         box = request.query_params.get("box", "")
+        if box not in ("", "sent", "inbox"):
+            raise Invalid(f"Boîte inconnue : {box}.", errors={"box": "« sent » ou « inbox » attendu."})
         queryset = {"sent": perms.sent_by, "inbox": perms.inbox}.get(box, perms.visible_referrals)(user)
         state = request.query_params.get("state", "")
         if state:
@@ -294,7 +297,7 @@ class ReferralDetailView(DomainErrorsMixin, APIView):
     @extend_schema(
         operation_id="referrals_retrieve",
         summary="Lire une orientation",
-        responses={200: ReferralOutputSerializer, 404: ERRORS[404]},
+        responses={200: ReferralOutputSerializer, **error_responses(401, 404, 429)},
         tags=["Orientations"],
     )
     def get(self, request, pk):
@@ -351,7 +354,7 @@ class ReferralMessagesView(DomainErrorsMixin, APIView):
     @extend_schema(
         operation_id="referrals_messages_list",
         summary="Messages échangés sur une orientation",
-        responses={200: MessageSerializer(many=True), 404: ERRORS[404]},
+        responses={200: MessageSerializer(many=True), **error_responses(401, 404, 429)},
         tags=["Orientations"],
     )
     def get(self, request, pk):
@@ -400,7 +403,7 @@ class SuggestionsView(DomainErrorsMixin, APIView):
             OpenApiParameter("part_of_day", str, enum=["morning", "afternoon"]),
             OpenApiParameter("pass_numerique", bool, description="La personne a des Pass numérique."),
         ],
-        responses={200: SuggestionListSerializer, 400: ERRORS[400]},
+        responses={200: SuggestionListSerializer, **error_responses(400, 401, 403, 429)},
         tags=["Orientations"],
     )
     def get(self, request):
