@@ -23,7 +23,13 @@ from cordee.places import enums, hours
 from cordee.places.fields import MULTI_ENUM_BY_FIELD
 from cordee.places.models import Place
 from cordee.structures.validators import SIRET_PLACEHOLDER, siret_error
-from cordee.territories.normalize import CODE_INSEE_RE, POSTAL_CODE_RE, departement_code_from, search_key
+from cordee.territories.normalize import (
+    CODE_INSEE_RE,
+    POSTAL_CODE_RE,
+    departement_code_from,
+    letters_key,
+    search_key,
+)
 
 # --- Field lists ------------------------------------------------------------------------------------------
 
@@ -344,7 +350,8 @@ class CommuneIndex:
         key = search_key(name)
         candidates = self.by_postal_code.get(postal_code, []) if postal_code else []
         if candidates:
-            exact = [commune for commune in candidates if search_key(commune.name) == key]
+            letters = letters_key(name)  # "Saint-Donat-sur-lHerbasse": an apostrophe lost by the source
+            exact = [c for c in candidates if search_key(c.name) == key or letters_key(c.name) == letters]
             if exact:
                 return exact[0]
             if key:

@@ -22,14 +22,12 @@ from cordee.aggregation.standard import (
     VALUE_ALIASES,
 )
 from cordee.places import enums, hours
+from cordee.places.validators import CommuneIndex, CommuneInfo  # noqa: F401 (the import's look-up)
 from cordee.structures.validators import siret_error
 from cordee.territories.normalize import (
     CODE_INSEE_RE,
     POSTAL_CODE_RE,
-    departement_code_from,
-    letters_key,
     official_commune_name,
-    search_key,
     unescape_entities,
 )
 
@@ -99,66 +97,6 @@ class RowOutcome:
 def _short(value):
     text = "" if value is None else str(value)
     return text if len(text) <= 120 else text[:117] + "…"
-
-
-@dataclass
-class CommuneInfo:
-    code_insee: str
-    name: str
-    latitude: float | None
-    longitude: float | None
-    postal_codes: tuple
-
-
-class CommuneIndex:
-    """In-memory look-up of communes by INSEE code, postal code and normalised name."""
-
-    def __init__(self, communes=()):
-        self.by_code = {}
-        self.by_postal_code = {}
-        self.by_name = {}
-        for commune in communes:
-            self.by_code[commune.code_insee] = commune
-            for postal_code in commune.postal_codes:
-                self.by_postal_code.setdefault(postal_code, []).append(commune)
-            self.by_name.setdefault(search_key(commune.name), []).append(commune)
-
-    @classmethod
-    def from_database(cls):
-        from cordee.territories.models import Commune
-
-        rows = Commune.objects.values_list("code_insee", "name", "latitude", "longitude", "postal_codes")
-        return cls(
-            CommuneInfo(code, name, lat, lon, tuple(p for p in (postal or "").split("|") if p))
-            for code, name, lat, lon, postal in rows.iterator(chunk_size=5000)
-        )
-
-    def find(self, code_insee, postal_code, name):
-        if code_insee and code_insee in self.by_code:
-            return self.by_code[code_insee]
-        key = search_key(name)
-        candidates = self.by_postal_code.get(postal_code, []) if postal_code else []
-        if candidates:
-            letters = letters_key(name)  # "Saint-Donat-sur-lHerbasse": an apostrophe lost by the source
-            exact = [c for c in candidates if search_key(c.name) == key or letters_key(c.name) == letters]
-            if exact:
-                return exact[0]
-            if key:
-                # "MARSEILLE 11" in 13011 → Marseille rather than nothing.
-                close = [c for c in candidates if _prefix_of_each_other(key, search_key(c.name))]
-                if close:
-                    return min(close, key=lambda c: len(c.name))
-            if len(candidates) == 1:
-                return candidates[0]
-        by_name = self.by_name.get(key, []) if key else []
-        if len(by_name) == 1:
-            return by_name[0]
-        if by_name and postal_code:
-            departement = departement_code_from(postal_code=postal_code)
-            same_departement = [c for c in by_name if departement_code_from(c.code_insee) == departement]
-            if len(same_departement) == 1:
-                return same_departement[0]
-        return None
 
 
 def _prefix_of_each_other(first, second):
