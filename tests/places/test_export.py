@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from frictionless import Resource, Schema, system
 
 from cordee.aggregation import export
@@ -166,7 +167,7 @@ def test_csv_values(places):
 
     minimal = rows["Médiathèque sans position"]
     assert minimal["pivot"] == "00000000000000"
-    assert minimal["date_maj"] == places["minimal"].updated_at.date().isoformat()
+    assert minimal["date_maj"] == timezone.localdate(places["minimal"].updated_at).isoformat()
     assert minimal["source"] == "Cordée"
     assert (minimal["latitude"], minimal["longitude"], minimal["services"], minimal["telephone"]) == ("", "", "", "")
     assert (minimal["commune"], minimal["code_postal"]) == ("Aubusson", "23200")

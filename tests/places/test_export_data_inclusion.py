@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
 from cordee.aggregation import export
@@ -140,7 +141,7 @@ def test_structure_mapping(places):
         None,
         None,
     )
-    assert bare["date_maj"] == places["bare"].updated_at.date().isoformat()
+    assert bare["date_maj"] == timezone.localdate(places["bare"].updated_at).isoformat()
 
 
 def test_service_mapping(places):
