@@ -11,6 +11,7 @@ PYTEST_ARGS ?=
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cordée a besoin de Python 3.11 ou plus récent (trouvé : " + sys.version.split()[0] + "). Indiquez-en un avec PYTHON=python3.12 make run")'
+	bin/ensure-system-packages
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements/base.txt -r requirements/dev.txt
@@ -49,7 +50,7 @@ quality: install
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
-	@if command -v shellcheck >/dev/null; then shellcheck .ci/run bin/serve bin/ensure-chromium bin/check-api-contract; else echo "shellcheck absent : scripts non vérifiés"; fi
+	@if command -v shellcheck >/dev/null; then shellcheck .ci/run bin/serve bin/ensure-chromium bin/ensure-system-packages bin/check-api-contract; else echo "shellcheck absent : scripts non vérifiés"; fi
 
 fix: install
 	$(VENV)/bin/ruff format .
