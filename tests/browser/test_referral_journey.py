@@ -87,7 +87,8 @@ def test_refer_a_person_and_the_place_answers_through_the_signed_link(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Votre orientation vers « {place.name} »")
     expect(page.get_by_text("Ce qu'il faut apporter")).to_be_visible()
     assert_accessible(page)
-    response = page.request.get(f"/orientations/{referral.pk}/fiche.pdf")
+    # The first PDF of a process loads its fonts: seconds on a busy machine.
+    response = page.request.get(f"/orientations/{referral.pk}/fiche.pdf", timeout=60_000)
     assert response.headers["content-type"] == "application/pdf"
 
     page.goto("/orientations/statistiques/")
