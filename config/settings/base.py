@@ -232,7 +232,15 @@ if REDIS_URL:
 # Content Security Policy: nothing from a third party, scripts only with the page's nonce.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+# A raster PMTiles file on this machine, served by the site itself (byte ranges) and read by the vendored
+# PMTiles library: no tile server needed. It gives MAP_TILE_URL when that is not set.
+MAP_PMTILES_FILE = env.str("MAP_PMTILES_FILE", default="")
+MAP_PMTILES_URL = "/carte/fond.pmtiles"
+if MAP_PMTILES_FILE and not MAP_TILE_URL:
+    MAP_TILE_URL = MAP_PMTILES_URL
 _img_src = [SELF, "data:"]
+if MAP_TILE_URL.endswith(".pmtiles"):
+    _img_src.append("blob:")  # the PMTiles library hands each tile to Leaflet as a blob: image
 if MAP_TILE_URL:
     from urllib.parse import urlsplit
 

@@ -8,11 +8,14 @@ of the communes from the référentiel already in the database. Nothing is fetch
 import functools
 import gzip
 import hashlib
+import re
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
 from cordee.territories.enums import CommuneKind
@@ -29,6 +32,7 @@ def map_settings() -> dict:
     """What every map template needs: the tile server if any, and where the outlines are."""
     return {
         "tile_url": settings.MAP_TILE_URL,
+        "tile_pmtiles": settings.MAP_TILE_URL.endswith(".pmtiles"),
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "outlines_url": reverse("www:departement_outlines"),
     }
@@ -77,5 +81,68 @@ def departement_outlines(request):
         response["Content-Encoding"] = "gzip"
     response["Vary"] = "Accept-Encoding"
     response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# A PMTiles reader asks for the header (16 KiB) then for directories and tiles: never more than a few MiB.
+MAX_RANGE = 16 * 1024 * 1024
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The (start, end) inclusive of one ``bytes=`` range, or None when it cannot be served."""
+    match = RANGE.match(header.strip())
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.groups()
+    if first == "":  # the last N bytes
+        start, end = max(size - int(last), 0), size - 1
+    else:
+        start = int(first)
+        end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return None
+    return start, min(end, start + MAX_RANGE - 1)
+
+
+@login_not_required
+@require_GET
+def base_map_tiles(request):
+    """Public: the base map's PMTiles file (``MAP_PMTILES_FILE``), served by byte ranges as its reader asks."""
+    if not settings.MAP_PMTILES_FILE:
+        raise Http404("Aucun fond de carte n'est installé sur ce site.")
+    path = Path(settings.MAP_PMTILES_FILE)
+    try:
+        stat = path.stat()
+    except OSError:
+        raise Http404("Le fond de carte est introuvable.") from None
+    size = stat.st_size
+    etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified()
+    wanted = request.headers.get("Range")
+    if wanted is None:
+        start, end, status = 0, size - 1, 200
+        if size > MAX_RANGE:  # the whole file is never what a reader needs
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+    else:
+        bounds = _byte_range(wanted, size)
+        if bounds is None:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        (start, end), status = bounds, 206
+    with path.open("rb") as handle:
+        handle.seek(start)
+        body = handle.read(end - start + 1)
+    response = HttpResponse(body, status=status, content_type="application/vnd.pmtiles")
+    if status == 206:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(stat.st_mtime)
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -16,6 +16,7 @@ urlpatterns = [
     path("gestion/lieux/", include("cordee.www.places_manage.urls")),
     path("", include("cordee.www.legal.urls")),
     path("carte/departements.geojson", maps.departement_outlines, name="departement_outlines"),
+    path("carte/fond.pmtiles", maps.base_map_tiles, name="base_map_tiles"),
     path("", include("cordee.www.diagnostics.urls")),
     path("", include("cordee.www.referrals.urls")),
 ]

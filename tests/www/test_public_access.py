@@ -44,6 +44,8 @@ GET_EXPECTATIONS = {
     "www:legal:personal_data": EVERYONE,
     "www:legal:accessibility": EVERYONE,
     "www:departement_outlines": EVERYONE,
+    # No base map is installed in the tests (tests/www/test_maps.py installs one): the same 404 for everyone.
+    "www:base_map_tiles": expect(404, 404, 404, 404, 404, 404, 404),
     "favicon": expect(302, 302, 302, 302, 302, 302, 302),  # to the design system's icon
     "api-docs": EVERYONE,
     "api:schema": EVERYONE,

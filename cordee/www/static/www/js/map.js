@@ -97,7 +97,15 @@
     var map = window.L.map(container, { scrollWheelZoom: false, maxZoom: 19, minZoom: 3 });
     // Without tiles, a town-wide view with the names of the communes around says more than a street.
     var closest = tileUrl ? 15 : 11;
-    if (tileUrl) {
+    if (tileUrl && /\.pmtiles$/.test(tileUrl) && window.pmtiles) {
+      // A PMTiles file served by the site: the vendored reader fetches byte ranges of it.
+      window.pmtiles
+        .leafletRasterLayer(new window.pmtiles.PMTiles(tileUrl), {
+          attribution: container.getAttribute("data-tile-attribution") || "",
+          maxZoom: 19,
+        })
+        .addTo(map);
+    } else if (tileUrl) {
       window.L.tileLayer(tileUrl, {
         attribution: container.getAttribute("data-tile-attribution") || "",
         maxZoom: 19,
