@@ -169,6 +169,17 @@ PROCESSINGS = [
         "celles de personnes : n'y mettez pas d'adresse ou de numéro personnels.",
         how_long="Tant que le lieu est dans l'annuaire.",
         recipients="Tout le monde : les fiches sont publiques et téléchargeables.",
+        notes=[
+            "Certains lieux publient l'adresse électronique ou le portable d'un de leurs membres. Cordée les garde, "
+            "puisque le lieu les a publiés, mais les signale aux personnes qui gèrent le lieu (sur la page de "
+            "gestion du lieu et dans le rapport d'importation) et leur propose de publier un contact générique : "
+            "une adresse dont la partie avant « @ » ressemble à un prénom et un nom (« prenom.nom@… », sans mot "
+            "comme « contact », « accueil » ou « mairie »), ou un numéro de portable (06, 07, et les portables "
+            "d'outre-mer).",
+            "Vous publiez votre propre adresse ou votre portable sur la fiche d'un lieu et ne le souhaitez plus ? "
+            "Le gestionnaire du lieu peut les remplacer ; vous pouvez aussi le signaler depuis la fiche du lieu "
+            "(« Signaler une erreur »).",
+        ],
     ),
     Processing(
         slug="cookies",
