@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cordee.beneficiaries.perms import following_structure_ids, visible_beneficiaries
+from cordee.core import ratelimit
 from cordee.core.errors import DomainError
+from cordee.core.net import rate_limit_key
 from cordee.diagnostics.perms import visible_diagnostics
 from cordee.places.hours_text import describe
 from cordee.places.models import Place
@@ -306,7 +308,11 @@ def link(request, token):
 @require_POST
 def link_renew(request, token):
     try:
-        referral = links.referral_for_renewal(token)
+        referral = links.renew(token, rate_limit_key(request))
+    except ratelimit.RateLimited as error:
+        response = render(request, "www/referrals/link_throttled.html", {"error": error}, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     except DomainError as error:
         return _link_error(request, "", error, error.status)
     notifications.new_link(referral)
