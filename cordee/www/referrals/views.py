@@ -22,7 +22,9 @@ from cordee.referrals import statistics as referral_statistics
 from cordee.referrals.enums import ReferralState
 from cordee.referrals.models import Referral
 from cordee.referrals.workflow import REFERRAL
+from cordee.structures import perms as structure_perms
 from cordee.structures.models import Structure
+from cordee.www.referrals import charts
 from cordee.www.referrals.forms import AppointmentForm, CloseForm, ReferralForm, RefuseForm, SuggestionsForm
 
 PAGE_SIZE = 50
@@ -37,7 +39,8 @@ def _related(queryset):
     return queryset.select_related("place", "prescriber_structure", "beneficiary").order_by("-created_at", "-pk")
 
 
-def index(request):
+def index_list(request):
+    """(list key, title, referrals) of the list asked for (``liste``, ``etat``), for the page and its CSV."""
     user = request.user
     if perms.inbox(user).exists():
         default = "recues"
@@ -53,6 +56,13 @@ def index(request):
     referrals = queryset(user)
     if state in ReferralState.values:
         referrals = referrals.filter(state=state)
+    return box, title, referrals
+
+
+def index(request):
+    user = request.user
+    box, title, referrals = index_list(request)
+    state = request.GET.get("etat", "")
     return render(
         request,
         "www/referrals/index.html",
@@ -62,7 +72,7 @@ def index(request):
             "boxes": [(key, label) for key, (label, _) in BOXES.items()],
             "referrals": _related(referrals)[:PAGE_SIZE],
             "states": ReferralState.choices,
-            "state": state,
+            "state": state if state in ReferralState.values else "",
             "personal": box != "territoire",
             "can_refer": perms.can_refer(user),
         },
@@ -337,16 +347,24 @@ def _statistics_referrals(user):
     return (perms.visible_referrals(user) | perms.territory_referrals(user)).distinct()
 
 
-def _statistics(request):
-    by = request.GET.get("par", "place")
+def _default_grouping(user) -> str:
+    """Coordinators and national admins follow territories: their figures come per département first."""
+    if structure_perms.is_national_admin(user) or structure_perms.is_coordinator(user):
+        return "territory"
+    return "place"
+
+
+def statistics_table(request):
+    """(grouping, rows, total) of the figures the user may see, grouped as asked (``par``)."""
+    by = request.GET.get("par") or _default_grouping(request.user)
     if by not in referral_statistics.GROUPS:
-        by = "place"
+        by = _default_grouping(request.user)
     rows, total = referral_statistics.table(_statistics_referrals(request.user), by)
     return by, rows, total
 
 
 def statistics(request):
-    by, rows, total = _statistics(request)
+    by, rows, total = statistics_table(request)
     return render(
         request,
         "www/referrals/statistics.html",
@@ -356,42 +374,6 @@ def statistics(request):
             "groups": [(key, value[2]) for key, value in referral_statistics.GROUPS.items()],
             "rows": rows,
             "total": total,
+            "chart": charts.referral_chart(rows),
         },
     )
-
-
-def statistics_csv(request):
-    import csv
-
-    by, rows, total = _statistics(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="orientations-par-{by}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([CSV_WARNING])
-    writer.writerow(
-        [
-            referral_statistics.GROUPS[by][2],
-            "envoyées",
-            "avec réponse",
-            "acceptées",
-            "refusées",
-            "motifs des refus",
-            "délai médian de réponse (jours)",
-            "part accompagnée (%)",
-        ]
-    )
-    for row in [*rows, total]:
-        writer.writerow(
-            [
-                row.label,
-                row.sent,
-                row.answered,
-                row.accepted,
-                row.refused,
-                row.reasons_text(),
-                "" if row.median_days is None else str(row.median_days).replace(".", ","),
-                "" if row.accompanied_share is None else row.accompanied_share,
-            ]
-        )
-    return response
