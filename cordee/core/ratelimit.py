@@ -57,12 +57,16 @@ def retry_after(limit: Limit, identifier: str) -> int:
     return max(1, math.ceil(started + limit.window - time.time())) if started else limit.window
 
 
-def check_and_count(limit: Limit, identifier: str) -> None:
-    """Refuse (``RateLimited``) when the limit is reached, else count this attempt."""
+def check(limit: Limit, identifier: str) -> None:
+    """Refuse (``RateLimited``) when the limit is reached, without counting anything."""
     wait = retry_after(limit, identifier)
     if wait:
         message = limit.message.format(wait=wait_text(wait)) if limit.message else None
         raise RateLimited(message, retry_after=wait)
+
+
+def count(limit: Limit, identifier: str) -> None:
+    """Count one attempt (e.g. a failed one, after the fact)."""
     count_key, start_key = _keys(limit, identifier)
     if cache.add(count_key, 0, timeout=limit.window):
         cache.set(start_key, time.time(), timeout=limit.window)
@@ -71,3 +75,9 @@ def check_and_count(limit: Limit, identifier: str) -> None:
     except ValueError:  # expired between add and incr
         cache.set(count_key, 1, timeout=limit.window)
         cache.set(start_key, time.time(), timeout=limit.window)
+
+
+def check_and_count(limit: Limit, identifier: str) -> None:
+    """Refuse (``RateLimited``) when the limit is reached, else count this attempt."""
+    check(limit, identifier)
+    count(limit, identifier)
