@@ -251,6 +251,11 @@ PROCESSINGS = [
         legal_basis="Consentement de la personne (article 6.1.a du RGPD) pour ses coordonnées et son suivi.",
         how_long="Les coordonnées sont effacées dès que l'orientation est refusée, annulée ou expire ; une "
         "orientation terminée est anonymisée un an après sa dernière étape (seuls des chiffres restent).",
+        notes=[
+            "Si la personne choisit d'être jointe par téléphone et donne un numéro de portable, elle reçoit par SMS "
+            "l'information sur ce qui est transmis et le rappel de son rendez-vous ; sinon, par courriel si elle "
+            "a donné une adresse.",
+        ],
         recipients="La structure qui a orienté ; le lieu, qui voit le pseudonyme, les coordonnées et le diagnostic "
         "seulement s'il accepte l'orientation. Les motifs d'un refus ne vont qu'à la structure qui a orienté. Les "
         "coordinateurs ne voient que la liste sans personne et des chiffres.",
