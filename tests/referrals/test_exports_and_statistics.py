@@ -117,3 +117,21 @@ def test_chart_geometry():
     assert charts.referral_chart([statistics.Row(label="vide")]) is None
     many = [statistics.Row(label=str(index), sent=1) for index in range(20)]
     assert charts.referral_chart(many)["more"] == 5
+
+
+def test_the_sheet_shows_a_small_situation_map(client):
+    from tests.territories.factories import CommuneFactory
+
+    CommuneFactory(code_insee="23176", name="La Saunière", latitude=46.14, longitude=1.92, population=600)
+    referral = ReferralFactory()
+    client.force_login(referral.prescriber)
+    page = client.get(reverse("www:referrals:sheet", kwargs={"pk": referral.pk})).content.decode()
+    svg = re.search(r'<svg[^>]*aria-labelledby="plan-titre".*?</svg>', page, re.S).group(0)
+    assert "Plan de situation" in svg and "La Saunière" in svg and "Le lieu" in svg
+    assert ">Guéret</text>" not in svg  # the place's own commune, under its marker, is in the address
+    assert not re.search(r'(cx|x2)="\d+,\d', svg)
+    chart = charts.situation_map(referral.place)
+    assert chart["place"] == {"x": 180.0, "y": 110.0}  # the place in the middle
+    assert chart["scale_x2"] > 10
+    referral.place.latitude = None
+    assert charts.situation_map(referral.place) is None

@@ -266,6 +266,7 @@ def _sheet_context(referral):
         "place": place,
         "hours": describe(place.opening_hours, place.latitude, place.longitude, timezone.now()),
         "prescriber": referral.prescriber,
+        "situation": charts.situation_map(place),
     }
 
 
