@@ -26,6 +26,7 @@ def test_change_my_password_from_my_account(page, login_as, assert_accessible):
     page.get_by_label("Nouveau mot de passe, une deuxième fois").fill(NEW)
     page.get_by_role("button", name="Changer mon mot de passe").click()
     expect(page.get_by_role("alert")).to_contain_text("Ce n'est pas votre mot de passe actuel")
+    expect(page.locator("#resume-erreurs")).to_be_focused()  # the error summary is read first
     expect(page).to_have_title("Erreur — Changer mon mot de passe — Cordée")
     assert_accessible(page)
 
