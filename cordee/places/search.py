@@ -37,7 +37,9 @@ from cordee.places.hours import (
 )
 from cordee.places.models import Place, PlaceOpeningInterval
 from cordee.territories import local_time
+from cordee.territories.enums import TerritoryKind
 from cordee.territories.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
+from cordee.territories.models import territory_q
 from cordee.territories.normalize import CODE_INSEE_RE, DEPARTEMENT_RE, departement_code_from, search_key
 
 DEFAULT_RADIUS_KM = 20.0
@@ -353,8 +355,11 @@ def search(query: PlaceQuery, *, using: str | None = None) -> PlaceSearch:
     queryset = Place.objects.using(using).without_copies()
 
     if query.code_insee:
-        queryset = queryset.filter(Q(code_insee=query.code_insee) | Q(commune_ref__parent_id=query.code_insee))
+        # The one rule of "in this commune" (its municipal arrondissements included): cordee.territories.
+        queryset = queryset.filter(territory_q(TerritoryKind.COMMUNE, query.code_insee, "commune_ref__"))
     if query.departement:
+        # The département a place is in is stored on it (departement_code, indexed, derived from its code INSEE
+        # or postal code at save): no join on the most frequent search, and places of an unknown commune count.
         queryset = queryset.in_departement(query.departement)
     queryset = (
         queryset.with_services(query.services)

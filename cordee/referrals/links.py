@@ -10,12 +10,28 @@ import secrets
 
 from django.core import signing
 
+from cordee.core import ratelimit
 from cordee.core.errors import NotFound, Refused
 from cordee.referrals import conf
 from cordee.referrals.models import Referral
 
 ANSWER = "answer"
 SALT = "cordee.referrals.link"
+# "Send me a new link" mails the stored address only, but each request sends an e-mail: limited per referral
+# (the place's inbox is not flooded) and per client address (one visitor cannot mail every place).
+RENEWAL_PER_REFERRAL = ratelimit.Limit(
+    "referral-link-renewal",
+    attempts=3,
+    window=60 * 60,
+    message="Un nouveau lien a déjà été envoyé plusieurs fois à l'adresse du lieu pour cette orientation. "
+    "Regardez sa boîte de réception (et les courriers indésirables), ou réessayez dans {wait}.",
+)
+RENEWAL_PER_ADDRESS = ratelimit.Limit(
+    "referral-link-renewal-address",
+    attempts=10,
+    window=60 * 60,
+    message="Trop de demandes de nouveau lien depuis votre connexion internet. Réessayez dans {wait}.",
+)
 
 
 class LinkExpired(Refused):
@@ -71,6 +87,15 @@ def referral_for(token: str, purpose: str = ANSWER) -> Referral:
 def referral_for_renewal(token: str, purpose: str = ANSWER) -> Referral:
     """The referral of a well-signed link, even expired or superseded: to mail a fresh one to the stored address."""
     return _referral(_payload(token, max_age=None), purpose)
+
+
+def renew(token: str, client_address: str, purpose: str = ANSWER) -> Referral:
+    """The referral whose link may be renewed now: ``LinkInvalid``, or ``ratelimit.RateLimited`` (429) past
+    the limits. The caller mails the fresh link (``notifications.new_link``)."""
+    ratelimit.check_and_count(RENEWAL_PER_ADDRESS, client_address)
+    referral = referral_for_renewal(token, purpose)
+    ratelimit.check_and_count(RENEWAL_PER_REFERRAL, f"referral:{referral.pk}")
+    return referral
 
 
 def _referral(payload: dict, purpose: str) -> Referral:

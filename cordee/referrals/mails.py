@@ -1,7 +1,12 @@
-"""The e-mails of referrals: whom to write to, and what."""
+"""The e-mails (and text messages) of referrals: whom to write to, and what.
+
+The person is written to through the channel they chose: e-mail, or a text message (``cordee.core.sms``,
+backend chosen by ``SMS_BACKEND``) when they chose the phone and gave a mobile number with their consent.
+"""
 
 import logging
 
+import phonenumbers
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -9,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cordee.beneficiaries.perms import FOLLOWING_ROLES
+from cordee.core import sms
+from cordee.places.contacts import phone_is_mobile
 from cordee.places.hours_text import moment_text
 from cordee.referrals import links
 from cordee.referrals.enums import ReferralState
@@ -113,16 +120,36 @@ def send_new_link(referral) -> int:
     return _send(subject, "referrals/emails/new_link.txt", _context(referral, link=link), [address])
 
 
+def _sms(referral, template: str, context: dict) -> int:
+    """A text message to the person, when they chose the phone and gave a mobile number."""
+    if referral.contact_preference != "phone" or not phone_is_mobile(referral.contact_phone):
+        return 0
+    body = " ".join(render_to_string(template, context).split())
+    number = phonenumbers.format_number(
+        phonenumbers.parse(referral.contact_phone, "FR"), phonenumbers.PhoneNumberFormat.E164
+    )
+    return sms.send_sms(number, body[: sms.MAX_LENGTH])
+
+
 def send_appointment_reminder(referral) -> int:
-    """To the person, through their chosen channel when it is e-mail (other channels: the referent or the place)."""
-    if not referral.contact_email or referral.appointment_at is None:
+    """To the person, through their chosen channel: a text message or an e-mail (other channels: the referent
+    or the place)."""
+    if referral.appointment_at is None:
+        return 0
+    if referral.contact_preference == "phone":
+        phone = referral.place.phones[0] if referral.place.phones else ""
+        return _sms(referral, "referrals/sms/appointment_reminder.txt", _context(referral, place_phone=phone))
+    if not referral.contact_email:
         return 0
     subject = "Rappel : votre rendez-vous de demain"
     return _send(subject, "referrals/emails/appointment_reminder.txt", _context(referral), [referral.contact_email])
 
 
 def send_notice(referral) -> int:
-    """To the person, when they chose e-mail: what is shared with whom, and how to object."""
+    """To the person, through their chosen channel (e-mail or text message): what is shared with whom, and how
+    to object."""
+    if referral.contact_preference == "phone":
+        return _sms(referral, "referrals/sms/notice.txt", _context(referral))
     if referral.contact_preference != "email" or not referral.contact_email:
         return 0
     subject = f"Vous êtes orienté(e) vers « {referral.place.name} »"

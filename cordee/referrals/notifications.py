@@ -12,7 +12,7 @@ def _enqueue(kind: str, referral_id: int, **extra):
 def referral_sent(referral):
     """The place is told: its structure's members, or its own address with a signed link."""
     _enqueue("sent", referral.pk)
-    if referral.contact_email:
+    if referral.contact_email or (referral.contact_preference == "phone" and referral.contact_phone):
         _enqueue("notice", referral.pk)
 
 

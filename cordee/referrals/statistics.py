@@ -1,15 +1,19 @@
-"""Figures of referrals per place or per sending structure: sent, answered, accepted, refused (by reason),
-median response time, share that led to an accompaniment. No person appears in them."""
+"""Figures of referrals per place, per sending structure or per territory (the place's département): sent,
+answered, accepted, refused (by reason), median response time, share that led to an accompaniment. No person
+appears in them."""
 
 import statistics
 from dataclasses import dataclass, field
 
 from cordee.referrals.enums import CloseOutcome, ReferralState, RefusalReason
 from cordee.referrals.models import ACCEPTED_STATES
+from cordee.territories.models import Departement
 
+# key: (grouped by, label field or None to name the group afterwards, title of the group's column)
 GROUPS = {
     "place": ("place_id", "place__name", "Lieu"),
     "structure": ("prescriber_structure_id", "prescriber_structure__name", "Structure qui oriente"),
+    "territory": ("place__departement_code", None, "Département"),
 }
 
 
@@ -51,9 +55,12 @@ def table(queryset, by: str = "place") -> tuple[list[Row], Row]:
     key, label, _title = GROUPS[by]
     rows: dict = {}
     total = Row(label="Total")
-    values = queryset.values_list(key, label, "state", "outcome", "refusal_reasons", "created_at", "answered_at")
+    values = queryset.values_list(
+        key, label or key, "state", "outcome", "refusal_reasons", "created_at", "answered_at"
+    )
+    names = _departement_names() if by == "territory" else {}
     for group, name, state, outcome, reasons, created_at, answered_at in values.order_by():
-        row = rows.setdefault(group, Row(label=name or "—"))
+        row = rows.setdefault(group, Row(label=names.get(name, name) or "—"))
         for target in (row, total):
             target.sent += 1
             if answered_at is not None:
@@ -69,3 +76,7 @@ def table(queryset, by: str = "place") -> tuple[list[Row], Row]:
             if _accompanied(state, outcome):
                 target.accompanied += 1
     return sorted(rows.values(), key=lambda row: (-row.sent, row.label)), total
+
+
+def _departement_names() -> dict:
+    return {code: f"{name} ({code})" for code, name in Departement.objects.values_list("code", "name")}

@@ -47,6 +47,8 @@ class Limit:
 
 LOGIN_PER_ACCOUNT = Limit("login-account", attempts=5, window=15 * 60, lock=5 * 60)
 LOGIN_PER_ADDRESS = Limit("login-address", attempts=20, window=60 * 60, lock=60 * 60)
+PASSWORD_CHANGE_PER_ACCOUNT = Limit("password-change-account", attempts=5, window=15 * 60, lock=15 * 60)
+PASSWORD_CHANGE_PER_ADDRESS = Limit("password-change-address", attempts=20, window=60 * 60, lock=60 * 60)
 RESET_PER_ACCOUNT = Limit("reset-account", attempts=2, window=60 * 60, lock=0)
 RESET_PER_ADDRESS = Limit("reset-address", attempts=5, window=60 * 60, lock=0)
 
@@ -148,6 +150,57 @@ def password_reset_done(user) -> None:
     """A new password chosen from the e-mailed link: the account's logins are no longer locked (journaled)."""
     _reset(LOGIN_PER_ACCOUNT, _normalise(user.email))
     record(user, "accounts.password_reset.completed", user)
+
+
+# --- Password change (signed in) ------------------------------------------------------------------------
+# The current password is asked again: someone using a session left open must not guess it. Wrong guesses
+# are limited like logins, with their own counters (a person who mistypes it does not lock their logins).
+
+
+def check_password_change_allowed(user, address: str) -> None:
+    """Before checking the current password: refuse while the account or the address is locked."""
+    wait = max(
+        _locked_for(PASSWORD_CHANGE_PER_ACCOUNT, str(user.pk)), _locked_for(PASSWORD_CHANGE_PER_ADDRESS, address)
+    )
+    if wait:
+        raise TooManyAttempts(
+            "Trop d'essais du mot de passe actuel : le changement est bloqué un moment pour protéger votre compte. "
+            f"Réessayez dans {_wait_text(wait)}, ou choisissez un nouveau mot de passe "
+            "avec « Mot de passe oublié ? ».",
+            retry_after=wait,
+            scope="account",
+        )
+
+
+def password_change_failed(user, address: str) -> None:
+    """A wrong current password: count it, lock past the limits (journaled, without the address in clear)."""
+    if _hit(PASSWORD_CHANGE_PER_ACCOUNT, str(user.pk)) >= PASSWORD_CHANGE_PER_ACCOUNT.attempts:
+        _lock(PASSWORD_CHANGE_PER_ACCOUNT, str(user.pk))
+        record(
+            user,
+            "accounts.password_change.locked",
+            user,
+            scope="account",
+            address=keyed_hash(address),
+            seconds=PASSWORD_CHANGE_PER_ACCOUNT.lock,
+        )
+    if _hit(PASSWORD_CHANGE_PER_ADDRESS, address) >= PASSWORD_CHANGE_PER_ADDRESS.attempts:
+        _lock(PASSWORD_CHANGE_PER_ADDRESS, address)
+        record(
+            user,
+            "accounts.password_change.locked",
+            user,
+            scope="address",
+            address=keyed_hash(address),
+            seconds=PASSWORD_CHANGE_PER_ADDRESS.lock,
+        )
+
+
+def password_changed(user) -> None:
+    """The password was changed while signed in: forget the failures, lift a login lock (journaled)."""
+    _reset(PASSWORD_CHANGE_PER_ACCOUNT, str(user.pk))
+    _reset(LOGIN_PER_ACCOUNT, _normalise(user.email))
+    record(user, "accounts.password.changed", user)
 
 
 # --- Password reset --------------------------------------------------------------------------------------

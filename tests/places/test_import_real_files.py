@@ -1,7 +1,8 @@
 """Importing the real files of the national map (shared/data, present in CI): stable, explained counts.
 
 No row of these files lacks an id, a name or a place, so none is rejected; the warnings are invalid
-opening hours, SIRET keys, phones and e-mails, each checked by reading the files.
+opening hours, SIRET keys, phones and e-mails, each checked by reading the files. Contacts that look like a
+person's (cordee.places.contacts) are flagged as warnings too, counted apart.
 """
 
 from pathlib import Path
@@ -10,10 +11,25 @@ import pytest
 from django.conf import settings
 
 from cordee.aggregation.importing.importer import import_file
-from cordee.places import enums
+from cordee.places import contacts, enums
 from cordee.places.models import Place
 
 SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+
+
+def other_warnings(report):
+    return [issue for issue in report.warnings if not issue.message.startswith(contacts.PERSONAL_WARNING)]
+
+
+def personal(report):
+    """(e-mails, phones) flagged as likely personal contacts."""
+    flagged = [issue for issue in report.warnings if issue.message.startswith(contacts.PERSONAL_WARNING)]
+    return (
+        sum(1 for issue in flagged if issue.field == "courriels"),
+        sum(1 for issue in flagged if issue.field == "telephone"),
+    )
+
+
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.slow,
@@ -22,22 +38,23 @@ pytestmark = [
 
 
 @pytest.mark.parametrize(
-    ("relative_path", "version", "total", "warnings", "pass_numerique", "valid_hours"),
+    ("relative_path", "version", "total", "warnings", "personal_contacts", "pass_numerique", "valid_hours"),
     [
-        ("lieux/lmn-v1/hub-du-sud-2023-05-17.json", "mixte", 646, 7, 0, 402),
-        ("lieux/lmn-v0.1/hub-du-sud-2023-05-16.json", "0.1", 792, 14, 0, 497),
-        ("lieux/lmn-v0.1/hinaura-2021.json", "0.1", 687, 1, 91, 617),
-        ("lieux/lmn-v0.1/aix-en-provence.json", "0.1", 38, 0, 0, 16),
-        ("lieux/lmn-v0.1/bus-france-services-charente.json", "0.1", 12, 0, 12, 10),
-        ("standard/exemple-valide_HEAD.csv", "1.0", 1, 0, 0, 1),
-        ("standard/exemple-valide_v0.1.1.csv", "0.1", 1, 0, 1, 1),
+        ("lieux/lmn-v1/hub-du-sud-2023-05-17.json", "mixte", 646, 7, (43, 18), 0, 402),
+        ("lieux/lmn-v0.1/hub-du-sud-2023-05-16.json", "0.1", 792, 14, (49, 22), 0, 497),
+        ("lieux/lmn-v0.1/hinaura-2021.json", "0.1", 687, 1, (112, 147), 91, 617),
+        ("lieux/lmn-v0.1/aix-en-provence.json", "0.1", 38, 0, (1, 1), 0, 16),
+        ("lieux/lmn-v0.1/bus-france-services-charente.json", "0.1", 12, 0, (0, 12), 12, 10),
+        ("standard/exemple-valide_HEAD.csv", "1.0", 1, 0, (0, 0), 0, 1),
+        ("standard/exemple-valide_v0.1.1.csv", "0.1", 1, 0, (0, 0), 1, 1),
     ],
 )
-def test_import_real_file(relative_path, version, total, warnings, pass_numerique, valid_hours):
+def test_import_real_file(relative_path, version, total, warnings, personal_contacts, pass_numerique, valid_hours):
     report = import_file(SHARED_DATA / relative_path, source_name="reel")
 
     assert (report.version, report.total, report.created, report.rejected) == (version, total, total, 0)
-    assert len(report.warnings) == warnings
+    assert len(other_warnings(report)) == warnings
+    assert personal(report) == personal_contacts
     assert Place.objects.count() == total
     assert Place.objects.accepting_pass_numerique().count() == pass_numerique
     assert Place.objects.with_valid_hours().count() == valid_hours
@@ -49,9 +66,10 @@ def test_conseillers_numeriques_permanences():
 
     report = import_file(path, source_name="cnfs")
 
-    assert (report.created, report.rejected, len(report.warnings)) == (4930, 0, 79)
+    assert (report.created, report.rejected, len(other_warnings(report))) == (4930, 0, 79)
+    assert (personal(report), report.personal_contacts) == ((253, 237), 412)
     assert report.file_notes == ["Colonnes inconnues du standard, ignorées : structureId."]
-    assert {issue.field for issue in report.warnings} == {"pivot", "horaires", "telephone", "courriels"}
+    assert {issue.field for issue in other_warnings(report)} == {"pivot", "horaires", "telephone", "courriels"}
     assert Place.objects.with_dispositifs([enums.NationalProgramme.CONSEILLERS_NUMERIQUES]).count() == 4930
     assert Place.objects.with_frais([enums.Fee.GRATUIT]).count() == 4930
     assert Place.objects.filter(siret_status=enums.SiretStatus.PLACEHOLDER).count() == 2383
@@ -66,7 +84,8 @@ def test_data_inclusion_aggregate_with_repeated_ids():
     """data·inclusion aggregates sources whose ids collide (240 repeats): places are keyed by source:id."""
     report = import_file(SHARED_DATA / "lieux/lmn-v0.1/data-inclusion-2023-02-06.json", source_name="di")
 
-    assert (report.created, report.rejected, len(report.warnings)) == (3811, 0, 145)
+    assert (report.created, report.rejected, len(other_warnings(report))) == (3811, 0, 145)
+    assert (personal(report), report.personal_contacts) == ((437, 363), 659)
     assert Place.objects.filter(source_id="Hinaura:1003").exists()
     assert Place.objects.filter(source_id="siao:1003").exists()
     assert Place.objects.filter(coordinates_precision=enums.CoordinatesPrecision.ADDRESS).count() == 3372

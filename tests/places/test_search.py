@@ -8,7 +8,9 @@ from django.http import QueryDict
 from cordee.places import enums
 from cordee.places.models import Place
 from cordee.places.search import PlaceQuery, SearchError, parse_query, search
+from cordee.territories.enums import TerritoryKind
 from cordee.territories.geo import haversine_km
+from cordee.territories.models import territory_q
 from tests.places.factories import PlaceFactory
 from tests.territories.factories import CommuneFactory
 
@@ -192,6 +194,10 @@ def test_territory_filters():
     # A commune holds its municipal arrondissements.
     assert names(search(PlaceQuery(code_insee="13055"))) == ["Marseille", "Marseille 1er"]
     assert names(search(PlaceQuery(code_insee="13201"))) == ["Marseille 1er"]
+    # The one rule of "in this commune" (cordee.territories.models.territory_q), the same as everywhere else.
+    for code in ("23096", "13055", "13201"):
+        rule = Place.objects.filter(territory_q(TerritoryKind.COMMUNE, code, "commune_ref__")).order_by("name")
+        assert names(search(PlaceQuery(code_insee=code))) == [place.name for place in rule]
 
 
 @pytest.mark.parametrize("text", ["mediatheque", "MÉDIATHÈQUE", "thèque  SAINT", "Saint-Étienne"])

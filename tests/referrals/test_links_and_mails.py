@@ -183,6 +183,7 @@ def test_appointment_reminder_goes_to_the_person_the_day_before_once():
     with freeze_time("2026-03-02 09:00:00"):
         referral = ReferralFactory(
             appointment_set=True,
+            contact_preference="email",
             contact_email="personne@exemple.fr",
             appointment_at=dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC),
         )

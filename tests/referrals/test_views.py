@@ -253,8 +253,9 @@ def test_statistics_per_place_and_structure_with_a_csv(client):
     assert referral.place.name in page and "Plus de place disponible : 1" in page and "50 %" in page
     by_structure = client.get(reverse("www:referrals:statistics") + "?par=structure").content.decode()
     assert referral.prescriber_structure.name in by_structure
-    csv_text = client.get(reverse("www:referrals:statistics_csv")).content.decode("utf-8-sig")
+    response = client.get(reverse("www:referrals:statistics_csv") + "?par=place")
+    csv_text = b"".join(response.streaming_content).decode("utf-8")
     assert "Ces chiffres ne contiennent aucune donnée personnelle" in csv_text.splitlines()[0]
-    assert f"{referral.place.name};2;1;1;1;Plus de place disponible : 1;2,0;50" in csv_text
+    assert f"{referral.place.name},2,1,1,1,Plus de place disponible : 1,2,50" in csv_text
     client.force_login(outsider())
     assert referral.place.name not in client.get(reverse("www:referrals:statistics")).content.decode()

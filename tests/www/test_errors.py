@@ -112,7 +112,20 @@ def test_refused_form_csrf_is_explained_in_french():
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("www:accounts:login"), {"username": "a@exemple.fr", "password": "x"})
     html = _assert_french_error_page(response, 403, "Le formulaire a expiré")
-    assert "Recharger la page et recommencer" in html
+    assert "Revenir au formulaire et recommencer" in html
+    assert f'href="{reverse("www:accounts:login")}"' in html  # no Referer: the form's own address, opened anew
+
+
+def test_refused_form_offers_to_go_back_to_the_page_it_came_from_on_this_site_only():
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("www:accounts:login")
+    back = "http://testserver/compte/connexion/?next=/tableau-de-bord/"
+    html = client.post(url, {"username": "a@exemple.fr"}, HTTP_REFERER=back).content.decode()
+    assert 'href="http://testserver/compte/connexion/?next=/tableau-de-bord/"' in html
+    html = client.post(
+        url, {"username": "a@exemple.fr"}, HTTP_REFERER="https://ailleurs.example/piege"
+    ).content.decode()
+    assert "ailleurs.example" not in html
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from cordee.www.roles import ACTING_STRUCTURE_SESSION_KEY
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import InvitationFactory, MembershipFactory, StructureFactory
 from tests.user_kinds import USER_KINDS, expect, login_as
+from tests.users.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ GET_EXPECTATIONS = {
     "www:accounts:password_reset_complete": EVERYONE,
     "www:accounts:api_token": SIGNED_IN,
     "www:accounts:profile": SIGNED_IN,
+    "www:accounts:password_change": SIGNED_IN,
     "www:dashboard:index": SIGNED_IN,
     "www:legal:legal_notice": EVERYONE,
     "www:legal:personal_data": EVERYONE,
@@ -64,6 +66,7 @@ POST_EXPECTATIONS = {
     "www:accounts:password_reset_confirm": EVERYONE,
     "www:accounts:api_token": expect(302, 200, 200, 200, 200, 200, 200),  # the new key is shown once
     "www:accounts:profile": expect(302, 302, 302, 302, 302, 302, 302),  # saved, back to the page
+    "www:accounts:password_change": expect(302, 302, 302, 302, 302, 302, 302),  # changed, back to « Mon compte »
     "www:structures:invitation_accept": expect(302, 403, 403, 403, 403, 403, 403),  # not their address
     "www:structures:acting_switch": expect(302, 302, 302, 302, 302, 302, 302),  # only to one's own structure
 }
@@ -121,6 +124,9 @@ def post_data(name, place):
         return url_of(name, place), {"new_password1": "une-cordee-solide", "new_password2": "une-cordee-solide"}
     if name == "www:accounts:profile":
         return url_of(name, place), {"first_name": "Nina", "last_name": "Laval"}
+    if name == "www:accounts:password_change":
+        new = "une-cordee-solide-2026"
+        return url_of(name, place), {"old_password": DEFAULT_PASSWORD, "new_password1": new, "new_password2": new}
     if name == "www:structures:acting_switch":
         return url_of(name, place), {"structure": place.structure_id}
     if name == "www:structures:invitation_accept":
@@ -155,6 +161,13 @@ def test_access_matrix_post(client, place, name, kind):
     if name == "www:accounts:profile" and user is not None:
         user.refresh_from_db()
         assert (user.first_name, user.last_name) == ("Nina", "Laval")
+    if name == "www:accounts:password_change":
+        if user is None:
+            assert response["Location"].startswith(reverse("www:accounts:login"))
+        else:
+            user.refresh_from_db()
+            assert user.check_password("une-cordee-solide-2026")
+            assert response["Location"] == reverse("www:accounts:profile")
     if name == "www:structures:acting_switch":
         member = kind in ("member", "gestionnaire")
         assert (client.session.get(ACTING_STRUCTURE_SESSION_KEY) == place.structure_id) is member

@@ -28,7 +28,7 @@ from cordee.aggregation.importing.validation import (
 )
 from cordee.core import tabular
 from cordee.journal.services import record
-from cordee.places import perms, quality
+from cordee.places import contacts, perms, quality
 from cordee.places.models import Place, store_opening_intervals
 
 logger = logging.getLogger(__name__)
@@ -119,6 +119,7 @@ class ImportReport:
     rejected: int = 0
     not_in_file: int = 0
     skipped: int = 0
+    personal_contacts: int = 0  # rows with a contact that looks like a person's (cordee.places.contacts)
     departements: set = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
     file_notes: list[str] = field(default_factory=list)
@@ -146,6 +147,11 @@ class ImportReport:
         ]
         if self.skipped:
             lines.append(f"{self.skipped} lieux déjà chargés depuis une autre source, laissés de côté.")
+        if self.personal_contacts:
+            lines.append(
+                f"{self.personal_contacts} lieux publient un contact qui semble personnel (adresse prénom.nom, "
+                "numéro de portable) : proposez-leur un contact générique (voir le rapport)."
+            )
         if self.not_in_file:
             lines.append(f"{self.not_in_file} lieux de cette source déjà connus sont absents du fichier (conservés).")
         lines.extend(self.file_notes)
@@ -277,6 +283,10 @@ def _validate_and_save(
         elif outcome.source_id:
             seen.setdefault(outcome.source_id, raw.number)
         report.issues.extend(outcome.issues)
+        if not outcome.rejected and any(
+            issue.message.startswith(contacts.PERSONAL_WARNING) for issue in outcome.issues
+        ):
+            report.personal_contacts += 1
         if outcome.rejected:
             report.rejected += 1
         elif skip is not None and skip(outcome.source_id):

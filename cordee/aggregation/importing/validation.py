@@ -21,7 +21,7 @@ from cordee.aggregation.standard import (
     SIRET_PLACEHOLDER,
     VALUE_ALIASES,
 )
-from cordee.places import enums, hours
+from cordee.places import contacts, enums, hours
 from cordee.places.validators import CommuneIndex, CommuneInfo  # noqa: F401 (the import's look-up)
 from cordee.structures.validators import siret_error
 from cordee.territories.normalize import (
@@ -322,6 +322,11 @@ def _contacts(outcome, values):
         if text.lower() not in emails:
             emails.append(text.lower())
     place["emails"] = emails
+    for contact in contacts.personal_contacts(emails, phones):
+        column = "courriels" if contact.kind == contacts.EMAIL else "telephone"
+        outcome.warn(
+            column, f"{contacts.PERSONAL_WARNING} : ce contact {contact.reason} ; {contacts.ADVICE}", contact.value
+        )
 
     websites = []
     for text in split_multi(values.get("site_web")):

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
 from cordee.core.net import rate_limit_key
 from cordee.users import throttling
@@ -118,6 +118,41 @@ class CordeeSetPasswordForm(DsfrFormMixin, SetPasswordForm):
         self.fields["new_password1"].label = "Nouveau mot de passe"
         self.fields["new_password2"].label = "Nouveau mot de passe, une deuxième fois"
         self.fields["new_password2"].help_text = "Pour vérifier qu'il n'y a pas de faute de frappe."
+
+
+class CordeePasswordChangeForm(CordeeSetPasswordForm, PasswordChangeForm):
+    """The current password, then the new one twice. Wrong current passwords are limited like logins."""
+
+    throttled = None
+    error_messages = {
+        **SetPasswordForm.error_messages,
+        "password_mismatch": "Les deux mots de passe ne sont pas identiques.",
+        "password_incorrect": "Ce n'est pas votre mot de passe actuel. Vérifiez-le, puis réessayez.",
+    }
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = "Mot de passe actuel"
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+        self.fields["new_password1"].help_text = (
+            "Au moins 10 caractères, pas uniquement des chiffres ni un mot de passe trop courant, et différent "
+            "de votre nom et de votre adresse électronique."
+        )
+
+    def clean_old_password(self):
+        address = rate_limit_key(self.request) if self.request is not None else ""
+        try:
+            throttling.check_password_change_allowed(self.user, address)
+        except throttling.TooManyAttempts as error:
+            self.throttled = error
+            raise forms.ValidationError(error.message, code="throttled") from None
+        try:
+            return super().clean_old_password()
+        except forms.ValidationError:
+            throttling.password_change_failed(self.user, address)
+            raise
 
 
 class SignupFromInvitationForm(DsfrFormMixin, forms.Form):

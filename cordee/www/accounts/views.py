@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
@@ -6,7 +7,12 @@ from django.utils.decorators import method_decorator
 
 from cordee.core.net import rate_limit_key
 from cordee.users import tasks, throttling
-from cordee.www.accounts.forms import CordeePasswordResetForm, CordeeSetPasswordForm, LoginForm
+from cordee.www.accounts.forms import (
+    CordeePasswordChangeForm,
+    CordeePasswordResetForm,
+    CordeeSetPasswordForm,
+    LoginForm,
+)
 from cordee.www.accounts.sessions import apply_session_lifetime
 
 # Login and password reset are public pages: Django marks them login_not_required already.
@@ -81,3 +87,36 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "www/accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Private: change one's password, signed in, by typing the current one (limited like logins: 429).
+
+    The current session stays open (``update_session_auth_hash``); every other session of the account ends
+    (its stored password hash no longer matches), and API tokens are revoked (``User.save``). Journaled
+    without personal data (``accounts.password.changed``).
+    """
+
+    template_name = "www/accounts/password_change.html"
+    form_class = CordeePasswordChangeForm
+    success_url = reverse_lazy("www:accounts:profile")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttling.password_changed(form.user)
+        messages.success(
+            self.request,
+            "Votre mot de passe est changé. Vos autres sessions (autres navigateurs, autres appareils) sont "
+            "fermées, et vos jetons d'API révoqués.",
+        )
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.throttled.retry_after)
+        return response

@@ -4,11 +4,23 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from cordee.core import ratelimit
 from cordee.core.errors import DomainError
+from cordee.core.net import rate_limit_key
 from cordee.diagnostics import services
 from cordee.diagnostics.enums import QuestionKind
 from cordee.www.diagnostics import journey
 from cordee.www.diagnostics.presentation import answer_label, result_context, stored_result
+from cordee.www.errors.views import error_response
+
+# A result's code has 6 characters: guessing one takes many tries. 10 wrong codes per address in 15 minutes.
+WRONG_CODES = ratelimit.Limit(
+    "diagnostic-code",
+    attempts=10,
+    window=15 * 60,
+    message="Trop de codes inconnus ont été essayés depuis votre connexion internet. Vérifiez le code écrit sur "
+    "votre résultat, puis réessayez dans {wait}.",
+)
 
 KIND_TITLES = {
     QuestionKind.SKILL: "Ce que vous savez faire",
@@ -138,10 +150,21 @@ def save(request):
 @login_not_required
 @require_GET
 def by_code(request, code):
-    """The stored result, for whoever holds its code (the person, or the mediator they show it to)."""
+    """The stored result, for whoever holds its code (the person, or the mediator they show it to).
+
+    Wrong codes are limited per client address (``WRONG_CODES``): past the limit every look-up answers 429,
+    so that codes cannot be guessed one after the other."""
+    address = rate_limit_key(request)
+    try:
+        ratelimit.check(WRONG_CODES, address)
+    except ratelimit.RateLimited as error:
+        response = error_response(request, 429, detail=error.message)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     try:
         diagnostic = services.find_by_short_code(code)
     except DomainError as error:
+        ratelimit.count(WRONG_CODES, address)
         return render(request, "www/diagnostics/code_invalid.html", {"message": error.message}, status=404)
     context = result_context(diagnostic.version, diagnostic.answers, stored_result(diagnostic))
     context.update({"diagnostic": diagnostic, "short_code": diagnostic.short_code})

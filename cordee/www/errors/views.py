@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from cordee.core.errors import DomainError
 from cordee.www.context_processors import site
@@ -113,12 +114,12 @@ def _is_api(request) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def error_response(request, key, *, detail: str = "") -> HttpResponse:
+def error_response(request, key, *, detail: str = "", back_url: str = "") -> HttpResponse:
     """The response for an error: the DSFR page, or the JSON envelope under /api/."""
     page = PAGES[key]
     if _is_api(request):
         return JsonResponse({"detail": detail or page.what, "reason": page.reason}, status=page.status)
-    context = {"error": page, "detail": detail}
+    context = {"error": page, "detail": detail, "back_url": back_url}
     if page.status == 500:
         # No RequestContext: no session, no database, only what cannot fail (even a failure before the
         # CSP middleware gave the request its nonce: the scripts are then refused, the page still shows).
@@ -194,4 +195,15 @@ def too_many_requests(request, exception=None):
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: Django's reason is English and technical; it goes to the logs, not to the person."""
     logger.warning("Formulaire refusé (CSRF) sur %s : %s", request.path, reason)
-    return error_response(request, "csrf")
+    return error_response(request, "csrf", back_url=_page_of_the_form(request))
+
+
+def _page_of_the_form(request) -> str:
+    """The page the refused form was sent from (its Referer, on this site only), else the address it was sent
+    to: opened again (GET), it shows a fresh form."""
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return request.get_full_path()

@@ -169,6 +169,17 @@ PROCESSINGS = [
         "celles de personnes : n'y mettez pas d'adresse ou de numéro personnels.",
         how_long="Tant que le lieu est dans l'annuaire.",
         recipients="Tout le monde : les fiches sont publiques et téléchargeables.",
+        notes=[
+            "Certains lieux publient l'adresse électronique ou le portable d'un de leurs membres. Cordée les garde, "
+            "puisque le lieu les a publiés, mais les signale aux personnes qui gèrent le lieu (sur la page de "
+            "gestion du lieu et dans le rapport d'importation) et leur propose de publier un contact générique : "
+            "une adresse dont la partie avant « @ » ressemble à un prénom et un nom (« prenom.nom@… », sans mot "
+            "comme « contact », « accueil » ou « mairie »), ou un numéro de portable (06, 07, et les portables "
+            "d'outre-mer).",
+            "Vous publiez votre propre adresse ou votre portable sur la fiche d'un lieu et ne le souhaitez plus ? "
+            "Le gestionnaire du lieu peut les remplacer ; vous pouvez aussi le signaler depuis la fiche du lieu "
+            "(« Signaler une erreur »).",
+        ],
     ),
     Processing(
         slug="cookies",
@@ -240,6 +251,11 @@ PROCESSINGS = [
         legal_basis="Consentement de la personne (article 6.1.a du RGPD) pour ses coordonnées et son suivi.",
         how_long="Les coordonnées sont effacées dès que l'orientation est refusée, annulée ou expire ; une "
         "orientation terminée est anonymisée un an après sa dernière étape (seuls des chiffres restent).",
+        notes=[
+            "Si la personne choisit d'être jointe par téléphone et donne un numéro de portable, elle reçoit par SMS "
+            "l'information sur ce qui est transmis et le rappel de son rendez-vous ; sinon, par courriel si elle "
+            "a donné une adresse.",
+        ],
         recipients="La structure qui a orienté ; le lieu, qui voit le pseudonyme, les coordonnées et le diagnostic "
         "seulement s'il accepte l'orientation. Les motifs d'un refus ne vont qu'à la structure qui a orienté. Les "
         "coordinateurs ne voient que la liste sans personne et des chiffres.",

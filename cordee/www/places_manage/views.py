@@ -18,7 +18,7 @@ from cordee.aggregation import export
 from cordee.core.errors import DomainError
 from cordee.core.net import rate_limit_key
 from cordee.journal.services import record
-from cordee.places import hours, hours_grid, perms, quality, reports, services
+from cordee.places import contacts, hours, hours_grid, perms, quality, reports, services
 from cordee.places.enums import QualificationState, ReportState
 from cordee.places.models import Place, PlaceReport, QualityCriterion
 from cordee.structures.models import Structure
@@ -261,6 +261,7 @@ def place_detail(request, pk):
                 & {item.name for item in quality.QUALIFICATION.allowed_transitions(place, request.user)}
             ),
             "review_flag": quality.review_flag(place),
+            "personal_contacts": contacts.place_personal_contacts(place),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cordee.www.referrals import views
+from cordee.www.referrals import exports, views
 
 app_name = "referrals"
 
@@ -8,7 +8,8 @@ urlpatterns = [
     path("orientations/", views.index, name="index"),
     path("orientations/lieux/", views.suggest, name="suggest"),
     path("orientations/statistiques/", views.statistics, name="statistics"),
-    path("orientations/statistiques.csv", views.statistics_csv, name="statistics_csv"),
+    path("orientations/statistiques.csv", exports.statistics_csv, name="statistics_csv"),
+    path("orientations/export.csv", exports.referrals_csv, name="export_csv"),
     path("orientations/nouvelle/", views.create, name="create"),
     path("orientations/<int:pk>/", views.detail, name="detail"),
     path("orientations/<int:pk>/fiche/", views.sheet, name="sheet"),

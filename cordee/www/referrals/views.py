@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cordee.beneficiaries.perms import following_structure_ids, visible_beneficiaries
+from cordee.core import ratelimit
 from cordee.core.errors import DomainError
+from cordee.core.net import rate_limit_key
 from cordee.diagnostics.perms import visible_diagnostics
 from cordee.places.hours_text import describe
 from cordee.places.models import Place
@@ -20,7 +22,9 @@ from cordee.referrals import statistics as referral_statistics
 from cordee.referrals.enums import ReferralState
 from cordee.referrals.models import Referral
 from cordee.referrals.workflow import REFERRAL
+from cordee.structures import perms as structure_perms
 from cordee.structures.models import Structure
+from cordee.www.referrals import charts
 from cordee.www.referrals.forms import AppointmentForm, CloseForm, ReferralForm, RefuseForm, SuggestionsForm
 
 PAGE_SIZE = 50
@@ -35,7 +39,8 @@ def _related(queryset):
     return queryset.select_related("place", "prescriber_structure", "beneficiary").order_by("-created_at", "-pk")
 
 
-def index(request):
+def index_list(request):
+    """(list key, title, referrals) of the list asked for (``liste``, ``etat``), for the page and its CSV."""
     user = request.user
     if perms.inbox(user).exists():
         default = "recues"
@@ -51,6 +56,13 @@ def index(request):
     referrals = queryset(user)
     if state in ReferralState.values:
         referrals = referrals.filter(state=state)
+    return box, title, referrals
+
+
+def index(request):
+    user = request.user
+    box, title, referrals = index_list(request)
+    state = request.GET.get("etat", "")
     return render(
         request,
         "www/referrals/index.html",
@@ -60,7 +72,7 @@ def index(request):
             "boxes": [(key, label) for key, (label, _) in BOXES.items()],
             "referrals": _related(referrals)[:PAGE_SIZE],
             "states": ReferralState.choices,
-            "state": state,
+            "state": state if state in ReferralState.values else "",
             "personal": box != "territoire",
             "can_refer": perms.can_refer(user),
         },
@@ -254,6 +266,7 @@ def _sheet_context(referral):
         "place": place,
         "hours": describe(place.opening_hours, place.latitude, place.longitude, timezone.now()),
         "prescriber": referral.prescriber,
+        "situation": charts.situation_map(place),
     }
 
 
@@ -306,7 +319,11 @@ def link(request, token):
 @require_POST
 def link_renew(request, token):
     try:
-        referral = links.referral_for_renewal(token)
+        referral = links.renew(token, rate_limit_key(request))
+    except ratelimit.RateLimited as error:
+        response = render(request, "www/referrals/link_throttled.html", {"error": error}, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     except DomainError as error:
         return _link_error(request, "", error, error.status)
     notifications.new_link(referral)
@@ -331,16 +348,24 @@ def _statistics_referrals(user):
     return (perms.visible_referrals(user) | perms.territory_referrals(user)).distinct()
 
 
-def _statistics(request):
-    by = request.GET.get("par", "place")
+def _default_grouping(user) -> str:
+    """Coordinators and national admins follow territories: their figures come per département first."""
+    if structure_perms.is_national_admin(user) or structure_perms.is_coordinator(user):
+        return "territory"
+    return "place"
+
+
+def statistics_table(request):
+    """(grouping, rows, total) of the figures the user may see, grouped as asked (``par``)."""
+    by = request.GET.get("par") or _default_grouping(request.user)
     if by not in referral_statistics.GROUPS:
-        by = "place"
+        by = _default_grouping(request.user)
     rows, total = referral_statistics.table(_statistics_referrals(request.user), by)
     return by, rows, total
 
 
 def statistics(request):
-    by, rows, total = _statistics(request)
+    by, rows, total = statistics_table(request)
     return render(
         request,
         "www/referrals/statistics.html",
@@ -350,42 +375,6 @@ def statistics(request):
             "groups": [(key, value[2]) for key, value in referral_statistics.GROUPS.items()],
             "rows": rows,
             "total": total,
+            "chart": charts.referral_chart(rows),
         },
     )
-
-
-def statistics_csv(request):
-    import csv
-
-    by, rows, total = _statistics(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="orientations-par-{by}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([CSV_WARNING])
-    writer.writerow(
-        [
-            referral_statistics.GROUPS[by][2],
-            "envoyées",
-            "avec réponse",
-            "acceptées",
-            "refusées",
-            "motifs des refus",
-            "délai médian de réponse (jours)",
-            "part accompagnée (%)",
-        ]
-    )
-    for row in [*rows, total]:
-        writer.writerow(
-            [
-                row.label,
-                row.sent,
-                row.answered,
-                row.accepted,
-                row.refused,
-                row.reasons_text(),
-                "" if row.median_days is None else str(row.median_days).replace(".", ","),
-                "" if row.accompanied_share is None else row.accompanied_share,
-            ]
-        )
-    return response
