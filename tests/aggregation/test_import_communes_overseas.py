@@ -124,7 +124,7 @@ def test_coordinates_far_from_the_commune_are_flagged_on_the_place_and_in_the_re
     flagged = place()
     assert (flagged.latitude, flagged.longitude) == (43.7009, 7.2683)  # kept as written, for a person to check
     assert flagged.coordinates_precision == enums.CoordinatesPrecision.ADDRESS
-    assert "km du centre de Fort-de-France (972), plus de 40 km : position à vérifier" in flagged.location_warning
+    assert "km du centre de Fort-de-France (972), plus de 50 km : position à vérifier" in flagged.location_warning
     assert [issue.field for issue in report.warnings] == ["latitude"]
     assert report.warnings[0].value == "43.7009, 7.2683"
 

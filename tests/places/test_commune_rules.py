@@ -112,7 +112,7 @@ def test_coordinates_far_from_their_commune_are_flagged_and_kept(index):
 
     assert (latitude, longitude) == NICE
     assert note.startswith("coordonnées à 7\u202f158 km")
-    assert note.endswith("km du centre de Fort-de-France (972), plus de 40 km : position à vérifier")
+    assert note.endswith("km du centre de Fort-de-France (972), plus de 50 km : position à vérifier")
 
 
 def test_coordinates_near_their_commune_pass(index):
@@ -140,3 +140,26 @@ def test_a_commune_without_a_point_is_not_checked(index):
 def test_the_forms_accept_the_name_with_its_article_anywhere(index):
     found = validators.commune(index, "", "16400", "Couronne (La)")
     assert found.name == "La Couronne"
+
+
+def test_a_name_that_designates_another_commune_than_the_code_is_flagged(index):
+    # data·inclusion: "ANNAY" 62880 with the code of Vendin-le-Vieil, its neighbour of the same postal code.
+    match = index.resolve("62842", "62880", "ANNAY", 50.473558, 2.865857)
+
+    assert match.commune.code_insee == "62842"  # the code is kept: its coordinates are Vendin-le-Vieil's
+    assert match.notes == [
+        "le nom « ANNAY » désigne Annay (62033), le code INSEE 62842 Vendin-le-Vieil : commune à vérifier"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "postal", "name"),
+    [
+        ("69387", "69007", "Lyon 7ème arrondissement"),  # an arrondissement of the commune named
+        ("16186", "16300", "Ambleville"),  # a commune merged into a new one
+        ("97219", "97250", "Prêcheur (Le)"),
+        ("13201", "13001", "MARSEILLE"),
+    ],
+)
+def test_names_that_agree_with_their_code_are_not_flagged(index, code, postal, name):
+    assert index.resolve(code, postal, name).notes == []
