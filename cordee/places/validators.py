@@ -198,7 +198,8 @@ def phone_number(value: str, postal_code: str = "", departement: str = "") -> tu
         region = phone_region(postal_code, departement)
         if phonenumbers.country_code_for_region(region) != phonenumbers.country_code_for_region(overseas):
             region = overseas
-        number = _parse_phone("0" + national, region)
+        # Saint-Pierre-et-Miquelon numbers have 6 digits after +508: "05 08 41 23 45" is +508 41 23 45.
+        number = _parse_phone("+508" + national[3:] if overseas == "PM" else "0" + national, region)
         if number is not None:
             corrected = bool(written_code) and written_code != str(number.country_code)
             return _e164(number), corrected

@@ -176,6 +176,8 @@ def test_places_of_the_collectivites_d_outre_mer(tmp_path, commune, postal_code,
         ("+33 5 94 30 12 34", "Cayenne", "97300", "+594594301234", True),
         ("+33690123456", "Basse-Terre", "97100", "+590690123456", True),
         ("0590 27 12 34", "Saint-Barthélemy", "97133", "+590590271234", False),
+        ("05 08 41 23 45", "Saint-Pierre", "97500", "+508412345", False),  # 6 digits after +508
+        ("+33 508 41 23 45", "Saint-Pierre", "97500", "+508412345", True),
         ("06 12 34 56 78", "Fort-de-France", "97200", "+33612345678", False),  # a metropolitan mobile
         ("05 55 52 00 00", "Saint-Denis", "97400", "+33555520000", False),
     ],

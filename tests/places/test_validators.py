@@ -105,3 +105,23 @@ def test_the_writable_fields_derive_from_the_model():
     assert "name" in validators.INPUT_FIELDS and "structure" in validators.INPUT_FIELDS
     assert not {"source_id", "qualification_state", "siret_status", "completeness"} & set(validators.INPUT_FIELDS)
     assert set(validators.INPUT_FIELDS) > validators.PRACTICAL_FIELDS
+
+
+@pytest.mark.parametrize(
+    "raw,postal_code,departement,expected,corrected",
+    [
+        ("+33596 61 23 45", "97200", "", "+596596612345", True),
+        ("05 96 61 23 45", "", "", "+596596612345", False),  # the number says where it is, even without a place
+        ("0639 69 12 34", "97600", "976", "+262639691234", False),
+        ("+269 269 61 12 34", "", "", "+262269611234", True),
+        ("0590 27 12 34", "97133", "977", "+590590271234", False),
+        ("05 08 41 23 45", "97500", "975", "+508412345", False),
+        ("06 12 34 56 78", "97200", "972", "+33612345678", False),
+    ],
+)
+def test_overseas_numbers_get_their_own_country_code(raw, postal_code, departement, expected, corrected):
+    assert validators.phone_number(raw, postal_code, departement) == (expected, corrected)
+
+
+def test_the_forms_read_phones_in_the_place_s_departement():
+    assert validators.phones("+33 596 61 23 45\n0596612345", "97200", "972") == ["+596596612345"]
