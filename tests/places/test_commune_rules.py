@@ -163,3 +163,22 @@ def test_a_name_that_designates_another_commune_than_the_code_is_flagged(index):
 )
 def test_names_that_agree_with_their_code_are_not_flagged(index, code, postal, name):
     assert index.resolve(code, postal, name).notes == []
+
+
+def test_every_overseas_commune_is_found_by_its_name_and_postal_code(index):
+    """The 129 communes of the DROM and the 88 of the collectivités, written as the files of other territories do."""
+    import re
+
+    from unidecode import unidecode
+
+    overseas = [c for c in index.by_code.values() if c.departement.startswith("97") or c.departement.startswith("98")]
+    assert len(overseas) == 129 + 88
+    missed = []
+    for commune in overseas:
+        article_last = re.sub(r"^(La|Le|Les|L')\s*(.+)$", r"\2 (\1)", commune.name)
+        for name in (commune.name, unidecode(commune.name).upper(), article_last):
+            for postal in commune.postal_codes:
+                found = index.find("", postal, name)
+                if found is None or found.code_insee != commune.code_insee:
+                    missed.append((name, postal, found and found.code_insee))
+    assert missed == []
