@@ -413,7 +413,8 @@ class CommuneIndex:
 
     1. a known INSEE code wins, unless the postal code and the coordinates both designate another commune while
        lying far from the coded one (a Puy-de-Dôme code for Le Mont-Dore, Nouvelle-Calédonie): the code is
-       then corrected, and said so; a code whose département is not the postal code's is kept, and flagged;
+       then corrected, and said so; a code whose département is not the postal code's, or whose commune is not
+       the one the name designates among those of the postal code, is kept, and flagged;
     2. among the communes of the postal code: the same name (article first, last or missing, "St" for
        "Saint"), a name starting like it ("MARSEILLE 11"), a name holding it (a commune merged into a new one:
        "Ambleville" in 16300 is Lignières-Ambleville), a spelling close enough (``CLOSE_SPELLING``);
