@@ -275,6 +275,10 @@ def _detail_fields() -> dict:
         ),
         statut_horaires=serializers.CharField(help_text="Lisibilité des horaires."),
         probleme_horaires=serializers.CharField(allow_blank=True, help_text="Ce qui rend les horaires illisibles."),
+        localisation_a_verifier=serializers.CharField(
+            allow_blank=True,
+            help_text="Commune corrigée ou douteuse, coordonnées loin de la commune (vide si rien à vérifier).",
+        ),
         open_now=serializers.BooleanField(
             allow_null=True, help_text="Ouvert maintenant ; null si les horaires sont inconnus ou illisibles."
         ),
@@ -355,6 +359,7 @@ def detail(place: Place) -> dict:
         precision_coordonnees=place.coordinates_precision,
         statut_horaires=place.hours_status,
         probleme_horaires=place.hours_warning,
+        localisation_a_verifier=place.location_warning,
         open_now=place_is_open(place, _now()),
         structure=place.structure_id,
         departement=place.departement_code,

@@ -11,7 +11,8 @@ writable everywhere at once, unless it is listed below as provenance, derived or
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -23,11 +24,11 @@ from cordee.places import enums, hours
 from cordee.places.fields import MULTI_ENUM_BY_FIELD
 from cordee.places.models import Place
 from cordee.structures.validators import SIRET_PLACEHOLDER, siret_error
+from cordee.territories.geo import haversine_km
 from cordee.territories.normalize import (
     CODE_INSEE_RE,
     POSTAL_CODE_RE,
     departement_code_from,
-    letters_key,
     search_key,
 )
 
@@ -36,7 +37,7 @@ from cordee.territories.normalize import (
 # Fields that record where the data comes from: ours to fill, nobody writes them.
 PROVENANCE_FIELDS = frozenset({"source_name", "source_id", "original_source", "parent_structure", "source_updated_on"})
 # Fields the domain derives from the inputs.
-DERIVED_FIELDS = ("commune_ref", "siret_status", "coordinates_precision")
+DERIVED_FIELDS = ("commune_ref", "siret_status", "coordinates_precision", "location_warning")
 # Fields a workflow or the hours assessment owns.
 STATE_FIELDS = frozenset(
     {"qualification_state", "hours_status", "hours_warning", "hours_need_parser", "hours_on_holidays"}
@@ -97,8 +98,25 @@ PHONE_REGIONS = {
     "987": "PF",
     "988": "NC",
 }
-OVERSEAS_REGIONS = ["RE", "YT", "GP", "MQ", "GF", "PM"]
-WRONG_COUNTRY_CODE = re.compile(r"^\+(33|262|269|590|594|596|508)(?P<national>\d{9})$")
+# The first three digits of a national number (after the trunk 0) that belong to an overseas département
+# (ARCEP numbering plan): fixed lines 0590/0594/0596/0262/0269/0508, mobiles 069x and 0639.
+OVERSEAS_PREFIXES = {
+    "590": "GP",
+    "690": "GP",
+    "691": "GP",
+    "594": "GF",
+    "694": "GF",
+    "596": "MQ",
+    "696": "MQ",
+    "697": "MQ",
+    "262": "RE",
+    "263": "RE",
+    "692": "RE",
+    "693": "RE",
+    "269": "YT",
+    "639": "YT",
+    "508": "PM",
+}
 _email_validator = EmailValidator()
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -135,8 +153,9 @@ def split_lines(value) -> list[str]:
     return values
 
 
-def phone_region(postal_code: str = "") -> str:
-    return PHONE_REGIONS.get((postal_code or "")[:3], "FR")
+def phone_region(postal_code: str = "", departement: str = "") -> str:
+    """Numbering region of a place: that of its département (or collectivité), else of its postal code."""
+    return PHONE_REGIONS.get(departement or (postal_code or "")[:3], "FR")
 
 
 def _parse_phone(value: str, region: str):
@@ -147,29 +166,54 @@ def _parse_phone(value: str, region: str):
     return number if phonenumbers.is_valid_number(number) else None
 
 
-def phone_number(value: str, postal_code: str = "") -> tuple[str, bool]:
+def _e164(number) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _national_digits(value: str) -> tuple[str, str]:
+    """(the 9 digits after the trunk 0 or the country code, the country code written or ""), or ("", "")."""
+    compact = re.sub(r"[^\d+]", "", value or "").replace("+", "00", 1) if value else ""
+    if re.fullmatch(r"0\d{9}", compact):
+        return compact[1:], ""
+    match = re.fullmatch(r"00(33|262|269|590|594|596|508)0?(\d{9})", compact)
+    if match:
+        return match.group(2), match.group(1)
+    return "", ""
+
+
+def phone_number(value: str, postal_code: str = "", departement: str = "") -> tuple[str, bool]:
     """(E.164 number, corrected): a number read in the French (or overseas) national format.
 
-    Real files write overseas numbers with a wrong country code ("+33262…"): the national number is then read
-    again as an overseas one, and ``corrected`` says so.
+    The overseas départements have their own country codes, but real files write their numbers as French ones
+    ("+33596…", "+33 262…", "+269 269…") or in the national format ("05 96…", "0639…") with no place to tell.
+    The first three digits of the national number say where it is (ARCEP plan: 0596 and 0696 Martinique, 0262
+    and 0692 La Réunion, 0269 and 0639 Mayotte…): such a number becomes +596, +590, +594, +262 or +508, and
+    ``corrected`` says the country code written was another one. Otherwise the number is read in the place's
+    region (``departement``, else ``postal_code``), then as a French one.
     """
-    for region in dict.fromkeys([phone_region(postal_code), "FR"]):
+    national, written_code = _national_digits(value)
+    overseas = OVERSEAS_PREFIXES.get(national[:3]) if national else None
+    if overseas:
+        # Saint-Barthélemy and Saint-Martin share Guadeloupe's numbers (+590): read them in the place's region.
+        region = phone_region(postal_code, departement)
+        if phonenumbers.country_code_for_region(region) != phonenumbers.country_code_for_region(overseas):
+            region = overseas
+        # Saint-Pierre-et-Miquelon numbers have 6 digits after +508: "05 08 41 23 45" is +508 41 23 45.
+        number = _parse_phone("+508" + national[3:] if overseas == "PM" else "0" + national, region)
+        if number is not None:
+            corrected = bool(written_code) and written_code != str(number.country_code)
+            return _e164(number), corrected
+    for region in dict.fromkeys([phone_region(postal_code, departement), "FR"]):
         number = _parse_phone(value, region)
         if number is not None:
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), False
-    match = WRONG_COUNTRY_CODE.match(re.sub(r"[^\d+]", "", value or ""))
-    if match:
-        for region in OVERSEAS_REGIONS:
-            number = _parse_phone("0" + match.group("national"), region)
-            if number is not None:
-                return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), True
+            return _e164(number), False
     raise FieldError(f"Numéro de téléphone invalide : « {value} ». Indiquez 10 chiffres, ex. 05 55 52 00 00.")
 
 
-def phones(values, postal_code: str = "") -> list[str]:
+def phones(values, postal_code: str = "", departement: str = "") -> list[str]:
     cleaned = []
     for value in split_lines(values):
-        number, _corrected = phone_number(value, postal_code)
+        number, _corrected = phone_number(value, postal_code, departement)
         if number not in cleaned:
             cleaned.append(number)
     return cleaned
@@ -291,6 +335,18 @@ def boolean(value) -> bool:
 
 # --- Communes -------------------------------------------------------------------------------------------
 
+# How far (km) a place's coordinates may lie from its commune's point (the town hall or the main village) before
+# they are flagged: 50 km holds the widest communes of metropolitan France (Arles: Salin-de-Giraud is 35 km
+# from the town hall) with a margin for points geocoded a little off (in the real files, 3 of the 10,900 rows lie
+# 40 to 41 km away, the next ones 53 km and more); Guyane's communes are as large as départements, Polynésie's
+# spread over several islands.
+MAX_DISTANCE_KM = 50.0
+MAX_DISTANCE_KM_BY_DEPARTEMENT = {"973": 200.0, "987": 250.0, "988": 80.0}
+ARTICLES = ("la", "le", "les", "l")
+_ARTICLE_AFTER = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<article>l'|l’|la|le|les)\s*\)\s*$", re.IGNORECASE)
+CLOSE_SPELLING = 0.85  # difflib ratio between two names without their article: a typo, a lost "s" or accent
+_SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
 
 @dataclass
 class CommuneInfo:
@@ -300,23 +356,88 @@ class CommuneInfo:
     longitude: float | None
     postal_codes: tuple
 
+    @property
+    def departement(self) -> str:
+        return departement_code_from(self.code_insee)
+
+
+@dataclass
+class CommuneMatch:
+    """The commune a place designates, and what a person should know about how it was found (French)."""
+
+    commune: CommuneInfo | None
+    notes: list = field(default_factory=list)
+    corrected_code: str = ""  # the INSEE code written, when it was replaced by the commune's
+
 
 def _prefix_of_each_other(first, second):
     return first.startswith(second) or second.startswith(first)
 
 
+def commune_name_keys(name: str) -> tuple[str, str]:
+    """(key, key without the leading article) of a commune name, for comparisons.
+
+    The article may come first or last ("La Couronne", "Couronne (La)"), "St" is "Saint", accents, case,
+    hyphens and apostrophes do not count: "Couronne (La)" and "LA COURONNE" → ("lacouronne", "couronne").
+    """
+    name = (name or "").strip()
+    match = _ARTICLE_AFTER.match(name)
+    if match:
+        name = f"{match.group('article')} {match.group('name')}"
+    words = [_SAINTS.get(word, word) for word in search_key(name).split()]
+    key = "".join(words)
+    bare = "".join(words[1:]) if len(words) > 1 and words[0] in ARTICLES else key
+    return key, bare
+
+
+def max_distance_km(departement: str) -> float:
+    return MAX_DISTANCE_KM_BY_DEPARTEMENT.get(departement, MAX_DISTANCE_KM)
+
+
+def distance_km(commune: CommuneInfo | None, latitude, longitude) -> float | None:
+    """Distance from a point to a commune's point (None when either is unknown)."""
+    if commune is None or commune.latitude is None or latitude is None or longitude is None:
+        return None
+    return haversine_km(latitude, longitude, commune.latitude, commune.longitude)
+
+
+def _near(commune, latitude, longitude) -> bool:
+    distance = distance_km(commune, latitude, longitude)
+    return distance is not None and distance <= max_distance_km(commune.departement)
+
+
 class CommuneIndex:
-    """In-memory look-up of communes by INSEE code, postal code and normalised name."""
+    """In-memory look-up of communes by INSEE code, postal code and normalised name.
+
+    Rules (``resolve``), the same for a file import and the place forms:
+
+    1. a known INSEE code wins, unless the postal code and the coordinates both designate another commune while
+       lying far from the coded one (a Puy-de-Dôme code for Le Mont-Dore, Nouvelle-Calédonie): the code is
+       then corrected, and said so; a code whose département is not the postal code's, or whose commune is not
+       the one the name designates among those of the postal code, is kept, and flagged;
+    2. among the communes of the postal code: the same name (article first, last or missing, "St" for
+       "Saint"), a name starting like it ("MARSEILLE 11"), a name holding it (a commune merged into a new one:
+       "Ambleville" in 16300 is Lignières-Ambleville), a spelling close enough (``CLOSE_SPELLING``);
+    3. the same name in the département of the postal code (a neighbour's postal code, a CEDEX one);
+    4. the only commune of the postal code, or the one nearest to the coordinates;
+    5. anywhere else only when the postal code says nothing (none, or unknown) or the coordinates confirm it:
+       the only commune of that name, or the one near the coordinates.
+    """
 
     def __init__(self, communes=()):
         self.by_code = {}
         self.by_postal_code = {}
         self.by_name = {}
+        self.by_key = {}
+        self.by_bare_key = {}
         for commune in communes:
             self.by_code[commune.code_insee] = commune
             for code in commune.postal_codes:
                 self.by_postal_code.setdefault(code, []).append(commune)
             self.by_name.setdefault(search_key(commune.name), []).append(commune)
+            key, bare = commune_name_keys(commune.name)
+            self.by_key.setdefault(key, []).append(commune)
+            self.by_bare_key.setdefault(bare, []).append(commune)
 
     @classmethod
     def from_database(cls):
@@ -339,41 +460,165 @@ class CommuneIndex:
             condition |= Q(code_insee=code_insee)
         if postal_code:
             condition |= Q(postal_code_rows__code=postal_code)
+            departement = departement_code_from(postal_code=postal_code)
+            if departement and name:
+                condition |= Q(departement_id=departement)
         if name:
-            condition |= Q(search_name=search_key(name))
+            words = _words_without_article(name)
+            variants = {search_key(name), words, *(f"{article} {words}" for article in ARTICLES)}
+            condition |= Q(search_name__in=sorted(variants))
         rows = Commune.objects.filter(condition).distinct().order_by("code_insee")
         return cls(CommuneInfo(c.code_insee, c.name, c.latitude, c.longitude, tuple(c.postal_code_list)) for c in rows)
 
-    def find(self, code_insee, postal_code, name):
-        if code_insee and code_insee in self.by_code:
-            return self.by_code[code_insee]
-        key = search_key(name)
+    def find(self, code_insee, postal_code, name, latitude=None, longitude=None):
+        return self.resolve(code_insee, postal_code, name, latitude, longitude).commune
+
+    def resolve(self, code_insee, postal_code, name, latitude=None, longitude=None) -> CommuneMatch:
+        coded = self.by_code.get(code_insee) if code_insee else None
+        if coded is None:
+            return CommuneMatch(self._by_postal_code_and_name(postal_code, name, latitude, longitude, code_insee))
+        if not postal_code or postal_code not in self.by_postal_code or postal_code in coded.postal_codes:
+            return CommuneMatch(coded, self._name_disagreement(coded, postal_code, name, latitude, longitude))
+        other = self._by_postal_code_and_name(postal_code, name, latitude, longitude)
+        agreeing = other is not None and other.code_insee != coded.code_insee and _near(other, latitude, longitude)
+        if agreeing and not _near(coded, latitude, longitude):
+            note = (
+                f"code INSEE {code_insee} ({coded.name}, {coded.departement}) corrigé en {other.code_insee} "
+                f"({other.name}, {other.departement}) : le code postal et les coordonnées désignent cette commune"
+            )
+            return CommuneMatch(other, [note], corrected_code=code_insee)
+        if coded.departement != departement_code_from(postal_code=postal_code):
+            note = (
+                f"le code INSEE {code_insee} ({coded.name}, {coded.departement}) ne correspond pas au code postal "
+                f"{postal_code} : commune à vérifier"
+            )
+            return CommuneMatch(coded, [note])
+        return CommuneMatch(coded)
+
+    def _name_disagreement(self, coded, postal_code, name, latitude, longitude) -> list:
+        """A note when the name written designates another commune of the postal code than the INSEE code."""
+        if not name or _same_or_prefix(name, coded.name) or _holds(coded.name, name):
+            return []
+        key, bare = commune_name_keys(name)
         candidates = self.by_postal_code.get(postal_code, []) if postal_code else []
+        named = self._named_among(candidates, name, key, bare, latitude, longitude) if candidates and key else None
+        if named is None or named.code_insee == coded.code_insee:
+            return []
+        if search_key(coded.name).startswith(search_key(named.name) + " "):
+            return []  # a municipal arrondissement of the commune named: "Lyon 7ème arrondissement" for 69387
+        return [
+            f"le nom « {name} » désigne {named.name} ({named.code_insee}), le code INSEE {coded.code_insee} "
+            f"{coded.name} : commune à vérifier"
+        ]
+
+    def _by_postal_code_and_name(self, postal_code, name, latitude, longitude, unknown_code=""):
+        key, bare = commune_name_keys(name)
+        same_name = self._same_name(key, bare)
+        candidates = self.by_postal_code.get(postal_code, []) if postal_code else []
+        if candidates and key:
+            found = self._named_among(candidates, name, key, bare, latitude, longitude)
+            if found is not None:
+                return found
+        departement = departement_code_from(unknown_code, postal_code)
+        if departement:
+            in_departement = [c for c in same_name if c.departement == departement]
+            found = self._one_or_nearest(in_departement, latitude, longitude)
+            if found is not None:
+                return found
         if candidates:
-            letters = letters_key(name)  # "Saint-Donat-sur-lHerbasse": an apostrophe lost by the source
-            exact = [c for c in candidates if search_key(c.name) == key or letters_key(c.name) == letters]
-            if exact:
-                return exact[0]
-            if key:
-                # "MARSEILLE 11" in 13011 → Marseille rather than nothing.
-                close = [c for c in candidates if _prefix_of_each_other(key, search_key(c.name))]
-                if close:
-                    return min(close, key=lambda c: len(c.name))
             if len(candidates) == 1:
                 return candidates[0]
-        by_name = self.by_name.get(key, []) if key else []
-        if len(by_name) == 1:
-            return by_name[0]
-        if by_name and postal_code:
-            departement = departement_code_from(postal_code=postal_code)
-            same_departement = [c for c in by_name if departement_code_from(c.code_insee) == departement]
-            if len(same_departement) == 1:
-                return same_departement[0]
+            near = [c for c in candidates if _near(c, latitude, longitude)]
+            if near:
+                return min(near, key=lambda c: distance_km(c, latitude, longitude))
+            # The postal code is known and names other communes: a namesake elsewhere only if the point is there.
+            near = [c for c in same_name if _near(c, latitude, longitude)]
+            return near[0] if len(near) == 1 else None
+        return self._one_or_nearest(same_name, latitude, longitude)
+
+    def _same_name(self, key, bare):
+        """Communes of that name, with or without its article ("Le Mont-Dore" is also "Mont-Dore")."""
+        if not key:
+            return []
+        found = {}
+        for commune in self.by_key.get(key, []) + self.by_bare_key.get(bare, []) + self.by_bare_key.get(key, []):
+            found[commune.code_insee] = commune
+        return sorted(found.values(), key=lambda c: c.code_insee)
+
+    def _named_among(self, candidates, name, key, bare, latitude, longitude):
+        """The commune of the postal code that the name designates, or None."""
+        keys = [commune_name_keys(c.name) for c in candidates]
+        for test in (
+            lambda k: k[0] == key,
+            lambda k: k[1] == bare or k[1] == key or k[0] == bare,
+        ):
+            exact = [c for c, k in zip(candidates, keys, strict=True) if test(k)]
+            if exact:
+                return self._one_or_nearest(exact, latitude, longitude) or exact[0]
+        # "MARSEILLE 11" in 13011 → Marseille rather than nothing.
+        words = search_key(name)
+        close = [c for c in candidates if _prefix_of_each_other(words, search_key(c.name))]
+        if close:
+            return min(close, key=lambda c: len(c.name))
+        # A commune merged into a new one keeps its name in the new one's: "Ambleville" → "Lignières-Ambleville".
+        holding = [c for c in candidates if _holds(c.name, name)]
+        if len(holding) == 1:
+            return holding[0]
+        # A spelling close enough among the few communes of the postal code: "Sarge Le Mans" → Sargé-lès-le-Mans.
+        scores = sorted(
+            (
+                (SequenceMatcher(None, bare, k[1]).ratio(), c.code_insee, c)
+                for c, k in zip(candidates, keys, strict=True)
+            ),
+            reverse=True,
+        )
+        if scores and scores[0][0] >= CLOSE_SPELLING and (len(scores) == 1 or scores[1][0] < CLOSE_SPELLING):
+            return scores[0][2]
+        return None
+
+    @staticmethod
+    def _one_or_nearest(communes, latitude, longitude):
+        if len(communes) == 1:
+            return communes[0]
+        near = [c for c in communes if _near(c, latitude, longitude)]
+        if near:
+            return min(near, key=lambda c: distance_km(c, latitude, longitude))
         return None
 
 
+def _words_without_article(name):
+    """The words of a name without its leading article, for the database look-up of ``for_values``."""
+    match = _ARTICLE_AFTER.match((name or "").strip())
+    words = search_key(match.group("name") if match else name).split()
+    if len(words) > 1 and words[0] in ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def check_point(commune: CommuneInfo | None, latitude, longitude) -> tuple[float | None, float | None, str]:
+    """(latitude, longitude, note): coordinates checked against their commune's point.
+
+    Swapped latitude and longitude are put back when that brings the point near its commune; coordinates still
+    farther than ``max_distance_km`` are kept, with a note for the place's managers and the import report.
+    """
+    if latitude is None or longitude is None or (latitude == 0 and longitude == 0):
+        return latitude, longitude, ""
+    distance = distance_km(commune, latitude, longitude)
+    if distance is None or distance <= max_distance_km(commune.departement):
+        return latitude, longitude, ""
+    if abs(longitude) <= 90 and _near(commune, longitude, latitude):
+        return longitude, latitude, "latitude et longitude inversées dans la source : remises dans l'ordre"
+    limit = max_distance_km(commune.departement)
+    kilometres = f"{distance:,.0f}".replace(",", "\u202f")  # thin space between thousands, as French writes them
+    note = (
+        f"coordonnées à {kilometres} km du centre de {commune.name} ({commune.departement}), plus de "
+        f"{limit:.0f} km : position à vérifier"
+    )
+    return latitude, longitude, note
+
+
 def commune(index: CommuneIndex, code: str, postal: str, name: str) -> CommuneInfo | None:
-    """The commune a person designated, checked strictly (a file import is lenient with ``index.find``).
+    """The commune a person designated, checked strictly (a file import is lenient with ``index.resolve``).
 
     Raises ``FieldError`` whose ``field`` says which input to correct.
     """
@@ -386,9 +631,23 @@ def commune(index: CommuneIndex, code: str, postal: str, name: str) -> CommuneIn
         raise FieldError(
             "Commune introuvable avec ce code postal et ce nom : indiquez son code INSEE.", field="code_insee"
         )
-    if not code and name and not _prefix_of_each_other(search_key(name), search_key(found.name)):
+    if not code and name and not _same_or_prefix(name, found.name):
         raise FieldError(f"Le code postal {postal} est celui de {found.name}. Vérifiez la commune.", "commune_name")
     return found
+
+
+def _holds(official, given):
+    """Whether the official name holds the given one as whole words ("Lignières-Ambleville" holds "Ambleville")."""
+    words = search_key(given)
+    return bool(words) and re.search(rf"\b{re.escape(words)}\b", search_key(official)) is not None
+
+
+def _same_or_prefix(given, official):
+    given_key, given_bare = commune_name_keys(given)
+    key, bare = commune_name_keys(official)
+    if given_key in (key, bare) or given_bare in (key, bare):
+        return True
+    return _prefix_of_each_other(search_key(given), search_key(official))
 
 
 # --- A place's values -------------------------------------------------------------------------------------
@@ -470,8 +729,12 @@ def _location(values: dict, current, cleaned: dict, errors: dict) -> None:
     else:
         latitude = longitude = None
         precision = enums.CoordinatesPrecision.UNKNOWN
+    warning = ""
+    if precision == enums.CoordinatesPrecision.ADDRESS:
+        latitude, longitude, warning = check_point(found, latitude, longitude)
     cleaned.update({name: merged[name] for name in ("address", "postal_code", "code_insee", "commune_name")})
     cleaned.update(latitude=latitude, longitude=longitude, coordinates_precision=precision, commune_ref_id=commune_id)
+    cleaned["location_warning"] = warning
 
 
 COORDINATE_DECIMALS = 6  # about 10 cm: what the forms show
@@ -503,8 +766,9 @@ def clean_values(values: dict, current=None) -> dict:
             if name == "pivot":
                 cleaned["pivot"], cleaned["siret_status"] = pivot(value)
             elif name == "phones":
-                region_code = cleaned.get("postal_code", getattr(current, "postal_code", ""))
-                cleaned["phones"] = phones(value, region_code)
+                postal = cleaned.get("postal_code", getattr(current, "postal_code", ""))
+                code = cleaned.get("code_insee", getattr(current, "code_insee", ""))
+                cleaned["phones"] = phones(value, postal, departement_code_from(code, postal))
             else:
                 cleaned[name] = _scalar(name, value)
         except FieldError as error:

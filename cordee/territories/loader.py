@@ -24,7 +24,19 @@ FILES = {
     "departements": "departements.csv",
     "epci": "epci.csv.gz",
     "communes": "communes.csv.gz",
+    "outre_mer": "collectivites-outre-mer.csv",
 }
+OVERSEAS_COLUMNS = [
+    "code_insee",
+    "nom",
+    "collectivite_code",
+    "collectivite_nom",
+    "fuseau_horaire",
+    "population",
+    "latitude",
+    "longitude",
+    "codes_postaux",
+]
 FRAGILITY_FIELDS = {
     # shipped column → model field
     "fragilite_sans_thd": "fragility_no_thd",
@@ -148,6 +160,17 @@ def read_territories(data_dir=DATA_DIR):
             "time_zone": zone,
         }
 
+    overseas_path, overseas_rows = reader.rows("outre_mer", OVERSEAS_COLUMNS)
+    for n, row in overseas_rows:
+        # A collectivité d'outre-mer is its own région and département (INSEE code 975, 977, 978, 986, 987, 988).
+        code = _required(overseas_path, n, row, "collectivite_code")
+        zone = _required(overseas_path, n, row, "fuseau_horaire")
+        if zone not in known_zones:
+            raise _error(overseas_path, n, "fuseau_horaire", f"« {zone} » n'est pas un fuseau horaire IANA")
+        name = _required(overseas_path, n, row, "collectivite_nom")
+        regions.setdefault(code, {"name": name})
+        departements.setdefault(code, {"name": name, "region_id": code, "time_zone": zone})
+
     path, rows = reader.rows("epci", ["siren", "nom", "type", *FRAGILITY_FIELDS])
     epcis = {}
     for n, row in rows:
@@ -197,6 +220,35 @@ def read_territories(data_dir=DATA_DIR):
             "longitude": _float(path, n, row, "longitude"),
             "postal_codes": "|".join(codes),
             **_fragility(path, n, row),
+        }
+    no_scores = dict.fromkeys(FRAGILITY_FIELDS.values())
+    for n, row in overseas_rows:
+        code = _required(overseas_path, n, row, "code_insee")
+        name = _required(overseas_path, n, row, "nom")
+        population = row["population"].strip() or "0"
+        if not population.isdigit():
+            raise _error(overseas_path, n, "population", f"« {population} » n'est pas un nombre entier positif")
+        if code in communes:
+            raise _error(overseas_path, n, "code_insee", f"la commune « {code} » est déjà dans {FILES['communes']}")
+        codes = [postal_code for postal_code in row["codes_postaux"].split("|") if postal_code]
+        for postal_code in codes:
+            if len(postal_code) != 5 or not postal_code.isdigit():
+                raise _error(
+                    overseas_path, n, "codes_postaux", f"« {postal_code} » n'est pas un code postal à 5 chiffres"
+                )
+            postal_codes.add((postal_code, code))
+        communes[code] = {
+            "kind": CommuneKind.COMMUNE.value,
+            "name": name,
+            "search_name": search_key(name),
+            "departement_id": row["collectivite_code"].strip(),
+            "epci_id": None,
+            "parent_id": None,
+            "population": int(population),
+            "latitude": _float(overseas_path, n, row, "latitude"),
+            "longitude": _float(overseas_path, n, row, "longitude"),
+            "postal_codes": "|".join(codes),
+            **no_scores,
         }
     for code, values in communes.items():
         if values["parent_id"] and values["parent_id"] not in communes:

@@ -143,3 +143,27 @@ def test_the_structure_switch_is_in_the_menu_on_a_phone(page, viewport, login_as
     assert_accessible(page)
     page.get_by_role("button", name="Changer de structure").locator("visible=true").click()
     expect(page.get_by_text("Vous agissez maintenant pour « Médiathèque d'Aubusson ».")).to_be_visible()
+
+
+def test_gestionnaire_sees_a_location_to_check_and_fixes_the_point(
+    page, login_as, assert_accessible, gestionnaire_and_place
+):
+    user, place = gestionnaire_and_place
+    Place.objects.filter(pk=place.pk).update(
+        latitude=43.7009,
+        longitude=7.2683,
+        location_warning="coordonnées à 574 km du centre de Guéret (23), plus de 50 km : position à vérifier",
+    )
+    login_as(user)
+    page.goto(f"/gestion/lieux/{place.pk}/")
+    expect(page.get_by_text("Localisation à vérifier : coordonnées à 574 km du centre de Guéret (23)")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Modifier la fiche").click()
+    page.get_by_label("Latitude").fill("46.1721")
+    page.get_by_label("Longitude").fill("1.8716")
+    page.get_by_role("button", name="Enregistrer").click()
+
+    expect(page).to_have_url(re.compile(rf"/gestion/lieux/{place.pk}/$"))
+    expect(page.get_by_text("Localisation à vérifier")).to_have_count(0)
+    assert Place.objects.get(pk=place.pk).location_warning == ""

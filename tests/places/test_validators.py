@@ -2,6 +2,7 @@
 
 import pytest
 
+from cordee.core.errors import Invalid
 from cordee.places import enums, validators
 from cordee.places.validators import CommuneIndex, CommuneInfo, FieldError
 
@@ -105,3 +106,49 @@ def test_the_writable_fields_derive_from_the_model():
     assert "name" in validators.INPUT_FIELDS and "structure" in validators.INPUT_FIELDS
     assert not {"source_id", "qualification_state", "siret_status", "completeness"} & set(validators.INPUT_FIELDS)
     assert set(validators.INPUT_FIELDS) > validators.PRACTICAL_FIELDS
+
+
+@pytest.mark.parametrize(
+    "raw,postal_code,departement,expected,corrected",
+    [
+        ("+33596 61 23 45", "97200", "", "+596596612345", True),
+        ("05 96 61 23 45", "", "", "+596596612345", False),  # the number says where it is, even without a place
+        ("0639 69 12 34", "97600", "976", "+262639691234", False),
+        ("+269 269 61 12 34", "", "", "+262269611234", True),
+        ("0590 27 12 34", "97133", "977", "+590590271234", False),
+        ("05 08 41 23 45", "97500", "975", "+508412345", False),
+        ("06 12 34 56 78", "97200", "972", "+33612345678", False),
+    ],
+)
+def test_overseas_numbers_get_their_own_country_code(raw, postal_code, departement, expected, corrected):
+    assert validators.phone_number(raw, postal_code, departement) == (expected, corrected)
+
+
+def test_the_forms_read_phones_in_the_place_s_departement():
+    assert validators.phones("+33 596 61 23 45\n0596612345", "97200", "972") == ["+596596612345"]
+
+
+@pytest.mark.django_db
+def test_the_forms_find_a_commune_written_with_its_article_last_and_flag_a_far_point():
+    from tests.places.referentiel import create_communes
+
+    create_communes("16113", "16186", "95011")
+
+    cleaned = validators.clean_values({"postal_code": "16400", "commune_name": "Couronne (La)", "code_insee": ""})
+    assert (cleaned["code_insee"], cleaned["commune_name"], cleaned["location_warning"]) == (
+        "16113",
+        "La Couronne",
+        "",
+    )
+
+    # A form is strict: it names the commune nouvelle rather than taking Ambleville (Val-d'Oise) or guessing.
+    with pytest.raises(Invalid) as refused:
+        validators.clean_values({"postal_code": "16300", "commune_name": "Ambleville", "code_insee": ""})
+    assert refused.value.errors == {
+        "commune_name": "Le code postal 16300 est celui de Lignières-Ambleville. Vérifiez la commune."
+    }
+
+    far = {"postal_code": "16400", "commune_name": "La Couronne", "latitude": 43.7, "longitude": 7.27}
+    cleaned = validators.clean_values(far)
+    assert (cleaned["latitude"], cleaned["longitude"]) == (43.7, 7.27)
+    assert cleaned["location_warning"].endswith("du centre de La Couronne (16), plus de 50 km : position à vérifier")

@@ -37,11 +37,11 @@ pytestmark = pytest.mark.usefixtures("territories")
 
 
 def test_full_load_counts_and_fragility(db):
-    assert Region.objects.count() == 18
-    assert Departement.objects.count() == 101
+    assert Region.objects.count() == 24  # 18 régions and the 6 collectivités d'outre-mer with communes
+    assert Departement.objects.count() == 107
     assert Epci.objects.count() == 1253
     assert set(Epci.objects.values_list("kind", flat=True)) == set(EpciKind.values)
-    assert Commune.objects.filter(kind=CommuneKind.COMMUNE).count() == 34875
+    assert Commune.objects.filter(kind=CommuneKind.COMMUNE).count() == 34875 + 88
     assert Commune.objects.filter(kind=CommuneKind.ARRONDISSEMENT).count() == 45
     assert PostalCode.objects.filter(code="23000", commune_id="23096").exists()
 
@@ -97,7 +97,7 @@ def test_wet_run_repairs_adds_and_removes(db):
 
 
 def test_missing_file_is_a_clear_error(db, tmp_path):
-    for name in ["regions.csv", "departements.csv", "epci.csv.gz"]:
+    for name in ["regions.csv", "departements.csv", "epci.csv.gz", "collectivites-outre-mer.csv"]:
         shutil.copy(loader.DATA_DIR / name, tmp_path / name)
 
     with pytest.raises(CommandError, match=r"Le fichier de données .*communes\.csv\.gz est introuvable"):
@@ -200,3 +200,59 @@ def test_communes_of_a_territory(db):
     metropole = Commune.objects.in_territory("epci", "200054807").count()
     assert metropole > 90
     assert Commune.objects.in_territories(scope).count() == 255 + metropole
+
+
+# Collectivités d'outre-mer (collectivites-outre-mer.csv)
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "collectivite", "postal_code", "zone"),
+    [
+        ("98817", "Le Mont-Dore", "988", "98809", "Pacific/Noumea"),
+        ("98818", "Nouméa", "988", "98800", "Pacific/Noumea"),
+        ("98735", "Papeete", "987", "98714", "Pacific/Tahiti"),
+        ("97502", "Saint-Pierre", "975", "97500", "America/Miquelon"),
+        ("97701", "Saint-Barthélemy", "977", "97133", "America/St_Barthelemy"),
+        ("97801", "Saint-Martin", "978", "97150", "America/Marigot"),
+        ("98613", "Uvea", "986", "98600", "Pacific/Wallis"),
+    ],
+)
+def test_overseas_collectivities_have_their_communes(db, code, name, collectivite, postal_code, zone):
+    commune = Commune.objects.select_related("departement__region").get(code_insee=code)
+
+    assert (commune.name, commune.departement_id, commune.epci_id) == (name, collectivite, None)
+    assert commune.departement.region_id == collectivite  # a collectivité is its own région
+    assert commune.departement.time_zone == zone
+    assert postal_code in commune.postal_code_list
+    assert commune.population > 0
+    assert Commune.objects.by_postal_code(postal_code).filter(code_insee=code).exists()
+
+
+def test_overseas_points_lie_in_their_collectivity(db):
+    # Rough boxes around each collectivité: a point read from a wrong column or sign would fall outside.
+    boxes = {
+        "975": (46.7, 47.2, -56.5, -56.1),
+        "977": (17.8, 18.0, -62.95, -62.75),
+        "978": (18.0, 18.15, -63.2, -62.95),
+        "986": (-14.4, -13.1, -178.3, -176.1),
+        "987": (-28.0, -7.0, -155.0, -134.0),
+        "988": (-23.0, -19.0, 163.0, 169.0),
+    }
+    overseas = Commune.objects.filter(departement_id__in=boxes).order_by("code_insee")
+    assert overseas.count() == 88
+    located = overseas.exclude(latitude=None)
+    assert located.count() == 62  # small atolls of Polynésie have no point in the sources (see data/README.md)
+    for commune in located:
+        south, north, west, east = boxes[commune.departement_id]
+        assert south <= commune.latitude <= north and west <= commune.longitude <= east, commune.code_insee
+    assert Commune.objects.get(code_insee="98817").is_in_territory(TerritoryKind.REGION, "988")
+
+
+def test_an_overseas_code_twice_is_refused(db, tmp_path):
+    for name in loader.FILES.values():
+        shutil.copy(loader.DATA_DIR / name, tmp_path / name)
+    text = (loader.DATA_DIR / "collectivites-outre-mer.csv").read_text(encoding="utf-8")
+    (tmp_path / "collectivites-outre-mer.csv").write_text(text.replace("\n98817,", "\n23096,"), encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"la commune « 23096 » est déjà dans communes\.csv\.gz"):
+        run_loader("--wet-run", data_dir=tmp_path)

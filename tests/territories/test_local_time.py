@@ -44,7 +44,7 @@ def test_the_shipped_departements_carry_their_time_zone():
 def test_the_loader_refuses_an_unknown_time_zone(tmp_path):
     from cordee.territories.loader import DATA_DIR, TerritoryDataError
 
-    for name in ("regions.csv", "epci.csv.gz", "communes.csv.gz"):
+    for name in ("regions.csv", "epci.csv.gz", "communes.csv.gz", "collectivites-outre-mer.csv"):
         (tmp_path / name).write_bytes((DATA_DIR / name).read_bytes())
     text = (DATA_DIR / "departements.csv").read_text(encoding="utf-8")
     (tmp_path / "departements.csv").write_text(text.replace("Indian/Reunion", "Indian/Nowhere"), encoding="utf-8")

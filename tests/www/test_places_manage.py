@@ -382,3 +382,44 @@ def test_structure_list_offers_edit_only_to_who_may_edit(client, place, kind, sh
     html = client.get(reverse("www:places_manage:structure_places", args=[place.structure.pk])).content.decode()
     assert place.name in html
     assert (f'href="{reverse("www:places_manage:edit", kwargs={"pk": place.pk})}"' in html) is shows_edit
+
+
+# --- Location to check ------------------------------------------------------------------------------
+
+
+def test_managers_see_a_location_to_check_and_clear_it_by_saving_a_right_point(client, place):
+    Place.objects.filter(pk=place.pk).update(
+        latitude=43.7009,
+        longitude=7.2683,
+        location_warning="coordonnées à 574 km du centre de Guéret (23), plus de 50 km : position à vérifier",
+    )
+    login_as(client, "member", place)
+    detail_url = reverse("www:places_manage:detail", kwargs={"pk": place.pk})
+
+    html = unescape(client.get(detail_url).content.decode())
+    assert "Localisation à vérifier : coordonnées à 574 km du centre de Guéret (23)" in html
+
+    client.logout()
+    login_as(client, "gestionnaire", place)  # the address and the point are the gestionnaires'
+    response = client.post(
+        reverse("www:places_manage:edit", kwargs={"pk": place.pk}),
+        form_data(place, latitude="46.1721", longitude="1.8716"),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    place.refresh_from_db()
+    assert place.location_warning == ""
+    assert "Localisation à vérifier" not in unescape(client.get(detail_url).content.decode())
+
+
+def test_a_point_typed_far_from_the_commune_is_kept_and_flagged(client, place):
+    login_as(client, "gestionnaire", place)
+
+    response = client.post(
+        reverse("www:places_manage:edit", kwargs={"pk": place.pk}), form_data(place, latitude="43.7", longitude="7.27")
+    )
+
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert (place.latitude, place.longitude) == (43.7, 7.27)
+    assert place.location_warning.startswith("coordonnées à ")
+    assert place.location_warning.endswith("du centre de Guéret (23), plus de 50 km : position à vérifier")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from cordee.aggregation.importing import v01
 from cordee.aggregation.importing.readers import UnreadableFile, read_places_file
 from cordee.aggregation.importing.validation import (
+    PLACEHOLDER_DATE_MESSAGE,
     REJECTED,
     WARNING,
     CommuneIndex,
@@ -70,6 +71,7 @@ IMPORT_FIELDS = [
     "commune_ref_id",
     "coordinates_precision",
     "siret_status",
+    "location_warning",
 ]
 DERIVED_FIELDS = [
     "services_mask",
@@ -125,6 +127,8 @@ class ImportReport:
     file_notes: list[str] = field(default_factory=list)
     duration: float = 0.0
     row_label: str = "ligne"
+    location_flags: int = 0
+    placeholder_dates: int = 0
 
     @property
     def imported(self):
@@ -145,6 +149,13 @@ class ImportReport:
             f"{self.total} lignes lues : {self.created} lieux créés, {self.updated} modifiés, "
             f"{self.unchanged} inchangés, {self.rejected} lignes rejetées, {len(self.warnings)} avertissements.",
         ]
+        if self.location_flags:
+            lines.append(
+                f"{self.location_flags} lieux à la localisation à vérifier (commune corrigée ou douteuse, "
+                "coordonnées loin de leur commune) : signalés sur leur fiche."
+            )
+        if self.placeholder_dates:
+            lines.append(f"{self.placeholder_dates} dates fictives (1970-01-01, 0000-00-00) tenues pour manquantes.")
         if self.skipped:
             lines.append(f"{self.skipped} lieux déjà chargés depuis une autre source, laissés de côté.")
         if self.personal_contacts:
@@ -287,6 +298,7 @@ def _validate_and_save(
             issue.message.startswith(contacts.PERSONAL_WARNING) for issue in outcome.issues
         ):
             report.personal_contacts += 1
+        _count_flags(outcome, report)
         if outcome.rejected:
             report.rejected += 1
         elif skip is not None and skip(outcome.source_id):
@@ -303,6 +315,14 @@ def _validate_and_save(
     if guard is not None:
         report.issues.sort(key=lambda issue: issue.row)
     report.not_in_file = len(set(existing) - set(seen))
+
+
+def _count_flags(outcome, report):
+    """Rows whose place is flagged for its location, and placeholder dates, counted for the summary."""
+    if outcome.values.get("location_warning"):
+        report.location_flags += 1
+    if any(issue.field == "date_maj" and issue.message == PLACEHOLDER_DATE_MESSAGE for issue in outcome.issues):
+        report.placeholder_dates += 1
 
 
 def _survey(read, report) -> bool:
@@ -334,7 +354,7 @@ def _cell(raw, column):
 
 # Part of every fingerprint: change it when the validation rules change, so that the next import of an
 # unchanged file rewrites its places with the new rules.
-FINGERPRINT_VERSION = "1"
+FINGERPRINT_VERSION = "2"
 
 
 def row_fingerprint(outcome) -> str:

@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
@@ -22,11 +21,19 @@ from cordee.aggregation.standard import (
     VALUE_ALIASES,
 )
 from cordee.places import contacts, enums, hours
-from cordee.places.validators import CommuneIndex, CommuneInfo  # noqa: F401 (the import's look-up)
+from cordee.places.validators import (  # noqa: F401 (CommuneIndex, CommuneInfo: the import's look-up)
+    CommuneIndex,
+    CommuneInfo,
+    FieldError,
+    check_point,
+    commune_name_keys,
+    phone_number,
+)
 from cordee.structures.validators import siret_error
 from cordee.territories.normalize import (
     CODE_INSEE_RE,
     POSTAL_CODE_RE,
+    departement_code_from,
     official_commune_name,
     unescape_entities,
 )
@@ -44,23 +51,13 @@ MAX_LENGTHS = {
     "original_source": 255,
     "parent_structure": 255,
 }
+# Dates a system writes for "no date": the Unix epoch (1970-01-01, or 1969-12-31 once shifted to a time zone west
+# of Greenwich) and zeros. Read as a missing date, counted in the report.
+PLACEHOLDER_DATE = re.compile(
+    r"^\s*(1970-01-01|1969-12-31|01/01/1970|31/12/1969|0000-00-00|00/00/0000)([ T][\d:.]*(Z|[+-]\d\d:?\d\d)?)?\s*$"
+)
+PLACEHOLDER_DATE_MESSAGE = "date fictive (origine des horloges ou zéros), pas une date : tenue pour manquante"
 URL_FIELDS = {"fiche_acces_libre": "accessibility_url", "prise_rdv": "booking_url"}
-# Overseas territories have their own numbering regions: "0262…" is a Réunion number.
-PHONE_REGIONS = {
-    "971": "GP",
-    "972": "MQ",
-    "973": "GF",
-    "974": "RE",
-    "975": "PM",
-    "976": "YT",
-    "977": "BL",
-    "978": "MF",
-    "986": "WF",
-    "987": "PF",
-    "988": "NC",
-}
-OVERSEAS_REGIONS = ["RE", "YT", "GP", "MQ", "GF", "PM"]
-WRONG_COUNTRY_CODE = re.compile(r"^\+(33|262|269|590|594|596|508)(?P<national>\d{9})$")
 _email_validator = EmailValidator()
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -177,14 +174,25 @@ def _location(outcome, values, communes):
     commune_name = _text(values.get("commune"))
     address = _text(values.get("adresse"))
 
-    commune = communes.find(code_insee, postal_code, commune_name)
+    latitude = _coordinate(outcome, "latitude", values.get("latitude"), -90, 90)
+    longitude = _coordinate(outcome, "longitude", values.get("longitude"), -180, 180)
+    if latitude is None or longitude is None or (latitude == 0 and longitude == 0):
+        latitude = longitude = None
+
+    match = communes.resolve(code_insee, postal_code, commune_name, latitude, longitude)
+    commune = match.commune
+    notes = list(match.notes)
     if commune is not None:
         place["commune_ref_id"] = commune.code_insee
+        if match.corrected_code:
+            code_insee = commune.code_insee
         code_insee = code_insee or commune.code_insee
-        commune_name = official_commune_name(commune_name, commune.name)
+        commune_name = _commune_name(commune_name, commune.name)
         postal_code = postal_code or (commune.postal_codes[0] if len(commune.postal_codes) == 1 else "")
     elif code_insee and communes.by_code:
         outcome.warn("code_insee", "code INSEE inconnu du référentiel des communes", code_insee)
+    for note in notes:
+        outcome.warn("code_insee", note, match.corrected_code or code_insee)
 
     if not address and not commune_name and commune is None:
         outcome.reject("adresse", "ni adresse ni commune : impossible de situer le lieu")
@@ -195,9 +203,11 @@ def _location(outcome, values, communes):
 
     place.update(postal_code=postal_code, code_insee=code_insee, commune_name=commune_name, address=address)
 
-    latitude = _coordinate(outcome, "latitude", values.get("latitude"), -90, 90)
-    longitude = _coordinate(outcome, "longitude", values.get("longitude"), -180, 180)
-    if latitude is not None and longitude is not None and not (latitude == 0 and longitude == 0):
+    if latitude is not None:
+        latitude, longitude, note = check_point(commune, latitude, longitude)
+        if note:
+            notes.append(note)
+            outcome.warn("latitude", note, f"{values.get('latitude')}, {values.get('longitude')}")
         place.update(latitude=latitude, longitude=longitude, coordinates_precision=enums.CoordinatesPrecision.ADDRESS)
     elif commune is not None and commune.latitude is not None:
         place.update(
@@ -207,6 +217,19 @@ def _location(outcome, values, communes):
         )
     else:
         place.update(latitude=None, longitude=None, coordinates_precision=enums.CoordinatesPrecision.UNKNOWN)
+    place["location_warning"] = _short_warning(notes)
+
+
+def _commune_name(source_name, official_name):
+    """The référentiel's name when the source wrote the same one ("Couronne (La)", "ST DENIS"), else the source's."""
+    if source_name and commune_name_keys(source_name)[1] == commune_name_keys(official_name)[1]:
+        return official_name
+    return official_commune_name(source_name, official_name)
+
+
+def _short_warning(notes):
+    text = " ; ".join(dict.fromkeys(notes))
+    return text if len(text) <= 500 else text[:499] + "…"
 
 
 def _coordinate(outcome, column, value, low, high):
@@ -249,6 +272,9 @@ def _date(outcome, value):
     text = _text(value)
     if not text:
         outcome.warn("date_maj", "date de mise à jour manquante (obligatoire dans le standard)")
+        return None
+    if PLACEHOLDER_DATE.match(text):
+        outcome.warn("date_maj", PLACEHOLDER_DATE_MESSAGE, text)
         return None
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d"):
         try:
@@ -299,13 +325,13 @@ def _pivot(outcome, value):
 def _contacts(outcome, values):
     place = outcome.values
     phones = []
-    region = PHONE_REGIONS.get(place.get("postal_code", "")[:3], "FR")
+    departement = departement_code_from(place.get("code_insee", ""), place.get("postal_code", ""))
     for text in split_multi(values.get("telephone")):
-        number, corrected = _phone(text, region)
-        if number is None:
+        try:
+            formatted, corrected = phone_number(text, place.get("postal_code", ""), departement)
+        except FieldError:
             outcome.warn("telephone", "numéro de téléphone invalide : ignoré", text)
             continue
-        formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         if corrected:
             outcome.warn("telephone", f"indicatif pays erroné, numéro corrigé en {formatted}", text)
         if formatted not in phones:
@@ -335,34 +361,6 @@ def _contacts(outcome, values):
             websites.append(url)
     place["websites"] = websites
     place["typologies"] = split_multi(values.get("typologie"))
-
-
-def _phone(text, region):
-    """(number, corrected): a valid phone number read in the French (or overseas) national format.
-
-    Real files write overseas numbers with a wrong country code ("+33262…", "+269269…" for Mayotte,
-    which the standard's own pattern suggests): the national number is then read again as an overseas one.
-    """
-    for candidate_region in dict.fromkeys([region, "FR"]):
-        number = _parse_phone(text, candidate_region)
-        if number is not None:
-            return number, False
-    compact = re.sub(r"[^\d+]", "", text)
-    match = WRONG_COUNTRY_CODE.match(compact)
-    if match:
-        for candidate_region in OVERSEAS_REGIONS:
-            number = _parse_phone("0" + match.group("national"), candidate_region)
-            if number is not None:
-                return number, True
-    return None, False
-
-
-def _parse_phone(text, region):
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-    return number if phonenumbers.is_valid_number(number) else None
 
 
 def _multi_enums(outcome, values):

@@ -156,6 +156,13 @@ class Place(models.Model):
         choices=enums.CoordinatesPrecision.choices,
         default=enums.CoordinatesPrecision.UNKNOWN,
     )
+    location_warning = models.CharField(
+        "localisation à vérifier",
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Commune corrigée ou douteuse, coordonnées loin de la commune : dit aux gestionnaires du lieu.",
+    )
     qualification_state = models.CharField(
         "qualification",
         max_length=20,

@@ -10,7 +10,10 @@ Reads ``territoires/{regions,departements,epci}.csv``, ``territoires/communes.cs
 with the digital fragility index merged into the EPCI and commune files (rounded to 3 decimals).
 Paris, Lyon and Marseille get the postal codes of their municipal arrondissements. Each département gets
 its time zone (``fuseau_horaire``) from the table of ``cordee/territories/time_zones.py``.
-Only the standard library is used, so the script runs without Django.
+With ``--articles`` (the ``communes.json`` of the npm package ``@etalab/decoupage-administratif``, Licence Ouverte
+2.0), the 2,223 communes whose name the source gives without its article ("Couronne", "Prêcheur") get it back
+("La Couronne", "Le Prêcheur"): a name is taken from that file only when it is the source's with an article
+before it. Only the standard library is used, so the script runs without Django.
 """
 
 import argparse
@@ -18,6 +21,7 @@ import csv
 import gzip
 import importlib.util
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -75,6 +79,23 @@ def fragility_by_code(path):
     return scores
 
 
+ARTICLES = ("La ", "Le ", "Les ", "L'", "Aux ", "Las ", "Los ")
+
+
+def names_with_articles(path):
+    """INSEE code → official name, from the decoupage-administratif communes (None: keep the source's names)."""
+    if path is None:
+        return {}
+    return {row["code"]: row["nom"] for row in json.loads(Path(path).read_text(encoding="utf-8"))}
+
+
+def with_article(name, official):
+    """The official name when it is the source's with its article before it, else the source's name."""
+    if official and official != name and any(official == article + name for article in ARTICLES):
+        return official
+    return name
+
+
 def write_csv(path, columns, rows):
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
@@ -90,7 +111,7 @@ def write_csv(path, columns, rows):
     print(f"{path.name}: {len(rows)} lignes", file=sys.stderr)
 
 
-def build(source: Path, target: Path):
+def build(source: Path, target: Path, articles: Path | None = None):
     territoires = source / "territoires"
     fragilite = source / "fragilite"
     no_scores = dict.fromkeys(FRAGILITY_COLUMNS.values(), "")
@@ -111,11 +132,12 @@ def build(source: Path, target: Path):
     write_csv(target / "epci.csv.gz", EPCI_COLUMNS, sorted(epcis, key=lambda row: row["siren"]))
 
     commune_scores = fragility_by_code(fragilite / "ifn-communes-2023-08-24.csv")
+    official_names = names_with_articles(articles)
     communes = [
         {
             "code_insee": row["code_insee"],
             "type": row["type"],
-            "nom": row["nom"],
+            "nom": with_article(row["nom"], official_names.get(row["code_insee"])),
             "departement_code": row["departement_code"],
             "epci_siren": row["epci_siren"],
             "commune_parent_code": row["commune_parent_code"],
@@ -140,8 +162,11 @@ def build(source: Path, target: Path):
 def main():
     parser = argparse.ArgumentParser(description="Reconstruit les fichiers de territoires livrés avec Cordée.")
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="dossier des données brutes")
+    parser.add_argument(
+        "--articles", type=Path, help="communes.json de @etalab/decoupage-administratif (noms avec leur article)"
+    )
     args = parser.parse_args()
-    build(args.source, HERE)
+    build(args.source, HERE, args.articles)
 
 
 if __name__ == "__main__":
