@@ -26,6 +26,7 @@ from cordee.aggregation.importing.validation import (
     normalise_columns,
     validate_row,
 )
+from cordee.aggregation.importing.values import ValueStats
 from cordee.core import tabular
 from cordee.journal.services import record
 from cordee.places import perms, quality
@@ -70,6 +71,7 @@ IMPORT_FIELDS = [
     "commune_ref_id",
     "coordinates_precision",
     "siret_status",
+    "unrecognised_values",
 ]
 DERIVED_FIELDS = [
     "services_mask",
@@ -124,6 +126,7 @@ class ImportReport:
     file_notes: list[str] = field(default_factory=list)
     duration: float = 0.0
     row_label: str = "ligne"
+    value_stats: ValueStats = field(default_factory=ValueStats)
 
     @property
     def imported(self):
@@ -149,6 +152,7 @@ class ImportReport:
         if self.not_in_file:
             lines.append(f"{self.not_in_file} lieux de cette source déjà connus sont absents du fichier (conservés).")
         lines.extend(self.file_notes)
+        lines.extend(self.value_stats.lines())
         lines.append(f"Durée : {self.duration:.1f} s")
         return lines
 
@@ -169,6 +173,8 @@ class ImportReport:
             yield ["", "", "fichier", note, ""]
         for issue in self.issues:
             yield [issue.row, issue.field, issue.level, issue.message, issue.value]
+        for line in self.value_stats.lines():
+            yield ["", "", "valeurs", line, ""]
 
     @property
     def report_header(self):
@@ -277,6 +283,8 @@ def _validate_and_save(
         elif outcome.source_id:
             seen.setdefault(outcome.source_id, raw.number)
         report.issues.extend(outcome.issues)
+        for column, match in outcome.value_matches:
+            report.value_stats.add(column, match, _shown(match))
         if outcome.rejected:
             report.rejected += 1
         elif skip is not None and skip(outcome.source_id):
@@ -293,6 +301,10 @@ def _validate_and_save(
     if guard is not None:
         report.issues.sort(key=lambda issue: issue.row)
     report.not_in_file = len(set(existing) - set(seen))
+
+
+def _shown(match):
+    return ", ".join(str(value) if value is not True else "Pass numérique" for _target, value in match.targets)
 
 
 def _survey(read, report) -> bool:
@@ -324,7 +336,7 @@ def _cell(raw, column):
 
 # Part of every fingerprint: change it when the validation rules change, so that the next import of an
 # unchanged file rewrites its places with the new rules.
-FINGERPRINT_VERSION = "1"
+FINGERPRINT_VERSION = "2"
 
 
 def row_fingerprint(outcome) -> str:

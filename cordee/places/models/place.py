@@ -121,6 +121,9 @@ class Place(models.Model):
     support_modes = models.JSONField("modalités d'accompagnement", default=list, blank=True)
     accessibility_url = models.URLField("fiche Accès libre", max_length=500, blank=True)
     booking_url = models.URLField("prise de rendez-vous", max_length=500, blank=True)
+    # Values of the closed lists that an import could not read, by the standard's column name: kept for the
+    # place's managers ({"services": ["Cuisine"]}), never silently dropped.
+    unrecognised_values = models.JSONField("valeurs non reconnues", default=dict, blank=True)
 
     # Bitmasks of the multi-valued fields, kept in step by refresh_derived_fields().
     services_mask = models.IntegerField(default=0, editable=False)
