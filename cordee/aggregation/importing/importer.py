@@ -5,6 +5,7 @@ row's ``id``), rejected rows are reported, nothing is half-written if the import
 Usable from the ``import_places`` command and from a background task (``import_file``).
 """
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -24,6 +25,8 @@ from cordee.aggregation.importing.validation import (
     CommuneIndex,
     Issue,
     normalise_columns,
+    parse_date,
+    text_value,
     validate_row,
 )
 from cordee.aggregation.importing.values import ValueStats
@@ -233,9 +236,9 @@ def import_file(
         report.total = read.row_count
         if not read.row_count:
             raise ImportFailed(f"Le fichier {Path(path).name} ne contient aucun lieu.")
-        composite_ids = _survey(read, report)
+        survey = _survey(read, report)
         communes = communes if communes is not None else CommuneIndex.from_database()
-        if composite_ids:
+        if survey.composite_ids:
             report.file_notes.append(
                 "Des identifiants « id » se répètent entre sources agrégées : "
                 "chaque lieu est identifié par « source:id »."
@@ -243,7 +246,7 @@ def import_file(
         with transaction.atomic():
             guard = ImportGuard(importer) if importer is not None else None
             journal = ImportJournal(importer, import_ref)
-            _validate_and_save(read, source_name, communes, composite_ids, report, progress, guard, journal, skip)
+            _validate_and_save(read, source_name, communes, survey, report, progress, guard, journal, skip)
     except UnreadableFile as error:
         raise ImportFailed(str(error)) from error
     report.duration = time.monotonic() - started
@@ -263,9 +266,7 @@ def import_file(
     return report
 
 
-def _validate_and_save(
-    read, source_name, communes, composite_ids, report, progress, guard=None, journal=None, skip=None
-):
+def _validate_and_save(read, source_name, communes, survey, report, progress, guard=None, journal=None, skip=None):
     existing = {
         source_id: (pk, fingerprint, accepts_pass)
         for source_id, pk, fingerprint, accepts_pass in Place.objects.filter(source_name=source_name).values_list(
@@ -276,11 +277,17 @@ def _validate_and_save(
     seen, valid = {}, []
     for index, raw in enumerate(read.rows(), start=1):
         outcome = validate_row(raw.number, raw.values, communes)
-        if composite_ids and outcome.source_id:
-            outcome.source_id = f"{_cell(raw, 'source')}:{outcome.source_id}"
-        if outcome.source_id in seen and not outcome.rejected:
-            outcome.reject("id", f"identifiant déjà utilisé par la {report.row_label} {seen[outcome.source_id]}")
-        elif outcome.source_id:
+        if survey.composite_ids and outcome.source_id:
+            outcome.source_id = f"{outcome.source}:{outcome.source_id}"
+        winner = survey.winners.get(outcome.source_id)
+        if winner is not None and winner != raw.number:
+            outcome.reject(
+                "id",
+                f"identifiant répété ; gardé à sa place : {report.row_label} {winner} "
+                f"({survey.rank_texts[winner]}, la plus récente, puis la plus complète)",
+                outcome.source_id,
+            )
+        if outcome.source_id:
             seen.setdefault(outcome.source_id, raw.number)
         report.issues.extend(outcome.issues)
         for column, match in outcome.value_matches:
@@ -307,31 +314,82 @@ def _shown(match):
     return ", ".join(str(value) if value is not True else "Pass numérique" for _target, value in match.targets)
 
 
-def _survey(read, report) -> bool:
-    """One streamed pass: standard version, unknown columns, and whether ids need their source
-    (``source:id``) because they repeat across the sources aggregated in the file."""
-    service_values, unknown = set(), set()
-    ids, pairs, count = set(), set(), 0
+@dataclass
+class Survey:
+    """What the first pass learnt: whether ids need their source, and which row wins for a repeated id."""
+
+    composite_ids: bool = False
+    winners: dict = field(default_factory=dict)  # repeated id → number of the row kept
+    rank_texts: dict = field(default_factory=dict)  # row number → why it is kept ("du 2024-03-01")
+
+
+# The columns that make a file a places file of the standard: without them it is another format.
+IDENTIFYING_COLUMNS = ["id", "nom"]
+EXPECTED_COLUMNS = "« id », « nom », « adresse », « code_postal », « commune », « date_maj »"
+
+
+def _survey(read, report) -> Survey:
+    """One streamed pass: standard version, unknown columns, foreign formats (refused whole), whether ids
+    need their source (``source:id``) because they repeat across the sources aggregated in the file, and
+    which row of a repeated id is kept: the newest by ``date_maj``, then the most complete, then the last."""
+    service_values, unknown, mapped = set(), set(), set()
+    ids, pairs, count, without_identity = set(), set(), 0, 0
+    best, repeated = {}, set()
     duplicated = False
     for index, raw in enumerate(read.rows()):
         values, extra = normalise_columns(raw.values)
         unknown.update(extra)
+        mapped.update(values)
         if index < 500:
             service_values.update(part.strip() for part in re.split(r"[|;]", values.get("services") or "") if part)
-        row_id = _cell(raw, "id")
+        row_id = text_value(values.get("id"))
+        if not row_id and not text_value(values.get("nom")):
+            without_identity += 1
         if row_id:
             count += 1
             duplicated = duplicated or row_id in ids
             ids.add(row_id)
-            pairs.add((_cell(raw, "source"), row_id))
+            pairs.add((text_value(values.get("source")), row_id))
+            rank = (parse_date(values.get("date_maj")) or dt.date.min, len(values), raw.number)
+            if row_id in best:
+                repeated.add(row_id)
+                best[row_id] = max(best[row_id], rank)
+            else:
+                best[row_id] = rank
+    _refuse_foreign_format(read, mapped, without_identity)
     report.version = v01.detect_version(read.columns, service_values)
     if unknown:
-        report.file_notes.append("Colonnes inconnues du standard, ignorées : " + ", ".join(sorted(unknown)) + ".")
-    return duplicated and len(pairs) == count
+        plural = "s" if len(unknown) > 1 else ""
+        report.file_notes.append(
+            f"{len(unknown)} colonne{plural} inconnue{plural} du standard, ignorée{plural} : "
+            + ", ".join(sorted(unknown))
+            + "."
+        )
+    survey = Survey(composite_ids=duplicated and len(pairs) == count)
+    if not survey.composite_ids:
+        for row_id in repeated:
+            date, _filled, number = best[row_id]
+            survey.winners[row_id] = number
+            survey.rank_texts[number] = f"du {date.isoformat()}" if date != dt.date.min else "sans date"
+    return survey
 
 
-def _cell(raw, column):
-    return str(raw.values.get(column) or "").strip()
+def _refuse_foreign_format(read, mapped, without_identity):
+    """A file of another format is refused whole, with what was expected and what was found."""
+    found = ", ".join(f"« {column} »" for column in read.columns[:12]) + (" …" if len(read.columns) > 12 else "")
+    if not mapped & set(IDENTIFYING_COLUMNS):
+        raise ImportFailed(
+            f"Le fichier {read.name} ne suit pas le standard des lieux de médiation numérique : aucune colonne "
+            f"« id » ni « nom ». Colonnes attendues : {EXPECTED_COLUMNS}… ; colonnes trouvées : {found}. "
+            "Rien n'a été importé."
+        )
+    if without_identity * 2 > read.row_count:
+        raise ImportFailed(
+            f"Le fichier {read.name} ne suit pas le standard des lieux de médiation numérique : "
+            f"{without_identity} {('lignes' if read.format == 'csv' else 'éléments')} sur {read.row_count} "
+            "n'ont ni identifiant « id » ni nom « nom ». "
+            f"Colonnes attendues : {EXPECTED_COLUMNS}… ; colonnes trouvées : {found}. Rien n'a été importé."
+        )
 
 
 # Part of every fingerprint: change it when the validation rules change, so that the next import of an

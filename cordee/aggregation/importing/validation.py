@@ -80,6 +80,7 @@ class Issue:
 class RowOutcome:
     row: int
     source_id: str = ""
+    source: str = ""
     values: dict = field(default_factory=dict)
     accepts_pass_numerique: bool = False
     hours_assessment: hours.HoursAssessment | None = None
@@ -162,6 +163,7 @@ def validate_row(number: int, raw: dict, communes: CommuneIndex) -> RowOutcome:
     place = outcome.values
 
     outcome.source_id = _text(values.get("id"))
+    outcome.source = _text(values.get("source"))
     if not outcome.source_id:
         outcome.reject("id", "identifiant manquant : sans lui, une nouvelle importation créerait un doublon")
     place["name"] = _text(values.get("nom"))
@@ -179,6 +181,9 @@ def validate_row(number: int, raw: dict, communes: CommuneIndex) -> RowOutcome:
 
 def _text(value):
     return "" if value is None else unescape_entities(str(value)).strip()
+
+
+text_value = _text
 
 
 def _location(outcome, values, communes):
@@ -269,12 +274,19 @@ def _date(outcome, value):
     if not text:
         outcome.warn("date_maj", "date de mise à jour manquante (obligatoire dans le standard)")
         return None
+    date = parse_date(text)
+    if date is None:
+        outcome.warn("date_maj", "date illisible (attendu AAAA-MM-JJ) : valeur ignorée", text)
+    return date
+
+
+def parse_date(value) -> dt.date | None:
+    text = _text(value)
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d"):
         try:
             return dt.datetime.strptime(text[:19] if "T" in text else text, pattern).date()
         except ValueError:
             continue
-    outcome.warn("date_maj", "date illisible (attendu AAAA-MM-JJ) : valeur ignorée", text)
     return None
 
 
