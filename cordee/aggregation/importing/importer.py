@@ -34,6 +34,7 @@ from cordee.core import tabular
 from cordee.journal.services import record
 from cordee.places import perms, quality
 from cordee.places.models import Place, store_opening_intervals
+from cordee.territories.normalize import search_key
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,8 @@ class ImportReport:
     rejected: int = 0
     not_in_file: int = 0
     skipped: int = 0
+    identical: int = 0
+    attached: int = 0
     departements: set = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
     file_notes: list[str] = field(default_factory=list)
@@ -152,6 +155,17 @@ class ImportReport:
         ]
         if self.skipped:
             lines.append(f"{self.skipped} lieux déjà chargés depuis une autre source, laissés de côté.")
+        if self.attached:
+            lines.append(
+                f"{self.attached} lignes identiques à des lieux déjà présents (même nom, adresse et commune) "
+                "rattachées à ces lieux : mis à jour au lieu d'être créés en double."
+            )
+        elif self.identical:
+            lines.append(
+                f"{self.identical} lignes identiques à des lieux déjà présents sous une autre source ou un autre "
+                "identifiant (même nom, adresse et commune) : créées en double. Pour les rattacher à ces lieux, "
+                "relancez avec --attach-identical (en ligne : cochez « Rattacher les lieux identiques »)."
+            )
         if self.not_in_file:
             lines.append(f"{self.not_in_file} lieux de cette source déjà connus sont absents du fichier (conservés).")
         lines.extend(self.file_notes)
@@ -213,6 +227,7 @@ def import_file(
     importer=None,
     import_ref=None,
     skip=None,
+    attach_identical=False,
 ) -> ImportReport:
     """Import one file; ``progress(done, total)`` is called as rows are validated. Returns the report.
 
@@ -222,6 +237,9 @@ def import_file(
     territories, or a place they may not edit, are refused (``cordee.places.perms``). Every place created
     or changed is journaled (``places.imported``, with ``import_ref`` when given). ``skip(source_id)``
     tells which valid rows to leave out (places already loaded from another source); they are counted.
+    A new row identical to a place already present under another source or id (same name, address and
+    commune) is counted and warned about; with ``attach_identical`` it updates that place instead of
+    creating a double (``IdentityCheck``).
     Raises ``ImportFailed`` when the file cannot be read at all (or is over the limits of ``readers``).
     """
 
@@ -246,7 +264,9 @@ def import_file(
         with transaction.atomic():
             guard = ImportGuard(importer) if importer is not None else None
             journal = ImportJournal(importer, import_ref)
-            _validate_and_save(read, source_name, communes, survey, report, progress, guard, journal, skip)
+            _validate_and_save(
+                read, source_name, communes, survey, report, progress, guard, journal, skip, attach_identical
+            )
     except UnreadableFile as error:
         raise ImportFailed(str(error)) from error
     report.duration = time.monotonic() - started
@@ -266,7 +286,9 @@ def import_file(
     return report
 
 
-def _validate_and_save(read, source_name, communes, survey, report, progress, guard=None, journal=None, skip=None):
+def _validate_and_save(
+    read, source_name, communes, survey, report, progress, guard=None, journal=None, skip=None, attach_identical=False
+):
     existing = {
         source_id: (pk, fingerprint, accepts_pass)
         for source_id, pk, fingerprint, accepts_pass in Place.objects.filter(source_name=source_name).values_list(
@@ -274,6 +296,7 @@ def _validate_and_save(read, source_name, communes, survey, report, progress, gu
         )
     }
     now = timezone.now()
+    identity = IdentityCheck(source_name, survey.ids, attach_identical)
     seen, valid = {}, []
     for index, raw in enumerate(read.rows(), start=1):
         outcome = validate_row(raw.number, raw.values, communes)
@@ -299,12 +322,12 @@ def _validate_and_save(read, source_name, communes, survey, report, progress, gu
         else:
             valid.append(outcome)
         if len(valid) >= BATCH_SIZE:
-            _save_allowed(valid, guard, source_name, existing, now, report, journal)
+            _save_allowed(valid, guard, source_name, existing, now, report, journal, identity)
             valid = []
         if progress and (index % 100 == 0 or index == report.total):
             progress(index, report.total)
     if valid:
-        _save_allowed(valid, guard, source_name, existing, now, report, journal)
+        _save_allowed(valid, guard, source_name, existing, now, report, journal, identity)
     if guard is not None:
         report.issues.sort(key=lambda issue: issue.row)
     report.not_in_file = len(set(existing) - set(seen))
@@ -319,6 +342,7 @@ class Survey:
     """What the first pass learnt: whether ids need their source, and which row wins for a repeated id."""
 
     composite_ids: bool = False
+    ids: set = field(default_factory=set)  # every id of the file (as the rows will be saved under)
     winners: dict = field(default_factory=dict)  # repeated id → number of the row kept
     rank_texts: dict = field(default_factory=dict)  # row number → why it is kept ("du 2024-03-01")
 
@@ -366,6 +390,7 @@ def _survey(read, report) -> Survey:
             + "."
         )
     survey = Survey(composite_ids=duplicated and len(pairs) == count)
+    survey.ids = {f"{source}:{row_id}" for source, row_id in pairs} if survey.composite_ids else ids
     if not survey.composite_ids:
         for row_id in repeated:
             date, _filled, number = best[row_id]
@@ -412,7 +437,9 @@ def row_fingerprint(outcome) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _save_allowed(outcomes, guard, source_name, existing, now, report, journal):
+def _save_allowed(outcomes, guard, source_name, existing, now, report, journal, identity=None):
+    if identity is not None:
+        identity.resolve(outcomes, existing, report)
     if guard is not None:
         outcomes = guard.filter(outcomes, existing, report)
     if outcomes:
@@ -420,7 +447,7 @@ def _save_allowed(outcomes, guard, source_name, existing, now, report, journal):
 
 
 def _save_chunk(outcomes, source_name, existing, now, report, journal=None):
-    to_create, to_update = [], []
+    to_create, to_update, attached = [], [], set()
     for outcome in outcomes:
         fingerprint = row_fingerprint(outcome)
         known = existing.get(outcome.source_id)
@@ -441,13 +468,16 @@ def _save_chunk(outcomes, source_name, existing, now, report, journal=None):
         if known:
             place.pk = known[0]
             to_update.append(place)
+            if outcome.attached_from:
+                attached.add(place.pk)
         else:
             place.created_at = now
             to_create.append(place)
     Place.objects.bulk_create(to_create)
     # One UPDATE per changed place: bulk_update's CASE expressions over 50 columns are much slower.
     for place in to_update:
-        Place.objects.filter(pk=place.pk).update(**{name: getattr(place, name) for name in UPDATE_FIELDS})
+        fields = [*UPDATE_FIELDS, "source_name", "source_id"] if place.pk in attached else UPDATE_FIELDS
+        Place.objects.filter(pk=place.pk).update(**{name: getattr(place, name) for name in fields})
     store_opening_intervals(to_create + to_update)
     quality.assess_places(to_create + to_update)
     report.created += len(to_create)
@@ -456,6 +486,66 @@ def _save_chunk(outcomes, source_name, existing, now, report, journal=None):
     if journal is not None:
         journal.record(to_create, "created")
         journal.record(to_update, "updated")
+
+
+def identity_of(name, address, code_insee, commune_name) -> tuple:
+    """Same name, address and commune, whatever the case, accents and punctuation."""
+    return (search_key(name), search_key(address), code_insee or search_key(commune_name))
+
+
+class IdentityCheck:
+    """Rows that would create a place identical to one already present under another source, or under
+    another id of this source (an id that is not in the file): counted and warned about, or, when asked
+    (``attach``), written onto that place, which then belongs to this source and id."""
+
+    def __init__(self, source_name, file_ids, attach):
+        self.source_name, self.file_ids, self.attach = source_name, file_ids, attach
+        self.claimed = set()
+
+    def resolve(self, outcomes, existing, report):
+        new = [outcome for outcome in outcomes if outcome.source_id not in existing]
+        if not new:
+            return
+        candidates = {}
+        rows = (
+            Place.objects.filter(search_name__in={search_key(outcome.values["name"]) for outcome in new})
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "source_name",
+                "source_id",
+                "accepts_pass_numerique",
+                "name",
+                "address",
+                "code_insee",
+                "commune_name",
+            )
+        )
+        for pk, source_name, source_id, accepts_pass, *identity in rows:
+            if pk in self.claimed or (source_name == self.source_name and source_id in self.file_ids):
+                continue
+            candidates.setdefault(identity_of(*identity), (pk, source_name, source_id, accepts_pass))
+        for outcome in new:
+            values = outcome.values
+            key = identity_of(values["name"], values["address"], values["code_insee"], values["commune_name"])
+            found = candidates.pop(key, None)
+            if found is None:
+                continue
+            pk, source_name, source_id, accepts_pass = found
+            report.identical += 1
+            if self.attach:
+                self.claimed.add(pk)
+                existing[outcome.source_id] = (pk, "", accepts_pass)
+                outcome.attached_from = (source_name, source_id)
+                report.attached += 1
+                continue
+            outcome.warn(
+                "nom",
+                f"identique au lieu n° {pk} déjà présent (source « {source_name} », id « {source_id} ») : même nom, "
+                "adresse et commune ; créé en double faute de rattachement",
+                values["name"],
+            )
+            report.issues.append(outcome.issues[-1])
 
 
 class ImportGuard:

@@ -84,6 +84,7 @@ class RowOutcome:
     values: dict = field(default_factory=dict)
     accepts_pass_numerique: bool = False
     hours_assessment: hours.HoursAssessment | None = None
+    attached_from: tuple | None = None  # (source, id) of the identical place this row updates
     value_matches: list = field(default_factory=list)  # [(column, values.Match)] for the report
     issues: list[Issue] = field(default_factory=list)
 

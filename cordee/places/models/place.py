@@ -213,6 +213,8 @@ class Place(models.Model):
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="place_point_idx"),
             models.Index(fields=["identity_key", "id"], name="place_identity_idx"),
+            # Rows of an import identical to places already present (cordee.aggregation.importing.importer).
+            models.Index(fields=["search_name"], name="place_search_name_idx"),
             # Search around a point with the common filters, read from the index only (count, candidates).
             models.Index(
                 fields=[
