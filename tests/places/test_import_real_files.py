@@ -50,7 +50,7 @@ def test_conseillers_numeriques_permanences():
     report = import_file(path, source_name="cnfs")
 
     assert (report.created, report.rejected, len(report.warnings)) == (4930, 0, 79)
-    assert report.file_notes == ["Colonnes inconnues du standard, ignorées : structureId."]
+    assert report.file_notes == ["1 colonne inconnue du standard, ignorée : structureId."]
     assert {issue.field for issue in report.warnings} == {"pivot", "horaires", "telephone", "courriels"}
     assert Place.objects.with_dispositifs([enums.NationalProgramme.CONSEILLERS_NUMERIQUES]).count() == 4930
     assert Place.objects.with_frais([enums.Fee.GRATUIT]).count() == 4930
