@@ -419,3 +419,19 @@ def test_the_command_offers_and_applies_attach_identical(tmp_path, capsys):
     )
 
     assert list(Place.objects.values_list("source_name", "source_id")) == [("two", "z")]
+
+
+def test_an_aggregated_file_keys_by_source_and_still_keeps_the_newest_of_a_true_repeat(tmp_path):
+    rows = [
+        row(id="1003", source="Hinaura", nom="EPN de Riom", date_maj="2021-05-01"),
+        row(id="1003", source="siao", nom="Accueil de jour"),
+        row(id="1003", source="Hinaura", nom="EPN de Riom (mis à jour)", date_maj="2022-09-15"),
+    ]
+
+    report = import_file(write_json(tmp_path, rows), source_name="di")
+
+    assert sorted(Place.objects.values_list("source_id", "name")) == [
+        ("Hinaura:1003", "EPN de Riom (mis à jour)"),
+        ("siao:1003", "Accueil de jour"),
+    ]
+    assert [(issue.row, issue.field) for issue in report.rejections] == [(1, "id")]

@@ -357,9 +357,9 @@ def _survey(read, report) -> Survey:
     need their source (``source:id``) because they repeat across the sources aggregated in the file, and
     which row of a repeated id is kept: the newest by ``date_maj``, then the most complete, then the last."""
     service_values, unknown, mapped = set(), set(), set()
-    ids, pairs, count, without_identity = set(), set(), 0, 0
-    best, repeated = {}, set()
-    duplicated = False
+    without_identity = 0
+    first_source, by_id, by_pair = {}, {}, {}  # id → its first source; id or (source, id) → [rank, repeats]
+    composite = False
     for index, raw in enumerate(read.rows()):
         values, extra = normalise_columns(raw.values)
         unknown.update(extra)
@@ -370,16 +370,14 @@ def _survey(read, report) -> Survey:
         if not row_id and not text_value(values.get("nom")):
             without_identity += 1
         if row_id:
-            count += 1
-            duplicated = duplicated or row_id in ids
-            ids.add(row_id)
-            pairs.add((text_value(values.get("source")), row_id))
+            source = text_value(values.get("source"))
+            composite = composite or first_source.setdefault(row_id, source) != source
             rank = (parse_date(values.get("date_maj")) or dt.date.min, len(values), raw.number)
-            if row_id in best:
-                repeated.add(row_id)
-                best[row_id] = max(best[row_id], rank)
-            else:
-                best[row_id] = rank
+            for table, key in ((by_id, row_id), (by_pair, f"{source}:{row_id}")):
+                if key in table:
+                    table[key] = [max(table[key][0], rank), True]
+                else:
+                    table[key] = [rank, False]
     _refuse_foreign_format(read, mapped, without_identity)
     report.version = v01.detect_version(read.columns, service_values)
     if unknown:
@@ -389,12 +387,13 @@ def _survey(read, report) -> Survey:
             + ", ".join(sorted(unknown))
             + "."
         )
-    survey = Survey(composite_ids=duplicated and len(pairs) == count)
-    survey.ids = {f"{source}:{row_id}" for source, row_id in pairs} if survey.composite_ids else ids
-    if not survey.composite_ids:
-        for row_id in repeated:
-            date, _filled, number = best[row_id]
-            survey.winners[row_id] = number
+    # Ids repeated across the sources aggregated in the file: each place is keyed by "source:id".
+    keyed = by_pair if composite else by_id
+    survey = Survey(composite_ids=composite, ids=set(keyed))
+    for key, (rank, repeated) in keyed.items():
+        if repeated:
+            date, _filled, number = rank
+            survey.winners[key] = number
             survey.rank_texts[number] = f"du {date.isoformat()}" if date != dt.date.min else "sans date"
     return survey
 
