@@ -6,7 +6,7 @@ plus the standard's own v1 and v0.1 values). A value is looked up:
 1. as written (``exact``);
 2. by its key: case, accents, apostrophes, non-breaking spaces, punctuation, plural "s", a data·inclusion
    slug (``numerique--prendre-en-main-un-ordinateur``, ``seniors-65``) do not matter (``normalisé``);
-3. split on weaker separators (``,``, `` / ``) when the whole is unknown and its parts are known (``normalisé``);
+3. split on weaker separators (``,``, `` - ``, `` et ``) when the whole is unknown and its parts are known (``normalisé``);
 4. by a close spelling, only above ``FUZZY_THRESHOLD`` (``rapproché``, reported row by row);
 5. in a sentence holding several known values (``lu dans un texte``);
 
@@ -41,8 +41,8 @@ PLURALS = {
 }
 
 FUZZY_THRESHOLD = 90
-STRONG_SEPARATORS = re.compile(r"\s*(?:[|;\n\r\t•]|\\n)\s*")
-WEAK_SEPARATORS = re.compile(r"\s*,\s*|\s+/\s+|\s+-\s+|\s+et\s+")
+STRONG_SEPARATORS = re.compile(r"\s*(?:[|;\n\r\t•]|\\n)\s*|\s+/\s+")
+WEAK_SEPARATORS = re.compile(r"\s*,\s*|\s+-\s+|\s+et\s+")
 SLUG_PREFIX = re.compile(r"^[a-z0-9-]+--(?=[a-z0-9])")
 MIN_TEXT_WORDS = 4
 
@@ -57,7 +57,7 @@ def value_key(text) -> str:
 
 
 def split_values(value) -> list[str]:
-    """The values of a multi-valued cell: ``|``, ``;``, new lines; a Python or JSON list written as text
+    """The values of a multi-valued cell: ``|``, ``;``, `` / ``, new lines; a Python or JSON list written as text
     (``['conseiller-numerique']``) gives its items."""
     if value is None:
         return []
