@@ -43,6 +43,13 @@ class PlaceImport(BackgroundTask):
         return f"Import {self.source_name} ({self.original_name})"
 
     @property
+    def summary_notes(self) -> list[str]:
+        """The summary's notes (identical places, unknown columns, values read per field), without the
+        file, source, counts and duration lines (``ImportReport.summary_lines``)."""
+        lines = self.summary.splitlines()[3:]
+        return [line for line in lines if not line.startswith("Durée")]
+
+    @property
     def outcome_text(self) -> str:
         """« 4 lignes lues : 3 lieux créés, 0 modifié, 0 inchangé, 1 ligne rejetée, 0 avertissement. »"""
         parts = [
