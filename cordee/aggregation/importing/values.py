@@ -6,7 +6,8 @@ plus the standard's own v1 and v0.1 values). A value is looked up:
 1. as written (``exact``);
 2. by its key: case, accents, apostrophes, non-breaking spaces, punctuation, plural "s", a data·inclusion
    slug (``numerique--prendre-en-main-un-ordinateur``, ``seniors-65``) do not matter (``normalisé``);
-3. split on weaker separators (``,``, `` - ``, `` et ``) when the whole is unknown and its parts are known (``normalisé``);
+3. split on weaker separators (``,``, `` - ``, `` et ``) when the whole is unknown and its parts are
+   known (``normalisé``);
 4. by a close spelling, only above ``FUZZY_THRESHOLD`` (``rapproché``, reported row by row);
 5. in a sentence holding several known values (``lu dans un texte``);
 
