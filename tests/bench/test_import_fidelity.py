@@ -376,7 +376,11 @@ def test_import_fidelity_on_realistic_variants():
 
 
 def share(kept, total):
-    return "—" if not total else f"{kept / total:.1%}".replace(".", ",")
+    return "—" if not total else f"{kept / total * 100:.1f}".replace(".", ",") + "\u00a0%"
+
+
+def number(value):
+    return f"{value:,}".replace(",", "\u202f")
 
 
 def write_doc(results, source_rows):
@@ -384,7 +388,7 @@ def write_doc(results, source_rows):
     lines = [
         BEGIN,
         f"Mesuré le {dt.date.today():%d/%m/%Y} ({platform.machine()}, Python {platform.python_version()}, SQLite) "
-        f"sur {source_rows:,} lignes réelles".replace(",", "\u202f")
+        f"sur {number(source_rows)} lignes réelles"
         + " (Hub du Sud v1 et v0.1, Hinaura, 1 500 premières lignes de data·inclusion), réécrites en trois "
         "variantes (`tests/bench/test_import_fidelity.py`). Part des valeurs lues dans la ligne d'origine que "
         "l'import de la variante retrouve ; entre parenthèses, les valeurs ajoutées que l'original n'avait pas.",
@@ -396,7 +400,9 @@ def write_doc(results, source_rows):
         cells = []
         for style in styles:
             total, kept, added = results[style]["figures"][name]
-            cells.append(f"{share(kept, total)} ({kept}/{total}" + (f", +{added}" if added else "") + ")")
+            cells.append(
+                f"{share(kept, total)} ({number(kept)}/{number(total)}" + (f", +{added}" if added else "") + ")"
+            )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append(
         "| identifiant répété : la ligne la plus récente gardée | "
@@ -405,7 +411,7 @@ def write_doc(results, source_rows):
     )
     lines.append(
         "| lignes du fichier, durée de l'import | "
-        + " | ".join(f"{results[s]['rows']}, {str(results[s]['seconds']).replace('.', ',')} s" for s in styles)
+        + " | ".join(f"{number(results[s]['rows'])}, {str(results[s]['seconds']).replace('.', ',')} s" for s in styles)
         + " |"
     )
     lines.append("")
@@ -416,8 +422,8 @@ def write_doc(results, source_rows):
     for style in styles:
         total = {}
         for counts in results[style]["stats"].values():
-            for how, number in counts.items():
-                total[how] = total.get(how, 0) + number
+            for how, count in counts.items():
+                total[how] = total.get(how, 0) + count
         lines.append(
             f"| {style} | "
             + " | ".join(

@@ -435,3 +435,14 @@ def test_an_aggregated_file_keys_by_source_and_still_keeps_the_newest_of_a_true_
         ("siao:1003", "Accueil de jour"),
     ]
     assert [(issue.row, issue.field) for issue in report.rejections] == [(1, "id")]
+
+
+def test_a_slug_that_dropped_an_apostrophe_is_still_read():
+    outcome = validated(
+        services="numerique--s-equiper-en-materiel-informatique|numerique--sequiper-en-materiel-informatique",
+        modalites_accompagnement="avec-de-laide-je-suis-accompagne-seul-dans-lusage-du-numerique",
+    )
+
+    assert outcome.values["services"] == [S.MATERIEL_PRIX_SOLIDAIRE.value]
+    assert outcome.values["support_modes"] == [enums.SupportMode.INDIVIDUEL.value]
+    assert {match.how for _column, match in outcome.value_matches} == {values.NORMALISED}

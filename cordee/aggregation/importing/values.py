@@ -93,12 +93,14 @@ class ValueTable:
     """The known spellings of one group of columns, each with its targets."""
 
     def __init__(self, entries):
-        self.exact, self.by_key = {}, {}
+        self.exact, self.by_key, self.by_compact = {}, {}, {}
         for spelling, targets in entries:
             self.exact.setdefault(spelling, targets)
             key = value_key(spelling)
             if key:
                 self.by_key.setdefault(key, targets)
+                # Without spaces: a slug that dropped an apostrophe ("laide", "sequiper") is still known.
+                self.by_compact.setdefault(key.replace(" ", ""), targets)
         self.keys = list(self.by_key)
         # Spellings of two words or more, longest first: what a sentence may contain.
         self.phrases = sorted((key for key in self.keys if " " in key), key=len, reverse=True)
@@ -121,6 +123,8 @@ class ValueTable:
         key = value_key(raw)
         if key in self.by_key:
             return Match(raw, NORMALISED, self.by_key[key])
+        if key and key.replace(" ", "") in self.by_compact:
+            return Match(raw, NORMALISED, self.by_compact[key.replace(" ", "")])
         return None
 
     def _fuzzy(self, raw):
