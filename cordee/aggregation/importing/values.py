@@ -6,8 +6,8 @@ plus the standard's own v1 and v0.1 values). A value is looked up:
 1. as written (``exact``);
 2. by its key: case, accents, apostrophes, non-breaking spaces, punctuation, plural "s", a data·inclusion
    slug (``numerique--prendre-en-main-un-ordinateur``, ``seniors-65``) do not matter (``normalisé``);
-3. split on weaker separators (``,``, `` - ``, `` et ``) when the whole is unknown and its parts are
-   known (``normalisé``);
+3. split on weaker separators (``,``, `` - ``, `` et ``) when the whole is unknown and some of its parts
+   are known (``normalisé``; the other parts go on to 4 and 5);
 4. by a close spelling, only above ``FUZZY_THRESHOLD`` (``rapproché``, reported row by row);
 5. in a sentence holding several known values (``lu dans un texte``);
 
@@ -43,7 +43,8 @@ PLURALS = {
 
 FUZZY_THRESHOLD = 90
 STRONG_SEPARATORS = re.compile(r"\s*(?:[|;\n\r\t•]|\\n)\s*|\s+/\s+")
-WEAK_SEPARATORS = re.compile(r"\s*,\s*|\s+-\s+|\s+et\s+")
+# Tried one after the other: a comma list whose values hold " et " is still split on its commas only.
+WEAK_SEPARATORS = [re.compile(r"\s*,\s*"), re.compile(r"\s+-\s+"), re.compile(r"\s+et\s+")]
 SLUG_PREFIX = re.compile(r"^[a-z0-9-]+--(?=[a-z0-9])")
 MIN_TEXT_WORDS = 4
 
@@ -110,11 +111,16 @@ class ValueTable:
         found = self._known(raw)
         if found:
             return [found]
-        parts = [part for part in WEAK_SEPARATORS.split(raw) if part]
-        if len(parts) > 1:
-            known = [self._known(part) for part in parts]
-            if all(known):
-                return [Match(part, NORMALISED, match.targets) for part, match in zip(parts, known, strict=True)]
+        for separator in WEAK_SEPARATORS:
+            parts = [part for part in separator.split(raw) if part.strip(" .")]
+            if len(parts) > 1:
+                known = [self._known(part) for part in parts]
+                if any(known):
+                    # The parts known as written or by their key; the others go on (close spelling, text).
+                    return [
+                        Match(part, NORMALISED, match.targets) if match else self._fuzzy(part)
+                        for part, match in zip(parts, known, strict=True)
+                    ]
         return [self._fuzzy(raw)]
 
     def _known(self, raw):
