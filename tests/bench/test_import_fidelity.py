@@ -376,7 +376,10 @@ def test_import_fidelity_on_realistic_variants():
 
 
 def share(kept, total):
-    return "—" if not total else f"{kept / total * 100:.1f}".replace(".", ",") + "\u00a0%"
+    if not total:
+        return "—"
+    figure = f"{kept / total * 100:.1f}" if kept == total else f"{min(kept / total * 100, 99.99):.2f}"
+    return figure.replace(".", ",") + "\u00a0%"
 
 
 def number(value):
@@ -427,7 +430,7 @@ def write_doc(results, source_rows):
         lines.append(
             f"| {style} | "
             + " | ".join(
-                str(total.get(how, 0))
+                number(total.get(how, 0))
                 for how in ("exact", "normalisé", "rapproché", "lu dans un texte", "non reconnu")
             )
             + " |"
