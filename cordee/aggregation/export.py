@@ -4,8 +4,11 @@ Every writer takes any QuerySet of ``Place``, reads it with ``.iterator(chunk_si
 ``str`` chunks (for a file, stdout or a ``StreamingHttpResponse``): nothing is loaded whole in memory.
 
 Rules (see docs/places-export.md):
-- ``id`` is ``cordee-<pk>``: our place's identifier, the one of its API URL, stable for its lifetime;
-  ``source`` is the source the place came with (``Place.original_source``), else « Cordée ».
+- ``id`` is the source's own identifier for a place that came with one (``<source>:<id>`` when two
+  sources share it), else ``cordee-<pk>``; ``source`` is the source the place came with
+  (``Place.original_source``), else « Cordée ». ``date_maj`` is never the export's day (``update_date``).
+- A ``presentation_resume`` longer than the schema allows is cut; its whole text goes to an empty
+  ``presentation_detail``.
 - Every value is checked against the shipped official schema v1.0.2 (patterns, maximum lengths): a
   value the schema would reject is left out (and counted in ``ExportStats.omitted``); a place whose
   required fields cannot be filled is skipped (``ExportStats.skipped_incomplete``). An export is never
@@ -20,6 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import timezone
 
 from cordee.aggregation.schema import official_schema
@@ -32,12 +36,16 @@ from cordee.aggregation.standard import (
 )
 from cordee.core import tabular
 from cordee.places import enums
+from cordee.places.models import Place
+from cordee.places.services import API_SOURCE, WEB_SOURCE
 
 CHUNK_SIZE = 2000  # rows fetched per database round trip
 FLUSH_SIZE = 64 * 1024  # characters buffered before a chunk is yielded
 ID_PREFIX = "cordee-"
 DEFAULT_SOURCE = "Cordée"
 DATA_INCLUSION_SOURCE = "cordee"
+CORDEE_SOURCES = (WEB_SOURCE, API_SOURCE)
+SUMMARY_MAX_LENGTH = 280  # the schema's maxLength of presentation_resume
 
 
 @dataclass
@@ -115,11 +123,36 @@ def place_id(place) -> str:
     return f"{ID_PREFIX}{place.pk}"
 
 
+def standard_id(place, ambiguous=frozenset()) -> str:
+    """The standard's ``id``: the source's own identifier for a place that came with one (stable across
+    exports), ``<source>:<id>`` when another source uses the same identifier, ``cordee-<pk>`` for a place
+    created in Cordée."""
+    if place.source_name in CORDEE_SOURCES or not place.source_id:
+        return place_id(place)
+    if place.source_id in ambiguous:
+        return f"{place.source_name}:{place.source_id}"
+    return place.source_id
+
+
+def ambiguous_source_ids() -> frozenset:
+    """Source identifiers used by places of more than one source (one grouped query per export)."""
+    return frozenset(
+        Place.objects.exclude(source_name__in=CORDEE_SOURCES)
+        .order_by()
+        .values("source_id")
+        .annotate(sources=Count("pk"))
+        .filter(sources__gt=1)
+        .values_list("source_id", flat=True)
+    )
+
+
 def update_date(place) -> datetime.date:
-    """``date_maj``: the date the source gave, else the date the place last changed in Cordée."""
+    """``date_maj``: the date the source gave (or a person's last save in Cordée), else the day Cordée first
+    knew the place; never the day of the export nor of a technical rewrite."""
     if place.source_updated_on:
         return place.source_updated_on
-    return timezone.localdate(place.updated_at) if place.updated_at else timezone.localdate()
+    known = place.created_at or place.updated_at
+    return timezone.localdate(known) if known else timezone.localdate()
 
 
 def _commune_fallbacks(place):
@@ -133,14 +166,18 @@ def _commune_fallbacks(place):
     return commune, postal_code
 
 
-def _raw_values(place, literal_schema):
+def _raw_values(place, literal_schema, ambiguous=frozenset()):
     """Standard field name → str, float or None, before the schema's checks."""
     commune, postal_code = _commune_fallbacks(place)
+    summary, description = (place.summary or "").strip(), (place.description or "").strip()
+    if len(summary) > SUMMARY_MAX_LENGTH and not description:
+        # The summary is cut to the schema's length: its whole text goes to the detailed presentation.
+        description = summary
     pivot = (place.pivot or "").strip()
     if not pivot or place.siret_status == enums.SiretStatus.INVALID:
         pivot = SIRET_PLACEHOLDER
     values = {
-        "id": place_id(place),
+        "id": standard_id(place, ambiguous),
         "pivot": pivot,
         "nom": place.name,
         "commune": commune,
@@ -155,8 +192,8 @@ def _raw_values(place, literal_schema):
         "courriels": V1_SEPARATOR.join(filter(None, map(_clean_text, place.emails or []))),
         "site_web": V1_SEPARATOR.join(filter(None, map(_clean_text, place.websites or []))),
         "horaires": place.opening_hours,
-        "presentation_resume": place.summary,
-        "presentation_detail": place.description,
+        "presentation_resume": summary,
+        "presentation_detail": description,
         "source": place.original_source or DEFAULT_SOURCE,
         "structure_parente": place.parent_structure,
         "date_maj": update_date(place).isoformat(),
@@ -171,11 +208,12 @@ def _raw_values(place, literal_schema):
     return values
 
 
-def standard_record(place, *, literal_schema=False, stats=None) -> dict | None:
+def standard_record(place, *, literal_schema=False, stats=None, ambiguous=frozenset()) -> dict | None:
     """The place as a record of the standard v1.0.2 (field name → str or float, ``None`` when empty),
-    every value valid for the schema; ``None`` when a required field cannot be filled."""
+    every value valid for the schema; ``None`` when a required field cannot be filled. ``ambiguous``:
+    ``ambiguous_source_ids()``, read once per export."""
     rules = field_rules(literal_schema)
-    raw = _raw_values(place, literal_schema)
+    raw = _raw_values(place, literal_schema, ambiguous)
     record = {}
     for name in STANDARD_FIELDS:
         rule = rules[name]
@@ -209,10 +247,11 @@ def standard_record(place, *, literal_schema=False, stats=None) -> dict | None:
 
 def standard_records(queryset, *, literal_schema=False, stats=None):
     """Records of ``standard_record`` for the places of the queryset, skipping incomplete places."""
+    ambiguous = ambiguous_source_ids()
     for place in _iterate(queryset):
         if stats is not None:
             stats.seen += 1
-        record = standard_record(place, literal_schema=literal_schema, stats=stats)
+        record = standard_record(place, literal_schema=literal_schema, stats=stats, ambiguous=ambiguous)
         if record is not None:
             yield record
 

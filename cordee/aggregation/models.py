@@ -20,6 +20,8 @@ class PlaceImport(BackgroundTask):
     source_name = models.SlugField("nom de la source", max_length=100)
     original_name = models.CharField("nom du fichier envoyé", max_length=255)
     file = models.FileField("fichier", upload_to="imports/")
+    # Rows identical to places already present under another source or id update them (no double).
+    attach_identical = models.BooleanField("rattacher les lieux identiques", default=False)
     created_count = models.PositiveIntegerField("lieux créés", default=0)
     updated_count = models.PositiveIntegerField("lieux mis à jour", default=0)
     unchanged_count = models.PositiveIntegerField("lieux inchangés", default=0)
@@ -39,6 +41,13 @@ class PlaceImport(BackgroundTask):
 
     def __str__(self):
         return f"Import {self.source_name} ({self.original_name})"
+
+    @property
+    def summary_notes(self) -> list[str]:
+        """The summary's notes (identical places, unknown columns, values read per field), without the
+        file, source, counts and duration lines (``ImportReport.summary_lines``)."""
+        lines = self.summary.splitlines()[3:]
+        return [line for line in lines if not line.startswith("Durée")]
 
     @property
     def outcome_text(self) -> str:

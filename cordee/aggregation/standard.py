@@ -110,3 +110,24 @@ SCHEMA_V102_EXPORT_VALUES = {
         enums.TrainingLabel.ETAPES_NUMERIQUES.value: "Étapes numériques(La Poste)",
     },
 }
+
+
+# Columns of v0.1 whose values an import reads into v1 fields (for the labels of unrecognised values).
+LEGACY_COLUMN_LABELS = {
+    "publics_accueillis": "publics accueillis (v0.1)",
+    "conditions_acces": "conditions d'accès (v0.1)",
+    "labels_nationaux": "labels nationaux (v0.1)",
+}
+
+
+def unrecognised_values(place) -> list[tuple[str, list[str]]]:
+    """(label of the column, values as the file wrote them) that an import could not read, for the page
+    of the place's managers."""
+    from cordee.places.models import Place
+
+    rows = []
+    for column, values in sorted((place.unrecognised_values or {}).items()):
+        model_field = STANDARD_TO_MODEL.get(column)
+        label = Place._meta.get_field(model_field).verbose_name if model_field else LEGACY_COLUMN_LABELS.get(column)
+        rows.append((str(label or column).capitalize(), list(values)))
+    return rows

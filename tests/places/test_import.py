@@ -158,7 +158,8 @@ def test_rejections_and_warnings_name_the_row_the_field_and_the_reason(tmp_path)
 
     assert (report.created, report.rejected) == (2, 3)
     rejections = {(issue.row, issue.field) for issue in report.rejections}
-    assert rejections == {(2, "nom"), (3, "adresse"), (4, "id")}
+    # Same date, same completeness: the later row with the repeated id is kept, never the first by position.
+    assert rejections == {(1, "id"), (2, "nom"), (3, "adresse")}
     warnings = {(issue.row, issue.field): issue for issue in report.warnings}
     assert set(warnings) == {(5, "latitude"), (5, "telephone"), (5, "services"), (5, "pivot")}
     assert warnings[(5, "services")].value == "Astrologie"
@@ -169,7 +170,10 @@ def test_rejections_and_warnings_name_the_row_the_field_and_the_reason(tmp_path)
     assert place.siret_status == enums.SiretStatus.INVALID
     assert place.latitude is None and place.coordinates_precision == enums.CoordinatesPrecision.UNKNOWN
     lines = report.issue_lines(level="rejet")
-    assert lines[0] == "élément 2, nom : nom du lieu manquant"
+    assert lines[1] == "élément 2, nom : nom du lieu manquant"
+    assert lines[0].startswith("élément 1, id : identifiant répété ; gardé à sa place : élément 4 (du 2024-03-01")
+    assert Place.objects.get(source_id="ok").name == "Doublon"
+    assert place.unrecognised_values == {"services": ["Astrologie"]}
 
 
 def test_report_csv(tmp_path):

@@ -69,7 +69,7 @@ def test_conseillers_numeriques_permanences():
 
     assert (report.created, report.rejected, len(other_warnings(report))) == (4930, 0, 79)
     assert (personal(report), report.personal_contacts) == ((253, 237), 412)
-    assert report.file_notes == ["Colonnes inconnues du standard, ignorées : structureId."]
+    assert report.file_notes == ["1 colonne inconnue du standard, ignorée : structureId."]
     assert {issue.field for issue in other_warnings(report)} == {"pivot", "horaires", "telephone", "courriels"}
     assert Place.objects.with_dispositifs([enums.NationalProgramme.CONSEILLERS_NUMERIQUES]).count() == 4930
     assert Place.objects.with_frais([enums.Fee.GRATUIT]).count() == 4930

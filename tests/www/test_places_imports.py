@@ -241,3 +241,21 @@ def test_a_too_large_upload_is_stopped_before_it_is_received(monkeypatch):
     page = unescape(response.content.decode())
     assert response.status_code == 200 and "il n'a pas été reçu" in page
     assert not PlaceImport.objects.exists()
+
+
+def test_the_attach_identical_box_attaches_rows_of_another_source(client, django_capture_on_commit_callbacks):
+    client.force_login(UserFactory(national_admin=True))
+    url = reverse("www:places_manage:import_create")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": SimpleUploadedFile("a.csv", places_csv()), "new_source": "hub"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"file": SimpleUploadedFile("b.csv", places_csv()), "new_source": "Hub bis", "attach_identical": "on"},
+        )
+
+    page = " ".join(unescape(client.get(response.url).content.decode()).split())
+
+    assert PlaceImport.objects.order_by("pk").last().attach_identical is True
+    assert "rattachées à ces lieux" in page
+    assert set(Place.objects.values_list("source_name", flat=True)) == {"hub-bis"}

@@ -5,6 +5,7 @@ row's ``id``), rejected rows are reported, nothing is half-written if the import
 Usable from the ``import_places`` command and from a background task (``import_file``).
 """
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -25,12 +26,16 @@ from cordee.aggregation.importing.validation import (
     CommuneIndex,
     Issue,
     normalise_columns,
+    parse_date,
+    text_value,
     validate_row,
 )
+from cordee.aggregation.importing.values import ValueStats
 from cordee.core import tabular
 from cordee.journal.services import record
 from cordee.places import contacts, perms, quality
 from cordee.places.models import Place, store_opening_intervals
+from cordee.territories.normalize import search_key
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +77,7 @@ IMPORT_FIELDS = [
     "coordinates_precision",
     "siret_status",
     "location_warning",
+    "unrecognised_values",
 ]
 DERIVED_FIELDS = [
     "services_mask",
@@ -122,6 +128,8 @@ class ImportReport:
     not_in_file: int = 0
     skipped: int = 0
     personal_contacts: int = 0  # rows with a contact that looks like a person's (cordee.places.contacts)
+    identical: int = 0
+    attached: int = 0
     departements: set = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
     file_notes: list[str] = field(default_factory=list)
@@ -129,6 +137,7 @@ class ImportReport:
     row_label: str = "ligne"
     location_flags: int = 0
     placeholder_dates: int = 0
+    value_stats: ValueStats = field(default_factory=ValueStats)
 
     @property
     def imported(self):
@@ -163,9 +172,21 @@ class ImportReport:
                 f"{self.personal_contacts} lieux publient un contact qui semble personnel (adresse prénom.nom, "
                 "numéro de portable) : proposez-leur un contact générique (voir le rapport)."
             )
+        if self.attached:
+            lines.append(
+                f"{self.attached} lignes identiques à des lieux déjà présents (même nom, adresse et commune) "
+                "rattachées à ces lieux : mis à jour au lieu d'être créés en double."
+            )
+        elif self.identical:
+            lines.append(
+                f"{self.identical} lignes identiques à des lieux déjà présents sous une autre source ou un autre "
+                "identifiant (même nom, adresse et commune) : créées en double. Pour les rattacher à ces lieux, "
+                "relancez avec --attach-identical (en ligne : cochez « Rattacher les lieux identiques »)."
+            )
         if self.not_in_file:
             lines.append(f"{self.not_in_file} lieux de cette source déjà connus sont absents du fichier (conservés).")
         lines.extend(self.file_notes)
+        lines.extend(self.value_stats.lines())
         lines.append(f"Durée : {self.duration:.1f} s")
         return lines
 
@@ -186,6 +207,8 @@ class ImportReport:
             yield ["", "", "fichier", note, ""]
         for issue in self.issues:
             yield [issue.row, issue.field, issue.level, issue.message, issue.value]
+        for line in self.value_stats.lines():
+            yield ["", "", "valeurs", line, ""]
 
     @property
     def report_header(self):
@@ -221,6 +244,7 @@ def import_file(
     importer=None,
     import_ref=None,
     skip=None,
+    attach_identical=False,
 ) -> ImportReport:
     """Import one file; ``progress(done, total)`` is called as rows are validated. Returns the report.
 
@@ -230,6 +254,9 @@ def import_file(
     territories, or a place they may not edit, are refused (``cordee.places.perms``). Every place created
     or changed is journaled (``places.imported``, with ``import_ref`` when given). ``skip(source_id)``
     tells which valid rows to leave out (places already loaded from another source); they are counted.
+    A new row identical to a place already present under another source or id (same name, address and
+    commune) is counted and warned about; with ``attach_identical`` it updates that place instead of
+    creating a double (``IdentityCheck``).
     Raises ``ImportFailed`` when the file cannot be read at all (or is over the limits of ``readers``).
     """
 
@@ -244,9 +271,9 @@ def import_file(
         report.total = read.row_count
         if not read.row_count:
             raise ImportFailed(f"Le fichier {Path(path).name} ne contient aucun lieu.")
-        composite_ids = _survey(read, report)
+        survey = _survey(read, report)
         communes = communes if communes is not None else CommuneIndex.from_database()
-        if composite_ids:
+        if survey.composite_ids:
             report.file_notes.append(
                 "Des identifiants « id » se répètent entre sources agrégées : "
                 "chaque lieu est identifié par « source:id »."
@@ -254,7 +281,9 @@ def import_file(
         with transaction.atomic():
             guard = ImportGuard(importer) if importer is not None else None
             journal = ImportJournal(importer, import_ref)
-            _validate_and_save(read, source_name, communes, composite_ids, report, progress, guard, journal, skip)
+            _validate_and_save(
+                read, source_name, communes, survey, report, progress, guard, journal, skip, attach_identical
+            )
     except UnreadableFile as error:
         raise ImportFailed(str(error)) from error
     report.duration = time.monotonic() - started
@@ -275,7 +304,7 @@ def import_file(
 
 
 def _validate_and_save(
-    read, source_name, communes, composite_ids, report, progress, guard=None, journal=None, skip=None
+    read, source_name, communes, survey, report, progress, guard=None, journal=None, skip=None, attach_identical=False
 ):
     existing = {
         source_id: (pk, fingerprint, accepts_pass)
@@ -284,14 +313,21 @@ def _validate_and_save(
         )
     }
     now = timezone.now()
+    identity = IdentityCheck(source_name, survey.ids, attach_identical)
     seen, valid = {}, []
     for index, raw in enumerate(read.rows(), start=1):
         outcome = validate_row(raw.number, raw.values, communes)
-        if composite_ids and outcome.source_id:
-            outcome.source_id = f"{_cell(raw, 'source')}:{outcome.source_id}"
-        if outcome.source_id in seen and not outcome.rejected:
-            outcome.reject("id", f"identifiant déjà utilisé par la {report.row_label} {seen[outcome.source_id]}")
-        elif outcome.source_id:
+        if survey.composite_ids and outcome.source_id:
+            outcome.source_id = f"{outcome.source}:{outcome.source_id}"
+        winner = survey.winners.get(outcome.source_id)
+        if winner is not None and winner != raw.number:
+            outcome.reject(
+                "id",
+                f"identifiant répété ; gardé à sa place : {report.row_label} {winner} "
+                f"({survey.rank_texts[winner]}, la plus récente, puis la plus complète)",
+                outcome.source_id,
+            )
+        if outcome.source_id:
             seen.setdefault(outcome.source_id, raw.number)
         report.issues.extend(outcome.issues)
         if not outcome.rejected and any(
@@ -299,6 +335,8 @@ def _validate_and_save(
         ):
             report.personal_contacts += 1
         _count_flags(outcome, report)
+        for column, match in outcome.value_matches:
+            report.value_stats.add(column, match, _shown(match))
         if outcome.rejected:
             report.rejected += 1
         elif skip is not None and skip(outcome.source_id):
@@ -306,12 +344,12 @@ def _validate_and_save(
         else:
             valid.append(outcome)
         if len(valid) >= BATCH_SIZE:
-            _save_allowed(valid, guard, source_name, existing, now, report, journal)
+            _save_allowed(valid, guard, source_name, existing, now, report, journal, identity)
             valid = []
         if progress and (index % 100 == 0 or index == report.total):
             progress(index, report.total)
     if valid:
-        _save_allowed(valid, guard, source_name, existing, now, report, journal)
+        _save_allowed(valid, guard, source_name, existing, now, report, journal, identity)
     if guard is not None:
         report.issues.sort(key=lambda issue: issue.row)
     report.not_in_file = len(set(existing) - set(seen))
@@ -325,31 +363,87 @@ def _count_flags(outcome, report):
         report.placeholder_dates += 1
 
 
-def _survey(read, report) -> bool:
-    """One streamed pass: standard version, unknown columns, and whether ids need their source
-    (``source:id``) because they repeat across the sources aggregated in the file."""
-    service_values, unknown = set(), set()
-    ids, pairs, count = set(), set(), 0
-    duplicated = False
+def _shown(match):
+    return ", ".join(str(value) if value is not True else "Pass numérique" for _target, value in match.targets)
+
+
+@dataclass
+class Survey:
+    """What the first pass learnt: whether ids need their source, and which row wins for a repeated id."""
+
+    composite_ids: bool = False
+    ids: set = field(default_factory=set)  # every id of the file (as the rows will be saved under)
+    winners: dict = field(default_factory=dict)  # repeated id → number of the row kept
+    rank_texts: dict = field(default_factory=dict)  # row number → why it is kept ("du 2024-03-01")
+
+
+# The columns that make a file a places file of the standard: without them it is another format.
+IDENTIFYING_COLUMNS = ["id", "nom"]
+EXPECTED_COLUMNS = "« id », « nom », « adresse », « code_postal », « commune », « date_maj »"
+
+
+def _survey(read, report) -> Survey:
+    """One streamed pass: standard version, unknown columns, foreign formats (refused whole), whether ids
+    need their source (``source:id``) because they repeat across the sources aggregated in the file, and
+    which row of a repeated id is kept: the newest by ``date_maj``, then the most complete, then the last."""
+    service_values, unknown, mapped = set(), set(), set()
+    without_identity = 0
+    first_source, by_id, by_pair = {}, {}, {}  # id → its first source; id or (source, id) → [rank, repeats]
+    composite = False
     for index, raw in enumerate(read.rows()):
         values, extra = normalise_columns(raw.values)
         unknown.update(extra)
+        mapped.update(values)
         if index < 500:
             service_values.update(part.strip() for part in re.split(r"[|;]", values.get("services") or "") if part)
-        row_id = _cell(raw, "id")
+        row_id = text_value(values.get("id"))
+        if not row_id and not text_value(values.get("nom")):
+            without_identity += 1
         if row_id:
-            count += 1
-            duplicated = duplicated or row_id in ids
-            ids.add(row_id)
-            pairs.add((_cell(raw, "source"), row_id))
+            source = text_value(values.get("source"))
+            composite = composite or first_source.setdefault(row_id, source) != source
+            rank = (parse_date(values.get("date_maj")) or dt.date.min, len(values), raw.number)
+            for table, key in ((by_id, row_id), (by_pair, f"{source}:{row_id}")):
+                if key in table:
+                    table[key] = [max(table[key][0], rank), True]
+                else:
+                    table[key] = [rank, False]
+    _refuse_foreign_format(read, mapped, without_identity)
     report.version = v01.detect_version(read.columns, service_values)
     if unknown:
-        report.file_notes.append("Colonnes inconnues du standard, ignorées : " + ", ".join(sorted(unknown)) + ".")
-    return duplicated and len(pairs) == count
+        plural = "s" if len(unknown) > 1 else ""
+        report.file_notes.append(
+            f"{len(unknown)} colonne{plural} inconnue{plural} du standard, ignorée{plural} : "
+            + ", ".join(sorted(unknown))
+            + "."
+        )
+    # Ids repeated across the sources aggregated in the file: each place is keyed by "source:id".
+    keyed = by_pair if composite else by_id
+    survey = Survey(composite_ids=composite, ids=set(keyed))
+    for key, (rank, repeated) in keyed.items():
+        if repeated:
+            date, _filled, number = rank
+            survey.winners[key] = number
+            survey.rank_texts[number] = f"du {date.isoformat()}" if date != dt.date.min else "sans date"
+    return survey
 
 
-def _cell(raw, column):
-    return str(raw.values.get(column) or "").strip()
+def _refuse_foreign_format(read, mapped, without_identity):
+    """A file of another format is refused whole, with what was expected and what was found."""
+    found = ", ".join(f"« {column} »" for column in read.columns[:12]) + (" …" if len(read.columns) > 12 else "")
+    if not mapped & set(IDENTIFYING_COLUMNS):
+        raise ImportFailed(
+            f"Le fichier {read.name} ne suit pas le standard des lieux de médiation numérique : aucune colonne "
+            f"« id » ni « nom ». Colonnes attendues : {EXPECTED_COLUMNS}… ; colonnes trouvées : {found}. "
+            "Rien n'a été importé."
+        )
+    if without_identity * 2 > read.row_count:
+        raise ImportFailed(
+            f"Le fichier {read.name} ne suit pas le standard des lieux de médiation numérique : "
+            f"{without_identity} {('lignes' if read.format == 'csv' else 'éléments')} sur {read.row_count} "
+            "n'ont ni identifiant « id » ni nom « nom ». "
+            f"Colonnes attendues : {EXPECTED_COLUMNS}… ; colonnes trouvées : {found}. Rien n'a été importé."
+        )
 
 
 # Part of every fingerprint: change it when the validation rules change, so that the next import of an
@@ -372,7 +466,9 @@ def row_fingerprint(outcome) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _save_allowed(outcomes, guard, source_name, existing, now, report, journal):
+def _save_allowed(outcomes, guard, source_name, existing, now, report, journal, identity=None):
+    if identity is not None:
+        identity.resolve(outcomes, existing, report)
     if guard is not None:
         outcomes = guard.filter(outcomes, existing, report)
     if outcomes:
@@ -380,7 +476,7 @@ def _save_allowed(outcomes, guard, source_name, existing, now, report, journal):
 
 
 def _save_chunk(outcomes, source_name, existing, now, report, journal=None):
-    to_create, to_update = [], []
+    to_create, to_update, attached = [], [], set()
     for outcome in outcomes:
         fingerprint = row_fingerprint(outcome)
         known = existing.get(outcome.source_id)
@@ -401,13 +497,16 @@ def _save_chunk(outcomes, source_name, existing, now, report, journal=None):
         if known:
             place.pk = known[0]
             to_update.append(place)
+            if outcome.attached_from:
+                attached.add(place.pk)
         else:
             place.created_at = now
             to_create.append(place)
     Place.objects.bulk_create(to_create)
     # One UPDATE per changed place: bulk_update's CASE expressions over 50 columns are much slower.
     for place in to_update:
-        Place.objects.filter(pk=place.pk).update(**{name: getattr(place, name) for name in UPDATE_FIELDS})
+        fields = [*UPDATE_FIELDS, "source_name", "source_id"] if place.pk in attached else UPDATE_FIELDS
+        Place.objects.filter(pk=place.pk).update(**{name: getattr(place, name) for name in fields})
     store_opening_intervals(to_create + to_update)
     quality.assess_places(to_create + to_update)
     report.created += len(to_create)
@@ -416,6 +515,66 @@ def _save_chunk(outcomes, source_name, existing, now, report, journal=None):
     if journal is not None:
         journal.record(to_create, "created")
         journal.record(to_update, "updated")
+
+
+def identity_of(name, address, code_insee, commune_name) -> tuple:
+    """Same name, address and commune, whatever the case, accents and punctuation."""
+    return (search_key(name), search_key(address), code_insee or search_key(commune_name))
+
+
+class IdentityCheck:
+    """Rows that would create a place identical to one already present under another source, or under
+    another id of this source (an id that is not in the file): counted and warned about, or, when asked
+    (``attach``), written onto that place, which then belongs to this source and id."""
+
+    def __init__(self, source_name, file_ids, attach):
+        self.source_name, self.file_ids, self.attach = source_name, file_ids, attach
+        self.claimed = set()
+
+    def resolve(self, outcomes, existing, report):
+        new = [outcome for outcome in outcomes if outcome.source_id not in existing]
+        if not new:
+            return
+        candidates = {}
+        rows = (
+            Place.objects.filter(search_name__in={search_key(outcome.values["name"]) for outcome in new})
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "source_name",
+                "source_id",
+                "accepts_pass_numerique",
+                "name",
+                "address",
+                "code_insee",
+                "commune_name",
+            )
+        )
+        for pk, source_name, source_id, accepts_pass, *identity in rows:
+            if pk in self.claimed or (source_name == self.source_name and source_id in self.file_ids):
+                continue
+            candidates.setdefault(identity_of(*identity), (pk, source_name, source_id, accepts_pass))
+        for outcome in new:
+            values = outcome.values
+            key = identity_of(values["name"], values["address"], values["code_insee"], values["commune_name"])
+            found = candidates.pop(key, None)
+            if found is None:
+                continue
+            pk, source_name, source_id, accepts_pass = found
+            report.identical += 1
+            if self.attach:
+                self.claimed.add(pk)
+                existing[outcome.source_id] = (pk, "", accepts_pass)
+                outcome.attached_from = (source_name, source_id)
+                report.attached += 1
+                continue
+            outcome.warn(
+                "nom",
+                f"identique au lieu n° {pk} déjà présent (source « {source_name} », id « {source_id} ») : même nom, "
+                "adresse et commune ; créé en double faute de rattachement",
+                values["name"],
+            )
+            report.issues.append(outcome.issues[-1])
 
 
 class ImportGuard:

@@ -89,7 +89,7 @@ def content_errors(uploaded_file) -> list[str]:
     return []
 
 
-def start_import(user, uploaded_file, source_name) -> PlaceImport:
+def start_import(user, uploaded_file, source_name, attach_identical=False) -> PlaceImport:
     """Check the file (the parser's reason at once if it is unreadable), store it and enqueue its
     import once the transaction is committed."""
     if not perms.can_import_places(user):
@@ -102,7 +102,10 @@ def start_import(user, uploaded_file, source_name) -> PlaceImport:
     if errors:
         raise ImportRefused(errors=errors)
     place_import = PlaceImport(
-        requested_by=user, source_name=source_name, original_name=Path(uploaded_file.name).name[:255]
+        requested_by=user,
+        source_name=source_name,
+        original_name=Path(uploaded_file.name).name[:255],
+        attach_identical=attach_identical,
     )
     place_import.file.save(place_import.original_name, uploaded_file, save=False)
     place_import.save()
@@ -128,6 +131,7 @@ def run(place_import: PlaceImport):
                 # The rules of the person who sent it; an account deleted since may write nothing.
                 importer=place_import.requested_by or AnonymousUser(),
                 import_ref=place_import.pk,
+                attach_identical=place_import.attach_identical,
             )
             report_path = report.write_csv(Path(directory) / "rapport.csv")
             with report_path.open("rb") as report_file:
@@ -178,7 +182,7 @@ def first_issues(place_import, limit=FIRST_ISSUES) -> list[dict]:
         reader = csv.reader(io.TextIOWrapper(stored, encoding="utf-8", newline=""))
         next(reader, None)
         for row in reader:
-            if len(row) < 5:
+            if len(row) < 5 or row[2] == "valeurs":  # the counts of values are in the summary
                 continue
             value = row[4]
             if value.startswith("'") and value[1:].startswith(tabular.FORMULA_STARTS):

@@ -10,15 +10,86 @@ from cordee.places import enums
 PASS_NUMERIQUE = "pass_numerique"
 OTHER_LABEL = "autres_formations_labels"
 
-# Column names of v0.1 or misspelt in real files → v1 column name (keys compared in lower case).
-COLUMN_ALIASES = {
-    "adresse": "adresse",
-    "courriel": "courriels",
-    "labels_autres": "autres_formations_labels",
-    "accessibilite": "fiche_acces_libre",
-    "public_accueillis": "publics_accueillis",
-    "conditions_access": "conditions_acces",
+# Column names of v0.1, misspelt, or met in real exports → standard column name. Keys are compared after
+# ``column_key`` (lower case, no accents, any run of other characters as "_"): "Code Postal", "code-postal"
+# and "CODE_POSTAL" are one name.
+_ALIASES = {
+    "id": ["identifiant", "id_lieu", "identifiant_lieu", "uid"],
+    "pivot": ["siret", "pivot_siret_ou_rna", "siret_ou_rna", "numero_siret", "n_siret", "siret_structure", "rna"],
+    "nom": ["name", "nom_du_lieu", "nom_lieu", "nom_structure", "nom_de_la_structure", "lib_fs", "structure"],
+    "commune": ["ville", "nom_commune", "lib_com", "adresse_commune", "city", "localite"],
+    "code_postal": ["cp", "codepostal", "adresse_code_postal", "zip_code", "code_postale"],
+    "code_insee": [
+        "insee",
+        "code_commune_insee",
+        "adresse_code_insee",
+        "insee_com",
+        "city_insee_code",
+        "commune_insee",
+        "code_commune",
+    ],
+    "adresse": ["adresse_postale", "adresse_brut", "address", "adresse_complete", "rue"],
+    "complement_adresse": ["complement_d_adresse", "adresse_complement", "comp_adresse"],
+    "latitude": ["lat"],
+    "longitude": ["lon", "lng", "long"],
+    "typologie": ["typologies", "type_de_structure", "type_structure", "typologie_structure", "type_lieu"],
+    "telephone": [
+        "tel",
+        "telephones",
+        "telephone_s",
+        "contact_telephone",
+        "num_tel",
+        "numero_de_telephone",
+        "ndeg_de_telephone",
+        "phone",
+    ],
+    "courriels": [
+        "courriel",
+        "email",
+        "emails",
+        "e_mail",
+        "mail",
+        "mails",
+        "adresse_mail",
+        "adresse_e_mail",
+        "contact_email",
+        "mail_struc",
+    ],
+    "site_web": ["sites_web", "site", "site_internet", "contact_web", "url", "web"],
+    "horaires": [
+        "horaires_ouverture",
+        "horaires_d_ouverture",
+        "horaires_osm",
+        "horaires_ouverture_osm",
+        "opening_hours",
+        "horaire",
+    ],
+    "presentation_resume": ["resume", "presentation", "presentation_courte"],
+    "presentation_detail": ["description", "presentation_detaillee"],
+    "structure_parente": ["structure_porteuse"],
+    "date_maj": ["date_mise_a_jour", "date_de_mise_a_jour", "date_de_maj", "derniere_mise_a_jour", "dat_maj"],
+    "itinerance": ["itinerant"],
+    "services": ["thematiques", "thematique", "service", "services_proposes"],
+    "publics_specifiquement_adresses": ["publics", "public", "profils", "public_cible", "publics_cibles"],
+    "prise_en_charge_specifique": ["prises_en_charge_specifiques", "prise_en_charge"],
+    "frais_a_charge": ["frais", "tarifs", "tarif"],
+    "dispositif_programmes_nationaux": [
+        "dispositifs_programmes_nationaux",
+        "dispositifs",
+        "programmes_nationaux",
+        "dispositif_programme_nationaux",
+    ],
+    "formations_labels": ["formation_labels", "labels", "formations_et_labels"],
+    "autres_formations_labels": ["labels_autres", "labels_autre", "autres_labels", "autre_formations_labels"],
+    "modalites_acces": ["modalites_d_acces", "modalite_acces"],
+    "modalites_accompagnement": ["modalites_d_accompagnement", "modalite_accompagnement", "modes_accueil"],
+    "fiche_acces_libre": ["accessibilite", "acces_libre"],
+    "prise_rdv": ["prise_de_rdv", "prise_rendez_vous", "prise_de_rendez_vous", "rdv", "rendez_vous"],
+    "publics_accueillis": ["public_accueillis"],
+    "conditions_acces": ["conditions_access", "conditions_d_acces"],
+    "labels_nationaux": ["labels_nat", "label_nationaux", "labels_nationals"],
 }
+COLUMN_ALIASES = {alias: column for column, aliases in _ALIASES.items() for alias in aliases}
 # v0.1 columns that are dropped on purpose (no v1 equivalent; recomputed by us).
 IGNORED_COLUMNS = {"cle_ban"}
 # v0.1 columns whose values are mapped through LEGACY_VALUES.

@@ -5,20 +5,22 @@ cannot save at all is rejected with the reason.
 """
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from unidecode import unidecode
 
-from cordee.aggregation.importing import v01
+from cordee.aggregation.importing import synonyms, v01
+from cordee.aggregation.importing import values as value_tables
 from cordee.aggregation.standard import (
     MODEL_TO_STANDARD,
     MULTI_ENUM_BY_STANDARD_NAME,
     MULTI_TEXT_FIELDS,
     SCALAR_FIELDS,
     SIRET_PLACEHOLDER,
-    VALUE_ALIASES,
 )
 from cordee.places import contacts, enums, hours
 from cordee.places.validators import (  # noqa: F401 (CommuneIndex, CommuneInfo: the import's look-up)
@@ -41,7 +43,7 @@ from cordee.territories.normalize import (
 REJECTED = "rejet"
 WARNING = "avertissement"
 RNA = re.compile(r"^W\d{9}$")
-MULTI_SEPARATORS = re.compile(r"[|;]")
+CONTACT_SEPARATORS = re.compile(r"\s*,\s*|\s+/\s+|\s+ou\s+")
 SUMMARY_MAX_LENGTH = 280
 MAX_LENGTHS = {
     "name": 255,
@@ -75,9 +77,12 @@ class Issue:
 class RowOutcome:
     row: int
     source_id: str = ""
+    source: str = ""
     values: dict = field(default_factory=dict)
     accepts_pass_numerique: bool = False
     hours_assessment: hours.HoursAssessment | None = None
+    attached_from: tuple | None = None  # (source, id) of the identical place this row updates
+    value_matches: list = field(default_factory=list)  # [(column, values.Match)] for the report
     issues: list[Issue] = field(default_factory=list)
 
     @property
@@ -105,32 +110,49 @@ KNOWN_COLUMNS = (
 )
 
 
+@functools.lru_cache(maxsize=2048)
+def standard_column(column: str) -> str | None:
+    """The standard's name of a column ('Code Postal', 'pivot (siret ou rna)', 'Courriels' → 'code_postal',
+    'pivot', 'courriels'), '' for a column dropped on purpose, None for an unknown one."""
+    key = column_key(column)
+    name = v01.COLUMN_ALIASES.get(key, key)
+    if name in v01.IGNORED_COLUMNS:
+        return ""
+    return name if name in KNOWN_COLUMNS else None
+
+
+def column_key(column) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", unidecode(str(column)).lower()).strip("_")
+
+
 def normalise_columns(raw: dict) -> tuple[dict, list[str]]:
-    """Lower-cased, stripped column names with v0.1 and misspelt names renamed; also the unknown ones."""
+    """Values by standard column name (v0.1, misspelt and aliased names renamed); also the unknown columns."""
     values, unknown = {}, []
     for column, value in raw.items():
-        name = column.strip().lower()
-        name = v01.COLUMN_ALIASES.get(name, name)
-        if name in v01.IGNORED_COLUMNS:
+        name = standard_column(column)
+        if name == "":
             continue
-        if name not in KNOWN_COLUMNS:
+        if name is None:
             unknown.append(column)
             continue
         if isinstance(value, str):
             value = value.strip()
         if value in ("", None):
             continue
-        # A v1 column wins over its v0.1 twin when both are filled.
-        if name in values and column.strip().lower() != name:
+        # The standard's own column wins over an alias of it (a v0.1 twin, "siret" next to "pivot"…).
+        if name in values and column_key(column) != name:
             continue
         values[name] = value
     return values, unknown
 
 
 def split_multi(value) -> list[str]:
-    if value is None:
-        return []
-    return [part.strip() for part in MULTI_SEPARATORS.split(str(value)) if part.strip()]
+    return value_tables.split_values(value)
+
+
+def split_contacts(value) -> list[str]:
+    """Phones, e-mails and websites: also separated by ``,``, `` / `` or `` ou `` in real files."""
+    return [part for item in split_multi(value) for part in CONTACT_SEPARATORS.split(item) if part]
 
 
 def validate_row(number: int, raw: dict, communes: CommuneIndex) -> RowOutcome:
@@ -139,6 +161,7 @@ def validate_row(number: int, raw: dict, communes: CommuneIndex) -> RowOutcome:
     place = outcome.values
 
     outcome.source_id = _text(values.get("id"))
+    outcome.source = _text(values.get("source"))
     if not outcome.source_id:
         outcome.reject("id", "identifiant manquant : sans lui, une nouvelle importation créerait un doublon")
     place["name"] = _text(values.get("nom"))
@@ -150,13 +173,15 @@ def validate_row(number: int, raw: dict, communes: CommuneIndex) -> RowOutcome:
     _pivot(outcome, values.get("pivot"))
     _contacts(outcome, values)
     _multi_enums(outcome, values)
-    _legacy(outcome, values)
     _hours(outcome, values.get("horaires"))
     return outcome
 
 
 def _text(value):
     return "" if value is None else unescape_entities(str(value)).strip()
+
+
+text_value = _text
 
 
 def _location(outcome, values, communes):
@@ -276,12 +301,19 @@ def _date(outcome, value):
     if PLACEHOLDER_DATE.match(text):
         outcome.warn("date_maj", PLACEHOLDER_DATE_MESSAGE, text)
         return None
+    date = parse_date(text)
+    if date is None:
+        outcome.warn("date_maj", "date illisible (attendu AAAA-MM-JJ) : valeur ignorée", text)
+    return date
+
+
+def parse_date(value) -> dt.date | None:
+    text = _text(value)
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d"):
         try:
             return dt.datetime.strptime(text[:19] if "T" in text else text, pattern).date()
         except ValueError:
             continue
-    outcome.warn("date_maj", "date illisible (attendu AAAA-MM-JJ) : valeur ignorée", text)
     return None
 
 
@@ -326,7 +358,7 @@ def _contacts(outcome, values):
     place = outcome.values
     phones = []
     departement = departement_code_from(place.get("code_insee", ""), place.get("postal_code", ""))
-    for text in split_multi(values.get("telephone")):
+    for text in split_contacts(values.get("telephone")):
         try:
             formatted, corrected = phone_number(text, place.get("postal_code", ""), departement)
         except FieldError:
@@ -339,7 +371,7 @@ def _contacts(outcome, values):
     place["phones"] = phones
 
     emails = []
-    for text in split_multi(values.get("courriels")):
+    for text in split_contacts(values.get("courriels")):
         try:
             _email_validator(text)
         except ValidationError:
@@ -355,51 +387,54 @@ def _contacts(outcome, values):
         )
 
     websites = []
-    for text in split_multi(values.get("site_web")):
+    for text in split_contacts(values.get("site_web")):
         url = _url(outcome, "site_web", text)
         if url and url not in websites:
             websites.append(url)
     place["websites"] = websites
-    place["typologies"] = split_multi(values.get("typologie"))
+
+
+ENUM_COLUMNS = [*MULTI_ENUM_BY_STANDARD_NAME, *sorted(v01.LEGACY_COLUMNS)]
 
 
 def _multi_enums(outcome, values):
+    """Closed-list columns (v1 and their v0.1 forerunners), read tolerantly (``values``); what stays
+    unrecognised is kept on the place (``unrecognised_values``), never dropped."""
     place = outcome.values
+    found = {column: [] for column in MULTI_ENUM_BY_STANDARD_NAME}
+    other_labels, unrecognised = [], {}
+    for column in ENUM_COLUMNS:
+        group = value_tables.table(synonyms.TABLE_OF_COLUMN[column])
+        for raw in value_tables.split_values(values.get(column)):
+            for match in group.match(raw):
+                outcome.value_matches.append((column, match))
+                if match.how == value_tables.UNRECOGNISED:
+                    unrecognised.setdefault(column, []).append(match.raw)
+                    outcome.warn(column, "valeur non reconnue : conservée dans « valeurs non reconnues »", match.raw)
+                    continue
+                if match.how == value_tables.FUZZY:
+                    shown = ", ".join(str(value) for _target, value in match.targets)
+                    outcome.warn(column, f"valeur rapprochée de « {shown} »", match.raw)
+                for target, value in match.targets:
+                    if target == v01.PASS_NUMERIQUE:
+                        outcome.accepts_pass_numerique = True
+                    elif target == v01.OTHER_LABEL:
+                        other_labels.append(str(value))
+                    else:
+                        found[target].append(str(value))
     for column, spec in MULTI_ENUM_BY_STANDARD_NAME.items():
-        aliases = VALUE_ALIASES.get(column, {})
-        old_values = v01.OLD_VALUES_IN_V1_COLUMNS.get(column, {})
-        kept = []
-        for value in split_multi(values.get(column)):
-            value = aliases.get(value, value)
-            targets = [value] if value in spec.bits else old_values.get(value)
-            if targets is None:
-                outcome.warn(column, "valeur inconnue du standard : ignorée", value)
-                continue
-            kept.extend(str(target) for target in targets)
-        place[spec.field] = spec.ordered(kept)
-
-
-def _legacy(outcome, values):
-    """v0.1 columns: publics_accueillis, conditions_acces, labels_nationaux."""
-    place = outcome.values
-    other_labels = []
-    for column in sorted(v01.LEGACY_COLUMNS):
-        for value in split_multi(values.get(column)):
-            targets = v01.LEGACY_VALUES[column].get(value)
-            if targets is None:
-                outcome.warn(column, "valeur inconnue du standard v0.1 : ignorée", value)
-                continue
-            for target_column, target_value in targets:
-                if target_column == v01.PASS_NUMERIQUE:
-                    outcome.accepts_pass_numerique = True
-                elif target_column == v01.OTHER_LABEL:
-                    other_labels.append(target_value)
-                else:
-                    spec = MULTI_ENUM_BY_STANDARD_NAME[target_column]
-                    place[spec.field] = spec.ordered([*place[spec.field], str(target_value)])
+        place[spec.field] = spec.ordered(found[column])
     if other_labels:
         existing = [label for label in place["other_training_labels"].split(" | ") if label]
         place["other_training_labels"] = " | ".join(dict.fromkeys(existing + other_labels))
+    typologies = []
+    for raw in value_tables.split_values(values.get("typologie")):
+        code, how = value_tables.typology(raw)
+        outcome.value_matches.append(("typologie", value_tables.Match(raw, how)))
+        if code not in typologies:
+            typologies.append(code)
+    place["typologies"] = typologies
+    place["unrecognised_values"] = {column: list(dict.fromkeys(raws)) for column, raws in unrecognised.items()}
 
 
 def _hours(outcome, value):

@@ -121,6 +121,9 @@ class Place(models.Model):
     support_modes = models.JSONField("modalités d'accompagnement", default=list, blank=True)
     accessibility_url = models.URLField("fiche Accès libre", max_length=500, blank=True)
     booking_url = models.URLField("prise de rendez-vous", max_length=500, blank=True)
+    # Values of the closed lists that an import could not read, by the standard's column name: kept for the
+    # place's managers ({"services": ["Cuisine"]}), never silently dropped.
+    unrecognised_values = models.JSONField("valeurs non reconnues", default=dict, blank=True)
 
     # Bitmasks of the multi-valued fields, kept in step by refresh_derived_fields().
     services_mask = models.IntegerField(default=0, editable=False)
@@ -217,6 +220,8 @@ class Place(models.Model):
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="place_point_idx"),
             models.Index(fields=["identity_key", "id"], name="place_identity_idx"),
+            # Rows of an import identical to places already present (cordee.aggregation.importing.importer).
+            models.Index(fields=["search_name"], name="place_search_name_idx"),
             # Search around a point with the common filters, read from the index only (count, candidates).
             models.Index(
                 fields=[

@@ -45,6 +45,13 @@ class ImportForm(DsfrFormMixin, forms.Form):
         help_text="Seulement pour une nouvelle source, en toutes lettres, par exemple « Hub du Sud ».",
     )
 
+    attach_identical = forms.BooleanField(
+        label="Rattacher les lieux identiques",
+        required=False,
+        help_text="Une ligne identique à un lieu déjà présent sous une autre source ou un autre identifiant "
+        "(même nom, adresse et commune) met ce lieu à jour au lieu d'en créer un double.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [(NEW_SOURCE, "Nouvelle source (nom ci-dessous)")] + [
@@ -113,7 +120,10 @@ def _import_create(request):
     elif posted and form.is_valid():
         try:
             place_import = uploads.start_import(
-                request.user, form.cleaned_data["file"], form.cleaned_data["source_name"]
+                request.user,
+                form.cleaned_data["file"],
+                form.cleaned_data["source_name"],
+                attach_identical=form.cleaned_data["attach_identical"],
             )
         except uploads.ImportRefused as refused:
             for field, message in refused.errors.items():

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cordee.aggregation import export
+from cordee.aggregation.standard import unrecognised_values
 from cordee.core.errors import DomainError
 from cordee.core.net import rate_limit_key
 from cordee.journal.services import record
@@ -262,6 +263,7 @@ def place_detail(request, pk):
             ),
             "review_flag": quality.review_flag(place),
             "personal_contacts": contacts.place_personal_contacts(place),
+            "unrecognised": unrecognised_values(place),
         },
     )
 

@@ -21,13 +21,21 @@ class Command(CordeeCommand):
         parser.add_argument("file", help="chemin du fichier CSV ou JSON")
         parser.add_argument("--source", help="nom de la source (par défaut : nom du fichier sans sa date)")
         parser.add_argument("--report", help="chemin du rapport CSV (défaut : var/reports/import-<source>-<date>.csv)")
+        parser.add_argument(
+            "--attach-identical",
+            action="store_true",
+            help="rattacher les lignes identiques à des lieux déjà présents (même nom, adresse et commune) "
+            "sous une autre source ou un autre identifiant, au lieu de les créer en double",
+        )
         parser.add_argument("--show", type=int, default=20, help="nombre de problèmes affichés à l'écran (20)")
 
-    def run(self, *args, file, source=None, report=None, show=20, **options):
+    def run(self, *args, file, source=None, report=None, show=20, attach_identical=False, **options):
         source_name = source or default_source_name(file)
         with self.progress_bar(desc="Validation") as bar:
             try:
-                result = import_file(file, source_name=source_name, progress=bar.callback)
+                result = import_file(
+                    file, source_name=source_name, progress=bar.callback, attach_identical=attach_identical
+                )
             except ImportFailed as error:
                 raise CommandFailed(str(error)) from error
 
