@@ -205,6 +205,7 @@ def create(request):
         request,
         "www/activities/form.html",
         {"form": form, "origin": origin, "title": "Nouvelle activité", "is_new": True},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -240,6 +241,7 @@ def edit(request, pk):
         request,
         "www/activities/form.html",
         {"form": form, "activity": activity, "title": f"Modifier l'activité du {activity.date:%d/%m/%Y}"},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
