@@ -229,3 +229,33 @@ def test_a_coordinator_records_an_event(client):
 
     assert response.status_code == 302
     assert Activity.objects.get().mediator == coordinator
+
+
+def test_the_persons_page_shows_their_journey_on_one_timeline(client, team):
+    from tests.diagnostics.factories import DiagnosticFactory as Diagnostics
+
+    structure, mediator, place = team
+    person = BeneficiaryFactory(structure=structure, alias="Mme K.")
+    Diagnostics(beneficiary=person)
+    ActivityFactory(structure=structure, mediator=mediator, place=place, beneficiary=person, title="Suivi CAF")
+    workshop = ActivityFactory(structure=structure, place=place, workshop=True, title="Atelier courriel")
+    workshop.participant_links.create(beneficiary=person)
+    ActivityFactory(title="Ailleurs")  # another structure's
+    client.force_login(mediator)
+
+    html = client.get(reverse("www:diagnostics:beneficiary", kwargs={"pk": person.pk})).content.decode()
+
+    assert "Parcours" in html
+    assert "Suivi CAF" in html and "Atelier courriel" in html and "Diagnostic" in html
+    assert "Ailleurs" not in html
+    assert f"?personne={person.pk}" in html
+
+
+def test_an_accepted_referrals_page_offers_the_report(client, team):
+    _structure, mediator, place = team
+    referral = ReferralFactory(place=place, accepted=True)
+    client.force_login(mediator)
+
+    html = client.get(reverse("www:referrals:detail", kwargs={"pk": referral.pk})).content.decode()
+
+    assert f"/activites/nouvelle/?orientation={referral.pk}" in html
