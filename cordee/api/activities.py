@@ -200,7 +200,7 @@ class ActivityListView(ApiView):
             OpenApiParameter("from", dt.date, description="Depuis ce jour (inclus)."),
             OpenApiParameter("to", dt.date, description="Jusqu'à ce jour (inclus)."),
             OpenApiParameter("kind", str, enum=enums.ActivityKind.values),
-            OpenApiParameter("mine", bool, description="Seulement mes activités."),
+            OpenApiParameter("mine", str, enum=["true", "false"], description="true : seulement mes activités."),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
@@ -221,7 +221,11 @@ class ActivityListView(ApiView):
                 message = f"Type inconnu. Types possibles : {', '.join(enums.ActivityKind.values)}."
                 raise Invalid(message, errors={"kind": message})
             queryset = queryset.filter(kind=kind)
-        if request.query_params.get("mine", "").lower() in ("1", "true"):
+        mine = request.query_params.get("mine", "")
+        if mine not in ("", "true", "false"):
+            message = "mine doit valoir true ou false."
+            raise Invalid(message, errors={"mine": message})
+        if mine == "true":
             queryset = queryset.filter(mediator=user)
         queryset = queryset.prefetch_related("tags", "participant_links").order_by("-date", "-pk")
         paginator = PageNumberPagination()

@@ -116,3 +116,12 @@ def test_the_list_holds_mine_and_my_structures_only(team):
     assert [item["id"] for item in quick["results"]] == [colleagues.pk]
     assert client_for(mediator).get(URL, {"from": "hier"}).status_code == 400
     assert client_for(mediator).get(URL, {"kind": "cours"}).status_code == 400
+
+
+def test_mine_takes_true_or_false_only(team):
+    _structure, mediator, _place = team
+
+    response = client_for(mediator).get(URL, {"mine": "-58800"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"mine": "mine doit valoir true ou false."}

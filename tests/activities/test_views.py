@@ -259,3 +259,19 @@ def test_an_accepted_referrals_page_offers_the_report(client, team):
     html = client.get(reverse("www:referrals:detail", kwargs={"pk": referral.pk})).content.decode()
 
     assert f"/activites/nouvelle/?orientation={referral.pk}" in html
+
+
+def test_a_new_followed_person_may_give_gender_and_situation(client, team):
+    from cordee.beneficiaries.models import Beneficiary
+
+    structure, mediator, _place = team
+    client.force_login(mediator)
+
+    response = client.post(
+        reverse("www:diagnostics:beneficiary_create"),
+        {"structure": structure.pk, "alias": "Mme R.", "gender": "female", "status": "retired", "consent": "on"},
+    )
+
+    assert response.status_code == 302
+    person = Beneficiary.objects.get()
+    assert (person.gender, person.status) == ("female", "retired")

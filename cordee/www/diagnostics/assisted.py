@@ -56,6 +56,8 @@ def beneficiary_create(request):
                 consent=data["consent"],
                 birth_year=data["birth_year"],
                 commune=data["commune"],
+                gender=data["gender"],
+                status=data["status"],
             )
         except DomainError as error:
             for field, message in error.errors.items():
