@@ -132,3 +132,28 @@ def test_the_form_fits_a_phone(page, login_as, assert_accessible):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
     page.screenshot(path="/tmp/activity-form-phone.png", full_page=True)
+
+
+def test_a_followed_persons_timeline_then_a_report_for_them(page, login_as, assert_accessible):
+    from tests.beneficiaries.factories import BeneficiaryFactory
+    from tests.diagnostics.factories import DiagnosticFactory
+
+    mediator, usual = mediator_with_habits()
+    person = BeneficiaryFactory(structure=usual.structure, alias="Mme K.", birth_year=1950, gender="female")
+    DiagnosticFactory(beneficiary=person)
+    ActivityFactory(structure=usual.structure, mediator=mediator, place=usual, beneficiary=person, title="")
+    login_as(mediator)
+
+    page.goto(f"/diagnostics/personnes/{person.pk}/")
+    expect(page.get_by_role("heading", name="Parcours")).to_be_visible()
+    expect(page.get_by_role("link", name="Accompagnement individuel")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Noter un accompagnement").click()
+    expect(page.locator("#id_beneficiary")).to_have_value(str(person.pk))
+    page.locator("label[for=id_duration_0]").click()
+    page.locator("label", has_text="Naviguer sur internet").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes activités")
+    latest = Activity.objects.order_by("-pk").first()
+    assert (latest.beneficiary, latest.age_70_plus, latest.gender_female, latest.returning) == (person, 1, 1, 1)
