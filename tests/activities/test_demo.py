@@ -17,6 +17,7 @@ from tests.demo.test_load_demo import demo_communes  # noqa: F401  (fixture)
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_demo_activities_cover_18_months_of_every_mediator(demo_communes):  # noqa: F811
     started = time.perf_counter()
     report = load_demo()
