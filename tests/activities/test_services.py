@@ -332,3 +332,14 @@ def test_the_database_refuses_a_breakdown_above_the_total(place):
         ActivityFactory(structure=place.structure, place=place, duration_minutes=0)
     assert dt.date.today()  # the factory itself is valid:
     ActivityFactory(structure=place.structure, place=place)
+
+
+def test_a_workshop_never_takes_another_structures_people(mediator, place):
+    stranger = BeneficiaryFactory()
+
+    with pytest.raises(Invalid) as error:
+        services.record_activity(
+            mediator, report(place, kind="workshop", title="Atelier", participants=4, participant_ids=[stranger.pk])
+        )
+
+    assert error.value.errors == {"participant_ids": "Une ou plusieurs personnes sont introuvables dans la structure."}
