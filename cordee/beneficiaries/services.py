@@ -4,12 +4,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from cordee.beneficiaries import perms, registry
+from cordee.beneficiaries.enums import Gender, Status
 from cordee.beneficiaries.models import ANONYMISED_ALIAS, Beneficiary
 from cordee.core.errors import Invalid, NotFound
 from cordee.journal.services import record
 
 
-def create_beneficiary(actor, structure, *, alias: str, consent: bool, birth_year=None, commune=None) -> Beneficiary:
+def create_beneficiary(
+    actor,
+    structure,
+    *,
+    alias: str,
+    consent: bool,
+    birth_year=None,
+    commune=None,
+    gender: str = Gender.UNKNOWN,
+    status: str = Status.UNKNOWN,
+) -> Beneficiary:
     """A new person followed by ``structure``. Nothing is stored without the person's consent."""
     if not perms.can_follow_people(actor, structure):
         raise NotFound("Structure introuvable, ou vous n'y suivez pas de personnes.")
@@ -22,6 +33,11 @@ def create_beneficiary(actor, structure, *, alias: str, consent: bool, birth_yea
     this_year = timezone.localdate().year
     if birth_year is not None and not (this_year - 120 <= birth_year <= this_year):
         errors["birth_year"] = f"Indiquez une année entre {this_year - 120} et {this_year}."
+    gender, status = gender or Gender.UNKNOWN, status or Status.UNKNOWN
+    if gender not in Gender.values:
+        errors["gender"] = f"Genre inconnu. Valeurs possibles : {', '.join(Gender.values)}."
+    if status not in Status.values:
+        errors["status"] = f"Situation inconnue. Valeurs possibles : {', '.join(Status.values)}."
     if errors:
         raise Invalid(errors=errors, reason="beneficiary_invalid")
     beneficiary = Beneficiary.objects.create(
@@ -29,6 +45,8 @@ def create_beneficiary(actor, structure, *, alias: str, consent: bool, birth_yea
         alias=alias,
         birth_year=birth_year,
         commune=commune,
+        gender=gender,
+        status=status,
         consent_given=True,
         consent_at=timezone.now(),
         created_by=actor,

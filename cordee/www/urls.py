@@ -19,4 +19,5 @@ urlpatterns = [
     path("carte/fond.pmtiles", maps.base_map_tiles, name="base_map_tiles"),
     path("", include("cordee.www.diagnostics.urls")),
     path("", include("cordee.www.referrals.urls")),
+    path("", include("cordee.www.activities.urls")),
 ]

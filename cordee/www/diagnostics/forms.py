@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from cordee.beneficiaries.enums import Gender, Status
 from cordee.territories.models import Commune
 from cordee.www.accounts.forms import DsfrFormMixin
 from cordee.www.diagnostics.presentation import answer_label
@@ -20,6 +21,8 @@ class BeneficiaryForm(DsfrFormMixin, forms.Form):
         max_length=100,
         help_text="Code postal ou code INSEE. Exemple : 23000.",
     )
+    gender = forms.ChoiceField(label="Genre", choices=Gender.choices, required=False, initial=Gender.UNKNOWN)
+    status = forms.ChoiceField(label="Situation", choices=Status.choices, required=False, initial=Status.UNKNOWN)
     consent = forms.BooleanField(
         label="La personne est d'accord pour que ses réponses soient gardées par notre structure.",
         help_text="Expliquez-lui ce qui est gardé et qu'elle peut demander à tout effacer.",

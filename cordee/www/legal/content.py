@@ -220,6 +220,8 @@ PROCESSINGS = [
         data=[
             "un pseudonyme choisi avec la personne (jamais son nom complet), son année de naissance et sa commune "
             "si elle veut les donner ;",
+            "si elle veut les donner, son genre et sa situation (scolarisée, sans emploi, en emploi, retraitée), "
+            "pour compter les personnes accompagnées par tranche d'âge, genre et situation ;",
             "la date à laquelle elle a donné son accord ;",
             "ses réponses au questionnaire, dont, si elle le veut, un handicap ou un problème de santé à prendre "
             "en compte ;",
@@ -260,6 +262,31 @@ PROCESSINGS = [
         "seulement s'il accepte l'orientation. Les motifs d'un refus ne vont qu'à la structure qui a orienté. Les "
         "coordinateurs ne voient que la liste sans personne et des chiffres.",
     ),
+    Processing(
+        slug="comptes-rendus",
+        title="Les comptes rendus d'activité des médiateurs",
+        who="Les médiateurs, conseillers numériques, gestionnaires et coordinateurs qui notent leurs "
+        "accompagnements, ateliers et actions ; les personnes accompagnées.",
+        data=[
+            "pour chaque activité : qui l'a menée (son compte, et s'il est conseiller numérique), pour quelle "
+            "structure, le jour, la durée, le lieu ou la commune, les thématiques, le matériel, l'autonomie, "
+            "l'orientation, des étiquettes et une note libre ;",
+            "les personnes non suivies ne sont que des nombres : combien de participants, dont combien déjà "
+            "accompagnés, par genre, tranche d'âge et situation — jamais une ligne par personne ;",
+            "une personne suivie par la structure (son pseudonyme, voir « Les diagnostics… ») peut être rattachée à "
+            "son accompagnement ou à un atelier, avec l'orientation ou le diagnostic qui l'a précédé ; elle y est "
+            "comptée d'après son année de naissance, son genre et sa situation.",
+        ],
+        why="Savoir ce que les médiateurs font, pour qui et où, afin d'organiser et de financer la médiation "
+        "numérique ; suivre le parcours d'une personne qui le souhaite.",
+        legal_basis="Mission d'intérêt public de l'inclusion numérique (article 6.1.e du RGPD) pour les chiffres ; "
+        "consentement de la personne (article 6.1.a) pour le rattachement d'une personne suivie.",
+        how_long="Les chiffres restent pour les statistiques. Quand une personne suivie est anonymisée, la note "
+        "libre et la précision des démarches de ses accompagnements sont effacées ; dates, durées et nombres "
+        "restent. La note ne doit contenir aucune donnée sensible (le formulaire le rappelle).",
+        recipients="L'auteur et les médiateurs, conseillers numériques et gestionnaires de sa structure. Les "
+        "coordinateurs et les administrateurs nationaux ne voient que des chiffres.",
+    ),
 ]
 
 # Journeys checked by the browser tests (Playwright + axe) on every change: tests/browser/.
@@ -273,5 +300,6 @@ TESTED_JOURNEYS = [
     "la gestion d'une structure : membres, invitations, rôles ;",
     "l'orientation d'une personne vers un lieu, la réponse du lieu par le lien reçu par courriel, la fiche "
     "d'orientation et les statistiques ;",
+    "le compte rendu d'un accompagnement au clavier seul, sa copie (« dupliquer ») et le formulaire sur téléphone ;",
     "les pages d'erreur (page introuvable, accès refusé, erreur inattendue).",
 ]
