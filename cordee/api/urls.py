@@ -7,6 +7,7 @@ from cordee.api.views import SchemaView
 app_name = "api"
 
 urlpatterns = [
+    path("activities/", include("cordee.api.activities")),
     path("diagnostics/", include("cordee.api.diagnostics")),
     path("referrals/", include("cordee.api.referrals")),
     path("schema/", SchemaView.as_view(), name="schema"),

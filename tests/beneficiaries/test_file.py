@@ -105,7 +105,12 @@ def test_bulk_anonymisation_keeps_the_figures(member):
     assert done == 2
     first.refresh_from_db()
     activity.refresh_from_db()
-    assert (first.alias, first.birth_year, first.gender, first.status) == (ANONYMISED_ALIAS, None, "unknown", "unknown")
+    assert (first.alias, first.birth_year, first.gender, first.status) == (
+        ANONYMISED_ALIAS,
+        None,
+        "unknown",
+        "unknown",
+    )
     assert activity.participants == 1 and activity.duration_minutes == 30
     assert Entry.objects.filter(action="beneficiary.anonymised").count() == 2
 

@@ -48,7 +48,7 @@ def test_anonymise_blanks_the_person_and_their_diagnostics_keeping_the_figures()
 
     beneficiary.refresh_from_db()
     diagnostic.refresh_from_db()
-    assert changed == {"diagnostics": 1}
+    assert changed == {"activities": 0, "diagnostics": 1}
     assert beneficiary.alias == ANONYMISED_ALIAS
     assert beneficiary.birth_year is None and beneficiary.commune is None
     assert beneficiary.anonymised_at is not None

@@ -15,8 +15,8 @@ from cordee.activities.models import Activity
 from cordee.beneficiaries.models import ANONYMISED_ALIAS, Beneficiary
 from cordee.journal.models import Entry
 from tests.activities.factories import ActivityFactory
-from tests.core.test_tabular import _xlsx_cells
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.core.test_tabular import _xlsx_cells
 from tests.structures.factories import MembershipFactory, StructureFactory
 from tests.territories.factories import CommuneFactory
 from tests.user_kinds import USER_KINDS, expect, login_as
@@ -63,10 +63,7 @@ def url_of(name):
 
 
 def database_state():
-    return {
-        model._meta.label: list(model.objects.order_by("pk").values())
-        for model in (Beneficiary, Activity, Entry)
-    }
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in (Beneficiary, Activity, Entry)}
 
 
 @pytest.mark.parametrize("kind", USER_KINDS)
