@@ -18,9 +18,6 @@ urlpatterns = [
     path("carte/departements.geojson", maps.departement_outlines, name="departement_outlines"),
     path("", include("cordee.www.diagnostics.urls")),
     path("", include("cordee.www.referrals.urls")),
-<<<<<<< HEAD
     path("personnes/", include("cordee.www.beneficiaries.urls")),
-=======
     path("", include("cordee.www.activities.urls")),
->>>>>>> act
 ]
