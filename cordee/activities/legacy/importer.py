@@ -277,6 +277,7 @@ class Context:
         self.structures = {}  # v1 id or "siret:<siret>" → (structure id, département, région) or None
         self.places = {}  # permanence key → (place id, commune) or None
         self.structures_created = 0
+        self._by_siret, self._links = {}, {}
 
     def forget_batch(self):
         """After a failed batch, what it created was rolled back: look it up again."""
@@ -295,24 +296,38 @@ class Context:
         departement = code_insee[:3] if code_insee.startswith(("97", "98")) else code_insee[:2]
         return departement, region
 
-    def structure(self, legacy: Legacy):
-        """(structure id, département, région) of the row's structure, found by SIRET, else by v1 id, else
-        created (flagged ``created_by_import``); None when the row names none or it cannot be created."""
+    @staticmethod
+    def _structure_keys(legacy: Legacy) -> tuple[str, str, str]:
+        """(v1 key, valid SIRET or "", SIRET as written) of the row's structure."""
         data = legacy.structure
         siret = "".join(data["siret"].split())
         valid_siret = siret if siret and siret_error(siret) is None else ""
+        return data["id"] or (f"siret:{valid_siret}" if valid_siret else ""), valid_siret, siret
+
+    def prefetch_structures(self, batch):
+        """Two queries for the structures a batch names and that are not known yet (instead of two per row)."""
+        keys = {self._structure_keys(legacy)[:2] for legacy in batch if not legacy.rejected}
+        missing = {(v1_id, siret) for v1_id, siret in keys if v1_id and v1_id not in self.structures}
+        sirets = sorted({siret for _v1_id, siret in missing if siret})
+        self._by_siret = {}
+        for structure in Structure.objects.filter(siret__in=sirets).order_by("pk"):
+            self._by_siret.setdefault(structure.siret, structure)
+        links = LegacyStructure.objects.filter(v1_id__in=sorted(v1_id for v1_id, _siret in missing))
+        self._links = {link.v1_id: link for link in links.select_related("structure").order_by("pk")}
+
+    def structure(self, legacy: Legacy):
+        """(structure id, département, région) of the row's structure, found by SIRET, else by v1 id, else
+        created (flagged ``created_by_import``); None when the row names none or it cannot be created."""
+        v1_id, valid_siret, siret = self._structure_keys(legacy)
         if siret and not valid_siret:
             legacy.warn("structure_siret", "SIRET invalide, structure cherchée par son identifiant v1", siret)
-        v1_id = data["id"] or (f"siret:{valid_siret}" if valid_siret else "")
         if not v1_id:
             legacy.warn("structure_id", "aucune structure : activité importée sans structure")
             return None
         if v1_id in self.structures:
             return self.structures[v1_id]
-        structure = None
-        if valid_siret:
-            structure = Structure.objects.filter(siret=valid_siret).order_by("pk").first()
-        link = LegacyStructure.objects.filter(v1_id=v1_id).select_related("structure").first()
+        structure = self._by_siret.get(valid_siret) if valid_siret else None
+        link = self._links.get(v1_id)
         if structure is None and link is not None:
             structure = link.structure
         if structure is None:
@@ -320,6 +335,8 @@ class Context:
             if structure is None:
                 self.structures[v1_id] = None
                 return None
+            if valid_siret:
+                self._by_siret[valid_siret] = structure
             LegacyStructure.objects.create(v1_id=v1_id, structure=structure, created_by_import=True)
             self.structures_created += 1
         elif link is None:
@@ -430,6 +447,7 @@ def _save(batch, context, result) -> list[Legacy]:
     """Write one batch: activities of the valid rows, the archive of every row. Returns the rows written."""
     activities, archive = [], []
     local_mediators = Counter()
+    context.prefetch_structures(batch)
     for legacy in batch:
         activity = None if legacy.rejected else _activity(legacy, context, local_mediators)
         archive.append((legacy, activity))
