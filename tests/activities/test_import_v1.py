@@ -347,3 +347,19 @@ def test_the_command_is_a_dry_run_without_wet_run_and_ends_with_the_counts(terri
 def test_a_file_that_is_not_an_export_is_refused(territory, tmp_path):
     with pytest.raises(CommandError, match="colonnes absentes : canal, activite"):
         call_command("import_cra_v1", str(DATA / "cra_v1_not_an_export.csv"), stdout=StringIO(), stderr=StringIO())
+
+
+def test_trailing_fields_null_are_ignored_others_are_a_warning(territory, tmp_path):
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "extra.csv"
+    path.write_text("\n".join([lines[0], lines[2], lines[2].replace("a000", "a001", 1) + ",surprise"]) + "\n")
+
+    result, report = run(path, tmp_path)
+
+    assert result.imported == 2
+    assert issues_of(report, "a00000000000000000000001") == []  # three trailing "null": nothing to say
+    assert issues_of(report, "a00100000000000000000001") == [
+        ("", "avertissement", "4 champs après la dernière colonne de l'en-tête, ignorés")
+    ]
+    archived = LegacyActivityRow.objects.get(legacy_id="a00100000000000000000001")
+    assert archived.values["_extra"] == ["null", "null", "null", "surprise"]
