@@ -190,3 +190,15 @@ def test_bulk_anonymisation_asks_for_confirmation(client, structure):
     assert [p.pk for p in listed] == [second.pk]
     listed = client.get(reverse("www:beneficiaries:index"), {"anonymisees": "on"}).context["page"].object_list
     assert sorted(p.pk for p in listed) == [first.pk, second.pk]
+
+
+def test_a_member_of_two_structures_chooses_the_file(client, structure):
+    user = login_as(client, "member", structure)
+    other = MembershipFactory(user=user, structure=StructureFactory(name="Médiathèque de Guéret")).structure
+    theirs = BeneficiaryFactory(structure=other, alias="M. Autre")
+
+    response = client.get(reverse("www:beneficiaries:index"), {"structure": other.pk})
+
+    assert [p.pk for p in response.context["page"].object_list] == [theirs.pk]
+    assert response.context["form"]["structure"].value() == other.pk
+    assert 'name="structure"' in response.content.decode()

@@ -55,7 +55,9 @@ def _file(request):
     """(form, structure, queryset) of the list and the exports: one set of GET parameters for both."""
     structures = _structures(request.user)
     structure = _structure(request, structures, request.GET)
-    form = FileFilterForm(request.GET or None, structures=structures, initial={"structure": structure})
+    data = request.GET.copy()
+    data["structure"] = structure.pk  # the structure shown, also when the page chose it
+    form = FileFilterForm(data, structures=structures)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     people = Beneficiary.objects.filter(structure=structure).select_related("commune")
