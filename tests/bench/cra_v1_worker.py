@@ -45,6 +45,15 @@ THEMES = [
 ORGANISMS = ['{"CAF": 1}', '{"CCAS": 1, "Pôle emploi": 1}', '[{"PAN ANTS": 2}]', '{"Mairie": 1}', "null"]
 
 
+def _peak_mib():
+    """Peak resident memory of this process (VmHWM: ru_maxrss would include the parent's, kept across exec)."""
+    status = Path("/proc/self/status").read_text()
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _setup(database_url):
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
@@ -159,7 +168,7 @@ def main(argv):
         return generate(argv[3], int(argv[4]))
     from cordee.activities.legacy.importer import import_cra_v1
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = _peak_mib()
     started = time.perf_counter()
     result = import_cra_v1(argv[3], wet_run=True, report_path=Path(argv[3]).with_suffix(".report.csv"))
     seconds = time.perf_counter() - started
@@ -172,7 +181,7 @@ def main(argv):
         "seconds": round(seconds, 1),
         "rows_per_second": round(result.read / seconds) if seconds else 0,
         "memory_before_mib": round(before),
-        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_mib": round(_peak_mib()),
     }
 
 
