@@ -33,7 +33,7 @@ GET_EXPECTATIONS = {
 
 POST_EXPECTATIONS = {
     # Another structure's form does not offer this structure; a coordinator's offers only their own kinds.
-    "www:activities:create": expect(302, OK, OK, 200, 200, 200, 404),
+    "www:activities:create": expect(302, OK, OK, 400, 400, 400, 404),
     "www:activities:edit": expect(302, OK, OK, 404, 404, 404, 404),
     "www:activities:delete": expect(302, OK, OK, 404, 404, 404, 404),
     "api:activities": expect(401, OK, OK, 404, 404, 404, 403),

@@ -43,6 +43,8 @@ ERROR_FIELDS = {
     "duration_minutes": "duration",
     "beneficiary_id": "beneficiary",
     "participant_ids": "followed",
+    "kind": "kind",
+    "location_kind": "location_kind",
     "returning": "workshop_returning",
     "gender_breakdown": "participants",
     "age_breakdown": "participants",
@@ -59,9 +61,12 @@ def duration_label(minutes: int) -> str:
 
 class ActivityForm(DsfrFormMixin, forms.Form):
     structure = forms.ModelChoiceField(label="Structure", queryset=None, required=False, empty_label=None)
-    kind = forms.ChoiceField(label="Type d'activité", widget=forms.RadioSelect)
+    # Required values are checked by the domain, so that every missing one is told at once.
+    kind = forms.ChoiceField(label="Type d'activité", widget=forms.RadioSelect, required=False)
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    location_kind = forms.ChoiceField(label="Où", choices=enums.LocationKind.choices, widget=forms.RadioSelect)
+    location_kind = forms.ChoiceField(
+        label="Où", choices=enums.LocationKind.choices, widget=forms.RadioSelect, required=False
+    )
     place = forms.ModelChoiceField(label="Lieu", queryset=None, required=False, empty_label="Aucun")
     commune = forms.CharField(
         label="Commune (à domicile ou autre lieu)",
@@ -69,7 +74,7 @@ class ActivityForm(DsfrFormMixin, forms.Form):
         required=False,
         help_text="Code postal ou code INSEE, par exemple 23000. À domicile, la commune de la personne suivie.",
     )
-    duration = forms.ChoiceField(label="Durée", widget=forms.RadioSelect)
+    duration = forms.ChoiceField(label="Durée", widget=forms.RadioSelect, required=False)
     duration_other = forms.IntegerField(label="Autre durée, en minutes", required=False, min_value=1, max_value=1440)
     themes = forms.MultipleChoiceField(
         label="Thématiques", choices=enums.Theme.choices, widget=forms.CheckboxSelectMultiple, required=False
@@ -175,7 +180,10 @@ class ActivityForm(DsfrFormMixin, forms.Form):
         """The plain values of ``record_activity``."""
         data = self.cleaned_data
         kind = data["kind"]
-        duration = data["duration_other"] if data["duration"] == OTHER_DURATION else int(data["duration"])
+        if data["duration"] == OTHER_DURATION:
+            duration = data["duration_other"]
+        else:
+            duration = int(data["duration"]) if data["duration"] else None
         values = {
             "structure_id": data["structure"].pk if data.get("structure") else None,
             "kind": kind,

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cordee.activities import enums, perms, services, suggestions
-from cordee.activities.enums import THEME_SERVICES, ActivityKind, LocationKind, Theme
+from cordee.activities.enums import SERVICE_THEME, ActivityKind, LocationKind, Theme
 from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import DomainError
@@ -22,11 +22,6 @@ from cordee.www.activities.forms import COUNT_LABELS, OTHER_DURATION, ActivityFo
 COUNT_FIELDS = list(COUNT_LABELS)
 
 PAGE_SIZE = 50
-# A theme offered when a report starts from a referral's or a diagnostic's needs (standard's services).
-SERVICE_THEME = {}
-for _theme, _services in THEME_SERVICES.items():
-    for _service in _services:
-        SERVICE_THEME.setdefault(str(_service), str(_theme))
 
 
 def _require_recorder(user):
@@ -140,7 +135,7 @@ def _initial_from_query(request) -> tuple[dict, str]:
 
 
 def _themes_of_services(service_values) -> list[str]:
-    themes = {SERVICE_THEME[value] for value in service_values or [] if value in SERVICE_THEME}
+    themes = {str(SERVICE_THEME[value]) for value in service_values or [] if value in SERVICE_THEME}
     return [theme.value for theme in Theme if theme.value in themes]
 
 
@@ -205,6 +200,7 @@ def create(request):
         request,
         "www/activities/form.html",
         {"form": form, "origin": origin, "title": "Nouvelle activité", "is_new": True},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -240,6 +236,7 @@ def edit(request, pk):
         request,
         "www/activities/form.html",
         {"form": form, "activity": activity, "title": f"Modifier l'activité du {activity.date:%d/%m/%Y}"},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
