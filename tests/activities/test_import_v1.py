@@ -363,3 +363,14 @@ def test_trailing_fields_null_are_ignored_others_are_a_warning(territory, tmp_pa
     ]
     archived = LegacyActivityRow.objects.get(legacy_id="a00100000000000000000001")
     assert archived.values["_extra"] == ["null", "null", "null", "surprise"]
+
+
+def test_an_imported_activity_deleted_since_is_not_imported_again(territory, tmp_path):
+    run(EXAMPLE, tmp_path)
+    Activity.objects.filter(legacy_id="a00000000000000000000001").delete()
+
+    result, _report = run(EXAMPLE, tmp_path)
+
+    assert (result.imported, result.already) == (0, 10)
+    assert not Activity.objects.filter(legacy_id="a00000000000000000000001").exists()
+    assert LegacyActivityRow.objects.get(legacy_id="a00000000000000000000001").outcome == "imported"

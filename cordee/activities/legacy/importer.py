@@ -402,7 +402,12 @@ class Context:
 
 def _import_batch(batch, context, result, report):
     ids = [legacy.legacy_id for legacy in batch if legacy.legacy_id and not legacy.rejected]
-    known = set(Activity.objects.filter(legacy_id__in=ids).values_list("legacy_id", flat=True)) if ids else set()
+    known = set()
+    if ids:
+        # Imported before: on an activity, or archived as imported (an activity deleted since stays deleted).
+        known.update(Activity.objects.filter(legacy_id__in=ids).values_list("legacy_id", flat=True))
+        imported = LegacyActivityRow.objects.filter(legacy_id__in=ids, outcome=LegacyRowOutcome.IMPORTED)
+        known.update(imported.values_list("legacy_id", flat=True))
     seen = set()
     todo = []
     for legacy in batch:
