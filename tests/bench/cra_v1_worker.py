@@ -1,7 +1,7 @@
 """One step of the CRA v1 import benchmark in a fresh process; prints a JSON line with its figures.
 
     python tests/bench/cra_v1_worker.py prepare DATABASE_URL
-    python tests/bench/cra_v1_worker.py generate DATABASE_URL FILE ROWS
+    python tests/bench/cra_v1_worker.py generate DATABASE_URL FILE ROWS [ID_PREFIX]
     python tests/bench/cra_v1_worker.py import DATABASE_URL FILE
 
 ``prepare`` migrates the database and loads the territories. ``generate`` writes a synthetic v1 export of ROWS
@@ -76,7 +76,7 @@ def _siret(number):
     raise AssertionError
 
 
-def generate(path, rows):
+def generate(path, rows, prefix="62"):
     from cordee.activities.legacy.rows import COLUMNS
     from cordee.territories.models import Commune
 
@@ -119,7 +119,7 @@ def generate(path, rows):
                 statuses[rng.randrange(5)] += 1
             duration = rng.choice(["15", "30", "45", "60", "90", "120", "0-30", "30-60"])
             row = {
-                "id": f"62{number:022x}",
+                "id": f"{prefix}{number:022x}",
                 "imported_at": "2024-11-19 13:40:27.325",
                 "canal": rng.choices(["rattachement", "autre lieu", "distance", "domicile"], [7, 1, 1, 1])[0],
                 "activite": kind if number % 100 else "formation",  # 1 % of rows rejected
@@ -165,7 +165,7 @@ def main(argv):
         call_command("load_territories", "--wet-run", verbosity=0)
         return {"prepared": True}
     if action == "generate":
-        return generate(argv[3], int(argv[4]))
+        return generate(argv[3], int(argv[4]), *argv[5:6])
     from cordee.activities.legacy.importer import import_cra_v1
 
     before = _peak_mib()
