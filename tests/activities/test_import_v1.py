@@ -163,6 +163,7 @@ def test_structures_by_siret_then_v1_id_and_unknown_mediators_reported(territory
     assert result.unknown_mediators == {"604621bf871498b5cec23bed": 1, "60462bbbbbbbbbbbbbbbbbbb": 1}
     listed = [row for row in report if row["colonne"] == "v1_conseiller_numerique_id" and row["ligne"] == "0"]
     assert [row["valeur"] for row in listed] == ["604621bf871498b5cec23bed", "60462bbbbbbbbbbbbbbbbbbb"]
+    assert listed[0]["motif"] == "conseiller v1 inconnu de Cordée (1 ligne)"
     assert not Structure.objects.filter(name__icontains="conseiller").exists()  # no placeholder of any kind
 
 
@@ -251,6 +252,9 @@ def test_bad_rows_are_rejected_with_their_reason_in_french(territory, tmp_path):
     lines = {row["identifiant v1"]: row["ligne"] for row in report if row["niveau"] == "rejet"}
     assert lines["b00000000000000000000001"] == "2" and lines["b00000000000000000000018"] == "20"
     assert list(Activity.objects.values_list("legacy_id", flat=True)) == ["b00000000000000000000017"]
+    assert issues_of(report, "b00000000000000000000011") == [
+        ("themes", "rejet", "liste illisible : un tableau PostgreSQL {a,b} attendu")
+    ]  # no warning about the missing themes on top
 
 
 def test_a_repeated_id_in_a_later_batch_counts_as_already_imported(territory, tmp_path):

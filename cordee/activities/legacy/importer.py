@@ -138,7 +138,7 @@ def import_cra_v1(path, *, wet_run: bool, report_path=None, progress=None, today
                     0,
                     "v1_conseiller_numerique_id",
                     WARNING,
-                    f"conseiller v1 inconnu de Cordée ({count} lignes)",
+                    f"conseiller v1 inconnu de Cordée ({count} ligne{'s' if count > 1 else ''})",
                     v1_id,
                 )
             )

@@ -410,7 +410,7 @@ def _read_themes(legacy: Legacy):
             equipment.append(mapping.THEME_EQUIPMENT[theme_key])
     if v1_themes and not themes and not legacy.rejected:
         legacy.warn("themes", "aucun thème du référentiel actuel (thème v1 « autre ») : activité importée sans thème")
-    if not v1_themes:
+    if not v1_themes and not legacy.rejected:
         legacy.warn("themes", "aucun thème : activité importée sans thème")
     for item in _read_list(legacy, "sous_themes_equipement_informatique"):
         device = mapping.EQUIPMENT.get(mapping.key(item))

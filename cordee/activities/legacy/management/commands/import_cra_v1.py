@@ -51,7 +51,7 @@ class Command(CordeeCommand):
         if result.unknown_mediators:
             self.say(
                 f"Conseillers v1 inconnus : {len(result.unknown_mediators)} "
-                f"({sum(result.unknown_mediators.values())} activités importées sans médiateur, "
+                f"({sum(result.unknown_mediators.values())} activité(s) importée(s) sans médiateur, "
                 "listés dans le rapport)"
             )
         for issue in result.issues_shown[:show]:
