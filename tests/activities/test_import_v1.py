@@ -14,6 +14,7 @@ from freezegun import freeze_time
 from cordee.activities.legacy.importer import import_cra_v1
 from cordee.activities.legacy.models import LegacyActivityRow, LegacyMediator, LegacyStructure
 from cordee.activities.models import Activity
+from cordee.journal.models import Entry
 from cordee.structures.models import Structure
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import StructureFactory
@@ -81,6 +82,16 @@ def test_the_example_file_is_imported_with_every_column_mapped(territory, tmp_pa
     assert created.name == "INTERGENERATIONNELLE DES AMBARROIS" and created.commune_id == "01004"
     assert LegacyStructure.objects.get(v1_id="6082626c4f47999865abffc5").created_by_import
     assert result.structures_created == 1
+    entry = Entry.objects.get(action="activities.v1_imported")
+    assert entry.details == {
+        "file": "cra_v1_example.csv",
+        "read": 10,
+        "imported": 10,
+        "rejected": 0,
+        "already": 0,
+        "structures_created": 1,
+        "mediators_attached": 0,
+    }
 
 
 def test_known_structure_and_mediator_are_attached(territory, tmp_path):
@@ -271,6 +282,7 @@ def test_a_dry_run_writes_nothing_and_reports_the_same(territory, tmp_path):
     assert not Activity.objects.exists()
     assert not LegacyActivityRow.objects.exists()
     assert not Structure.objects.filter(siret="44315772200010").exists()
+    assert not Entry.objects.filter(action="activities.v1_imported").exists()
     assert report  # the report is written all the same
 
 

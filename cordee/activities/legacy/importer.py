@@ -41,6 +41,7 @@ from cordee.activities.legacy.rows import (
 from cordee.activities.models import Activity
 from cordee.aggregation.importing.readers import UnreadableFile, open_bytes
 from cordee.core import tabular
+from cordee.journal.services import record
 from cordee.places.models import Place
 from cordee.places.validators import CommuneIndex
 from cordee.structures.models import Structure
@@ -132,6 +133,18 @@ def import_cra_v1(path, *, wet_run: bool, report_path=None, progress=None, today
                     progress(result.read, max(total, result.read))
             if not wet_run:
                 transaction.set_rollback(True)
+        if wet_run:
+            record(
+                None,
+                "activities.v1_imported",
+                file=path.name,
+                read=result.read,
+                imported=result.imported,
+                rejected=result.rejected,
+                already=result.already,
+                structures_created=context.structures_created,
+                mediators_attached=result.mediators_attached,
+            )
         for v1_id, count in sorted(result.unknown_mediators.items()):
             report.write(
                 Issue(
