@@ -15,6 +15,7 @@ from tests.api import test_places_api
 from tests.diagnostics import test_access_matrix as diagnostics_matrix
 from tests.referrals import test_access_matrix as referrals_matrix
 from tests.www import (
+    test_beneficiary_file,
     test_places_imports,
     test_places_manage,
     test_places_manage_post_access,
@@ -48,6 +49,7 @@ def read_matrices():
         "tests/www/test_public_access.py::GET_EXPECTATIONS": list(test_public_access.GET_EXPECTATIONS),
         "tests/diagnostics/test_access_matrix.py::GET_EXPECTATIONS": list(diagnostics_matrix.GET_EXPECTATIONS),
         "tests/referrals/test_access_matrix.py::GET_EXPECTATIONS": list(referrals_matrix.GET_EXPECTATIONS),
+        "tests/www/test_beneficiary_file.py::GET_EXPECTATIONS": list(test_beneficiary_file.GET_EXPECTATIONS),
         "tests/activities/test_access_matrix.py::GET_EXPECTATIONS": list(activities_matrix.GET_EXPECTATIONS),
     }
 
@@ -65,6 +67,7 @@ def write_matrices():
         "tests/www/test_public_access.py::POST_EXPECTATIONS": list(test_public_access.POST_EXPECTATIONS),
         "tests/diagnostics/test_access_matrix.py::POST_EXPECTATIONS": list(diagnostics_matrix.POST_EXPECTATIONS),
         "tests/referrals/test_access_matrix.py::POST_EXPECTATIONS": list(referrals_matrix.POST_EXPECTATIONS),
+        "tests/www/test_beneficiary_file.py::POST_EXPECTATIONS": list(test_beneficiary_file.POST_EXPECTATIONS),
         "tests/activities/test_access_matrix.py::POST_EXPECTATIONS": list(activities_matrix.POST_EXPECTATIONS),
         "tests/www/test_places_qualification.py::REVIEWED_EXPECTATIONS": ["www:places_manage:qualification_reviewed"],
         "tests/api/test_places_api.py::WRITERS": ["api:places", "api:place"] if test_places_api.WRITERS else [],

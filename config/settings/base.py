@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cordee.diagnostics",
     "cordee.referrals",
     "cordee.activities",
+    "cordee.activities.legacy",
     "cordee.api",
     "cordee.demo",
     "cordee.www",

@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from cordee.beneficiaries import perms, registry
+from cordee.beneficiaries import anonymisation, perms
 from cordee.beneficiaries.enums import Gender, Status
-from cordee.beneficiaries.models import ANONYMISED_ALIAS, Beneficiary
+from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import Invalid, NotFound
 from cordee.journal.services import record
 
@@ -63,14 +63,4 @@ def anonymise(actor, beneficiary: Beneficiary) -> dict[str, int]:
     """
     if not perms.can_view_beneficiary(actor, beneficiary):
         raise NotFound("Personne introuvable.")
-    beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
-    if beneficiary.is_anonymised:
-        return {}
-    changed = {name: eraser(beneficiary) for name, eraser in sorted(registry.erasers().items())}
-    beneficiary.alias = ANONYMISED_ALIAS
-    beneficiary.birth_year = None
-    beneficiary.commune = None
-    beneficiary.anonymised_at = timezone.now()
-    beneficiary.save(update_fields=["alias", "birth_year", "commune", "anonymised_at"])
-    record(actor, "beneficiary.anonymised", beneficiary, structure_id=beneficiary.structure_id, changed=changed)
-    return changed
+    return anonymisation.erase(beneficiary, actor=actor) or {}

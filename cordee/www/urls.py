@@ -19,5 +19,6 @@ urlpatterns = [
     path("carte/fond.pmtiles", maps.base_map_tiles, name="base_map_tiles"),
     path("", include("cordee.www.diagnostics.urls")),
     path("", include("cordee.www.referrals.urls")),
+    path("personnes/", include("cordee.www.beneficiaries.urls")),
     path("", include("cordee.www.activities.urls")),
 ]

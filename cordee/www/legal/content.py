@@ -231,9 +231,12 @@ PROCESSINGS = [
         why="Proposer l'aide qui convient, orienter vers un lieu et suivre les progrès de la personne.",
         legal_basis="Consentement de la personne (article 6.1.a du RGPD) ; pour une information de santé, "
         "son consentement explicite (article 9.2.a).",
-        how_long="Tant que la structure accompagne la personne. Sur demande, la personne est anonymisée : "
-        "pseudonyme, année, commune, note et réponses sensibles sont effacés ; seuls des chiffres restent pour "
-        "les statistiques.",
+        how_long="Tant que la structure accompagne la personne, et au plus 24 mois après son dernier suivi "
+        "(accompagnement, atelier, diagnostic ou orientation) : la personne est alors anonymisée automatiquement. "
+        "La structure peut aussi l'anonymiser plus tôt, seule ou avec d'autres. Anonymiser efface pseudonyme, "
+        "année, commune, genre, situation, notes et réponses sensibles ; seuls des chiffres restent pour les "
+        "statistiques. Deux fiches de la même personne peuvent être fusionnées : tout est rattaché à la fiche "
+        "gardée, l'autre est supprimée.",
         recipients="Les seuls membres de la structure qui suit la personne. Les coordinateurs et les "
         "administrateurs nationaux ne voient que des chiffres.",
     ),
