@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cordee.beneficiaries",
     "cordee.diagnostics",
     "cordee.referrals",
+    "cordee.activities",
     "cordee.api",
     "cordee.demo",
     "cordee.www",

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cordee.beneficiaries.enums import Gender, Status
+
 ANONYMISED_ALIAS = "Personne anonymisée"
 
 
@@ -35,6 +37,8 @@ class Beneficiary(models.Model):
         related_name="+",
         verbose_name="commune de résidence",
     )
+    gender = models.CharField("genre", max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
+    status = models.CharField("situation", max_length=12, choices=Status.choices, default=Status.UNKNOWN)
     consent_given = models.BooleanField("consentement recueilli", default=False)
     consent_at = models.DateTimeField("consentement recueilli le", null=True, blank=True)
     created_by = models.ForeignKey(
