@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cordee.diagnostics",
     "cordee.referrals",
     "cordee.activities",
+    "cordee.dashboards",
     "cordee.api",
     "cordee.demo",
     "cordee.www",

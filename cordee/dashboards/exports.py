@@ -62,10 +62,7 @@ def activity_rows(activities):
         dict(choices.choices) for choices in (enums.ActivityKind, enums.LocationKind, enums.Autonomy, enums.Source)
     )
     queryset = (
-        activities.select_related("place", "structure")
-        .prefetch_related("tags")
-        .order_by("date", "pk")
-        .only(*ONLY)
+        activities.select_related("place", "structure").prefetch_related("tags").order_by("date", "pk").only(*ONLY)
     )
     for activity in queryset.iterator(chunk_size=CHUNK):
         yield [

@@ -85,7 +85,7 @@ class ActivityFilters(forms.Form):
     source = forms.ChoiceField(label="Origine", choices=[("", "Toutes"), *Source.choices], required=False)
 
     def __init__(self, data=None, *args, today=None, **kwargs):
-        if data is not None and hasattr(data, "getlist"):
+        if data is not None:
             data = data.copy()
             for name in ("commune", "departement"):
                 if data.get(name):

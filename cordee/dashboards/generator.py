@@ -149,9 +149,7 @@ def generate(count, *, mediators=4000, structures=3000, years=4, seed=20251201, 
     pace = Chooser([(m, rng.paretovariate(1.5)) for m in mediator_rows], rng)
     first_day = today.replace(year=today.year - years) + datetime.timedelta(days=1)
     days = [first_day + datetime.timedelta(days=n) for n in range((today - first_day).days + 1)]
-    day_weights = [
-        MONTHS[d.month - 1] * WEEKDAYS[d.weekday()] * (1 + 0.35 * (d - first_day).days / 365) for d in days
-    ]
+    day_weights = [MONTHS[d.month - 1] * WEEKDAYS[d.weekday()] * (1 + 0.35 * (d - first_day).days / 365) for d in days]
     day_choice = Chooser(list(zip(days, day_weights, strict=True)), rng)
     v1_until = today.replace(year=today.year - max(0, years - 2))
     choosers = {
@@ -196,8 +194,10 @@ def _structures(count, commune_choice, rng):
         for n in range(count)
     ]
     Structure.objects.bulk_create(structures, batch_size=2000)
-    rows = Structure.objects.filter(email__endswith=EMAIL_DOMAIN).order_by("pk").values_list(
-        "pk", "commune_id", "commune__departement_id", "commune__departement__region_id"
+    rows = (
+        Structure.objects.filter(email__endswith=EMAIL_DOMAIN)
+        .order_by("pk")
+        .values_list("pk", "commune_id", "commune__departement_id", "commune__departement__region_id")
     )
     return list(rows)[existing:]
 

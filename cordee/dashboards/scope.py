@@ -25,9 +25,9 @@ from cordee.core.errors import Invalid, NotAllowed, NotFound
 from cordee.structures.enums import MembershipRole
 from cordee.structures.models import Structure
 from cordee.structures.roles import roles_of
-from cordee.users.models import User
 from cordee.territories.enums import TerritoryKind
 from cordee.territories.models import Commune, Departement, Epci, Region, territory_q
+from cordee.users.models import User
 
 FRANCE = "france"
 TERRITORY_MODELS = {

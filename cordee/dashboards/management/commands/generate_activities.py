@@ -25,4 +25,7 @@ class Command(CordeeCommand):
         )
         bar.close()
         for name in ("structures", "places", "mediators", "activities"):
-            self.count({"structures": "structures", "places": "lieux", "mediators": "médiateurs"}.get(name, "activités"), result[name])
+            self.count(
+                {"structures": "structures", "places": "lieux", "mediators": "médiateurs"}.get(name, "activités"),
+                result[name],
+            )
