@@ -153,10 +153,15 @@ def may_see(user, scope: Scope) -> bool:
 
 
 def coordinator_covers(roles, scope: Scope) -> bool:
-    """Whether every commune of the territory is in the coordinator's scopes (and it has communes)."""
-    for kind, code in roles.scopes:
-        if (kind, code) == (scope.territory_kind, scope.territory_code):
-            return True
+    """Whether the territory lies inside the coordinator's scopes: a région only by itself, a département by
+    itself or its région, an EPCI or a commune when every one of its communes is in the scopes."""
+    if (scope.territory_kind, scope.territory_code) in set(roles.scopes):
+        return True
+    if scope.territory_kind == TerritoryKind.REGION:
+        return False
+    if scope.territory_kind == TerritoryKind.DEPARTEMENT:
+        region = Departement.objects.filter(pk=scope.territory_code).values_list("region_id", flat=True).first()
+        return (TerritoryKind.REGION, region) in set(roles.scopes)
     communes = Commune.objects.filter(scope.communes_q())
     return communes.exists() and not communes.exclude(roles.coordinated_communes_q()).exists()
 

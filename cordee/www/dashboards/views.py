@@ -6,6 +6,7 @@ every link it builds (exports, share link, API) carries the same query string.
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -131,7 +132,7 @@ def export(request):
         task = DashboardExport.objects.create(
             requested_by=request.user, scope_ref=scope.ref, query=query, what=what, file_format=file_format
         )
-        run_export(task.pk)
+        transaction.on_commit(lambda: run_export(task.pk))
         return redirect("www:dashboards:export_task", pk=task.pk)
     response = HttpResponse(content_type=CONTENT_TYPES[file_format])
     if what == ExportWhat.ACTIVITIES:
