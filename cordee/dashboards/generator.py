@@ -321,15 +321,16 @@ def _activity(rng, mediator, day, c, v1_until, now):
 
 
 def _write(rows):
-    table = Activity._meta.db_table
+    table = connection.ops.quote_name(Activity._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
-            with raw.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         return
-    sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
     ops = connection.ops
     with connection.cursor() as cursor:
         cursor.executemany(sql, [[_adapt(ops, value) for value in row] for row in rows])
