@@ -21,6 +21,7 @@ __all__ = [
     "Redirection",
     "Source",
     "Status",
+    "SERVICE_THEME",
     "THEME_SERVICES",
     "Theme",
     "WorkshopLevel",
@@ -213,4 +214,18 @@ THEME_SERVICES: dict[str, tuple[str, ...]] = {
     Theme.DIGITAL_CULTURE: (Service.COMPREHENSION_MONDE,),
     Theme.ARTIFICIAL_INTELLIGENCE: (Service.COMPREHENSION_MONDE,),
     Theme.ADMIN_PROCEDURES: (Service.AIDE_DEMARCHES,),
+}
+
+# The theme a report starts with when it follows a need expressed as a standard's service (a referral's needs, a
+# diagnostic's recommended services).
+SERVICE_THEME: dict[str, str] = {
+    Service.AIDE_DEMARCHES: Theme.ADMIN_PROCEDURES,
+    Service.OUTILS_QUOTIDIEN: Theme.BROWSING,
+    Service.INSERTION_PRO: Theme.EMPLOYMENT,
+    Service.UTILISATION_SECURISEE: Theme.SECURITY,
+    Service.PARENTALITE: Theme.PARENTING,
+    Service.LOISIRS_CREATIONS: Theme.DIGITAL_CREATION,
+    Service.COMPREHENSION_MONDE: Theme.DIGITAL_CULTURE,
+    Service.ACCES_INTERNET_MATERIEL: Theme.HARDWARE_HANDLING,
+    Service.MATERIEL_PRIX_SOLIDAIRE: Theme.HARDWARE_MAINTENANCE,
 }

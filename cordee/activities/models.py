@@ -17,6 +17,7 @@ from cordee.activities.enums import (
     Autonomy,
     LocationKind,
     Source,
+    Theme,
     WorkshopLevel,
 )
 
@@ -232,6 +233,17 @@ class Activity(models.Model):
     @property
     def is_workshop(self) -> bool:
         return self.kind == ActivityKind.WORKSHOP
+
+    @property
+    def theme_labels(self) -> list[str]:
+        return [Theme(value).label for value in self.themes if value in Theme.values]
+
+    @property
+    def duration_label(self) -> str:
+        hours, minutes = divmod(self.duration_minutes or 0, 60)
+        if not hours:
+            return f"{minutes} min"
+        return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
 
 
 class ActivityParticipant(models.Model):

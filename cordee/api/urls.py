@@ -8,6 +8,7 @@ from cordee.api.views import SchemaView
 app_name = "api"
 
 urlpatterns = [
+    path("activities/", include("cordee.api.activities")),
     path("diagnostics/", include("cordee.api.diagnostics")),
     path("referrals/", include("cordee.api.referrals")),
     path("stats/activities/", ActivityStatsView.as_view(), name="stats-activities"),

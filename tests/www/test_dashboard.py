@@ -58,12 +58,20 @@ def test_user_without_role_is_told_how_to_get_one(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", ["member", "aiguilleur", "national_admin"])
+@pytest.mark.parametrize("kind", ["aiguilleur", "national_admin"])
 def test_placeholder_sections_say_they_are_in_preparation(client, kind):
     client.force_login(make_user(kind))
     html = client.get(DASHBOARD_URL).content.decode()
     assert "En préparation" in html
     assert "pas encore utilisable" in html
+
+
+@pytest.mark.django_db
+def test_the_mediateur_section_leads_to_the_activity_reports(client):
+    client.force_login(make_user("member"))
+    html = client.get(DASHBOARD_URL).content.decode()
+    assert 'href="/activites/nouvelle/"' in html
+    assert 'href="/activites/"' in html
 
 
 @pytest.mark.django_db

@@ -6,11 +6,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cordee.activities import perms as activity_perms
 from cordee.beneficiaries import perms as beneficiary_perms
 from cordee.beneficiaries import services as beneficiary_services
 from cordee.core.errors import DomainError
 from cordee.diagnostics import perms, services
 from cordee.structures.models import Structure
+from cordee.www.activities.timeline import timeline
 from cordee.www.diagnostics import charts
 from cordee.www.diagnostics.forms import AssistedDiagnosticForm, BeneficiaryForm, ShortCodeForm
 from cordee.www.diagnostics.presentation import answer_label, result_context, stored_result
@@ -93,6 +95,8 @@ def beneficiary_detail(request, pk):
             "diagnostics": diagnostics,
             "progress": _progress(diagnostics),
             "import_form": ShortCodeForm(),
+            "timeline": timeline(request.user, beneficiary),
+            "can_report": activity_perms.can_record(request.user, beneficiary.structure),
         },
     )
 
@@ -142,6 +146,8 @@ def diagnostic_import(request, pk):
         "diagnostics": diagnostics,
         "progress": _progress(diagnostics),
         "import_form": form,
+        "timeline": timeline(request.user, beneficiary),
+        "can_report": activity_perms.can_record(request.user, beneficiary.structure),
     }
     return render(request, "www/diagnostics/beneficiary_detail.html", context, status=400)
 
@@ -169,6 +175,8 @@ def diagnostic_detail(request, pk):
                 (q, answer_label(diagnostic.answers[q.code]) if q.code in diagnostic.answers else "Sans réponse")
                 for q in questions
             ],
+            "can_report": diagnostic.structure is not None
+            and activity_perms.can_record(request.user, diagnostic.structure),
         }
     )
     return render(request, "www/diagnostics/detail.html", context)

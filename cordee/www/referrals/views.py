@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cordee.activities import perms as activity_perms
 from cordee.beneficiaries.perms import following_structure_ids, visible_beneficiaries
 from cordee.core.errors import DomainError
 from cordee.diagnostics.perms import visible_diagnostics
@@ -231,6 +232,9 @@ def _detail_context(referral, actor, *, sees_person):
         "messages_exchanged": referral.messages.all(),
         "is_prescriber": perms.is_prescriber(actor, referral),
         "via_link": False,
+        "can_report": referral.state in (ReferralState.ACCEPTED, ReferralState.APPOINTMENT_SET)
+        and referral.place.structure is not None
+        and activity_perms.can_record(actor, referral.place.structure),
     }
 
 
