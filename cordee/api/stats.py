@@ -5,6 +5,7 @@ the dashboards' filters (``cordee.dashboards.filters``: the same query string as
 Private: the national admin for any territory, a coordinator for the territories of their scope; 403 otherwise.
 """
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -88,7 +89,7 @@ class ActivityStatsView(ApiView):
         scope = scopes.check(request.user, scopes.territory_scope(params["territory"]))
         filters = ActivityFilters(params)
         values = filters.values()
-        activities = Activity.objects.filter(scope.q()).filter(*filters.conditions())
+        activities = Activity.objects.using(settings.READ_DATABASE).filter(scope.q()).filter(*filters.conditions())
         groups = aggregates.grouped(activities, group_by)
         return Response(
             {

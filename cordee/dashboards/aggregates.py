@@ -294,8 +294,10 @@ def _tags(activities) -> Breakdown:
 def followed_count(activities) -> int:
     """Distinct followed beneficiaries: named on an individual activity, or listed on a workshop."""
     named = activities.filter(beneficiary_id__isnull=False).values_list("beneficiary_id", flat=True)
-    listed = ActivityParticipant.objects.filter(activity__in=activities.values("pk")).values_list(
-        "beneficiary_id", flat=True
+    listed = (
+        ActivityParticipant.objects.using(activities.db)
+        .filter(activity__in=activities.values("pk"))
+        .values_list("beneficiary_id", flat=True)
     )
     return named.union(listed).count()
 

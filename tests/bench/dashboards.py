@@ -97,11 +97,16 @@ def time_all():
     client = Client()
     client.force_login(admin)
     departements = list(
-        Activity.objects.values("departement_code").annotate(n=Count("pk")).order_by("-n").values_list(
-            "departement_code", flat=True
-        )[:30]
+        Activity.objects.values("departement_code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("departement_code", flat=True)[:30]
     )
-    mediators = list(User.objects.filter(email__endswith=EMAIL_DOMAIN, activities__isnull=False).distinct().values_list("pk", flat=True)[:500])
+    mediators = list(
+        User.objects.filter(email__endswith=EMAIL_DOMAIN, activities__isnull=False)
+        .distinct()
+        .values_list("pk", flat=True)[:500]
+    )
     rng.shuffle(departements)
     results = {"activities": Activity.objects.count()}
 

@@ -180,7 +180,9 @@ def test_remote_activity_counts_in_its_departement_not_its_commune():
 def test_wide_scan_in_sql_equals_the_orm_aggregates(activities):
     for queryset in (
         Activity.objects.all(),
-        Activity.objects.filter(*ActivityFilters({"theme": ["email"], "kind": ["workshop"]}, today=TODAY).conditions()),
+        Activity.objects.filter(
+            *ActivityFilters({"theme": ["email"], "kind": ["workshop"]}, today=TODAY).conditions()
+        ),
         Activity.objects.filter(commune__epci_id="200067213"),  # a join on the communes (they have a "kind" too)
     ):
         assert aggregates.wide_scan(queryset) == queryset.aggregate(**aggregates.wide_aggregates())

@@ -5,6 +5,7 @@ every link it builds (exports, share link, API) carries the same query string.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
@@ -65,7 +66,7 @@ def _dashboard(request, scope):
     context = {"scope": scope, "filters": filters, "page_url": page_url(scope)}
     if not filters.is_valid():
         return render(request, "www/dashboards/dashboard.html", context, status=400)
-    activities = Activity.objects.filter(scope.q()).filter(*filters.conditions())
+    activities = Activity.objects.using(settings.READ_DATABASE).filter(scope.q()).filter(*filters.conditions())
     figures = aggregates.compute(activities, with_geography=scope.is_territory or scope.kind == "structure")
     query = filters.query_string()
     context.update(
@@ -127,7 +128,7 @@ def export(request):
         raise Invalid("Choisissez le contenu et le format de l'export.", reason="bad_export")
     query = request.POST.get("query", "")
     filters = ActivityFilters(QueryDict(query))
-    activities = Activity.objects.filter(scope.q()).filter(*filters.conditions())
+    activities = Activity.objects.using(settings.READ_DATABASE).filter(scope.q()).filter(*filters.conditions())
     if what == ExportWhat.ACTIVITIES and activities.count() > exports.SYNC_LIMIT:
         task = DashboardExport.objects.create(
             requested_by=request.user, scope_ref=scope.ref, query=query, what=what, file_format=file_format
@@ -187,7 +188,7 @@ def shared(request, token):
     except NotFound:
         return render(request, "www/dashboards/shared_invalid.html", status=404)
     filters = ActivityFilters(QueryDict(query))
-    activities = Activity.objects.filter(scope.q()).filter(*filters.conditions())
+    activities = Activity.objects.using(settings.READ_DATABASE).filter(scope.q()).filter(*filters.conditions())
     figures = aggregates.compute(activities, with_days=False)
     public = share.public_figures(figures)
     return render(
