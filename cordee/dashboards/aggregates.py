@@ -214,9 +214,18 @@ def compute(activities, *, with_days=True, with_geography=True) -> Figures:
         figures.breakdowns[key] = Breakdown(key, title, rows, measure="participants")
 
     figures.followed = followed_count(activities)
-    figures.by_month = _trend(activities, TruncMonth("date"), "%Y-%m")
     if with_days:
+        # One scan by day; the months add the days up.
         figures.by_day = _trend(activities, TruncDay("date"), "%Y-%m-%d")
+        months = {}
+        for day in figures.by_day:
+            month = months.setdefault(day.code[:7], Row(day.code[:7], day.code[:7]))
+            month.activities += day.activities
+            month.participants += day.participants
+            month.minutes += day.minutes
+        figures.by_month = list(months.values())
+    else:
+        figures.by_month = _trend(activities, TruncMonth("date"), "%Y-%m")
     figures.breakdowns["place"] = _places(activities)
     figures.breakdowns["tag"] = _tags(activities)
     if with_geography:
