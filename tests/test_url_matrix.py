@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.activities import test_access_matrix as activities_matrix
 from tests.api import test_places_api
+from tests.dashboards import test_access_matrix as dashboards_matrix
 from tests.diagnostics import test_access_matrix as diagnostics_matrix
 from tests.referrals import test_access_matrix as referrals_matrix
 from tests.www import (
@@ -50,6 +51,7 @@ def read_matrices():
         "tests/diagnostics/test_access_matrix.py::GET_EXPECTATIONS": list(diagnostics_matrix.GET_EXPECTATIONS),
         "tests/referrals/test_access_matrix.py::GET_EXPECTATIONS": list(referrals_matrix.GET_EXPECTATIONS),
         "tests/www/test_beneficiary_file.py::GET_EXPECTATIONS": list(test_beneficiary_file.GET_EXPECTATIONS),
+        "tests/dashboards/test_access_matrix.py::GET_EXPECTATIONS": list(dashboards_matrix.GET_EXPECTATIONS),
         "tests/activities/test_access_matrix.py::GET_EXPECTATIONS": list(activities_matrix.GET_EXPECTATIONS),
     }
 
@@ -68,6 +70,7 @@ def write_matrices():
         "tests/diagnostics/test_access_matrix.py::POST_EXPECTATIONS": list(diagnostics_matrix.POST_EXPECTATIONS),
         "tests/referrals/test_access_matrix.py::POST_EXPECTATIONS": list(referrals_matrix.POST_EXPECTATIONS),
         "tests/www/test_beneficiary_file.py::POST_EXPECTATIONS": list(test_beneficiary_file.POST_EXPECTATIONS),
+        "tests/dashboards/test_access_matrix.py::POST_EXPECTATIONS": list(dashboards_matrix.POST_EXPECTATIONS),
         "tests/activities/test_access_matrix.py::POST_EXPECTATIONS": list(activities_matrix.POST_EXPECTATIONS),
         "tests/www/test_places_qualification.py::REVIEWED_EXPECTATIONS": ["www:places_manage:qualification_reviewed"],
         "tests/api/test_places_api.py::WRITERS": ["api:places", "api:place"] if test_places_api.WRITERS else [],

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cordee.referrals",
     "cordee.activities",
     "cordee.activities.legacy",
+    "cordee.dashboards",
     "cordee.api",
     "cordee.demo",
     "cordee.www",

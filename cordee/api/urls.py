@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from cordee.api.places import PlaceDetailView, PlaceListView, export_view
+from cordee.api.stats import ActivityStatsView
 from cordee.api.territories import CommuneListView
 from cordee.api.views import SchemaView
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("activities/", include("cordee.api.activities")),
     path("diagnostics/", include("cordee.api.diagnostics")),
     path("referrals/", include("cordee.api.referrals")),
+    path("stats/activities/", ActivityStatsView.as_view(), name="stats-activities"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("territories/communes/", CommuneListView.as_view(), name="territories-communes"),
     path("places/", PlaceListView.as_view(), name="places"),

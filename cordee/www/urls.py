@@ -10,6 +10,7 @@ urlpatterns = [
     path("bientot/<slug:slug>/", home_views.coming_soon, name="coming_soon"),
     path("compte/", include("cordee.www.accounts.urls")),
     path("tableau-de-bord/", include("cordee.www.dashboard.urls")),
+    path("statistiques/", include("cordee.www.dashboards.urls")),
     path("structures/", include("cordee.www.structures.urls")),
     path("lieux/", include("cordee.www.places.urls")),
     path("lieux/", include("cordee.www.places_manage.public_urls")),

@@ -77,7 +77,8 @@ PROCESSINGS = [
             "mot de passe, gardé sous une forme chiffrée qui ne permet pas de le relire ;",
             "structures dont la personne est membre et rôle dans chacune, territoires d'un coordinateur ;",
             "date d'inscription et de dernière connexion ;",
-            "jeton d'accès à l'API, si la personne en a créé un.",
+            "jeton d'accès à l'API, si la personne en a créé un ;",
+            "exports de statistiques d'activité demandés (périmètre, filtres, fichier), visibles d'elle seule.",
         ],
         why="Se connecter, agir au nom de sa structure (mettre à jour ses lieux, inviter ses collègues) "
         "et n'accéder qu'à ce que son rôle permet.",
