@@ -226,8 +226,11 @@ def _write_doc(report):
         lambda b: f"{b['prepare']['issue_seconds']} s (pic RSS du processus {b['prepare']['issue_peak_rss_mib']} Mio)",
     )
     row(
-        "20 000 demandes d'utilisation sur 5 000 codes, 32 clients HTTP : durée, débit",
-        lambda b: f"{b['hammer']['seconds']} s, {b['hammer']['rps']} demandes/s",
+        "Demandes d'utilisation (codes), 32 clients HTTP : durée, débit",
+        lambda b: (
+            f"{b['hammer']['requests']} ({b['hammer']['codes']}) : {b['hammer']['seconds']} s, "
+            f"{b['hammer']['rps']} demandes/s"
+        ),
     )
     row("Réponses (statut : nombre)", lambda b: ", ".join(f"{k} : {v}" for k, v in b["hammer"]["statuses"].items()))
     row(
@@ -270,6 +273,9 @@ def _write_doc(report):
     row("Charge moyenne (1 min) à la fin", lambda b: str(b["loadavg"]))
     lines += [
         "",
+        f"Charge moyenne de la machine au départ : {report['load_before']}. Taille par défaut : 20 000 demandes "
+        "sur 5 000 codes (BENCH_PASS_REQUESTS, BENCH_PASS_CODES la réduisent sur une machine occupée).",
+        "",
         "Les demandes répétées : une moitié avec une nouvelle clé d'idempotence (409 « already_redeemed » attendu), "
         "l'autre avec la clé d'une demande déjà faite (la première réponse est rejouée, « Idempotent-Replayed »). "
         "Objectif du sujet : p99 ≤ 200 ms à 100 utilisations/s, saturation ≥ 300 utilisations/s sur 2 cœurs.",
@@ -288,6 +294,7 @@ def test_pass_redemption_bench():
     assert shutil.which("wrk"), "wrk est nécessaire : apt-get install -y wrk"
     WORK.mkdir(parents=True, exist_ok=True)
     report = {"date": dt.date.today().isoformat(), "machine": _machine(), "backends": {}}
+    report["load_before"] = round(os.getloadavg()[0], 1)
     sqlite_path = WORK / "bench.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
