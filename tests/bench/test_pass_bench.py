@@ -273,8 +273,10 @@ def _write_doc(report):
     row("Charge moyenne (1 min) à la fin", lambda b: str(b["loadavg"]))
     lines += [
         "",
-        f"Charge moyenne de la machine au départ : {report['load_before']}. Taille par défaut : 20 000 demandes "
-        "sur 5 000 codes (BENCH_PASS_REQUESTS, BENCH_PASS_CODES la réduisent sur une machine occupée).",
+        f"Charge moyenne de la machine au départ : {report['load_before']}. Cette mesure : "
+        f"{pass_redemptions.REQUESTS} demandes sur {pass_redemptions.HAMMERED_CODES} codes, wrk {DURATION} s par "
+        "charge ; taille par défaut : 20 000 demandes sur 5 000 codes (BENCH_PASS_REQUESTS, BENCH_PASS_CODES la "
+        "réduisent sur une machine occupée).",
         "",
         "Les demandes répétées : une moitié avec une nouvelle clé d'idempotence (409 « already_redeemed » attendu), "
         "l'autre avec la clé d'une demande déjà faite (la première réponse est rejouée, « Idempotent-Replayed »). "
