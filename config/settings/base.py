@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cordee.activities",
     "cordee.activities.legacy",
     "cordee.dashboards",
+    "cordee.pass_numerique",
     "cordee.api",
     "cordee.demo",
     "cordee.www",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("diagnostics/", include("cordee.api.diagnostics")),
     path("referrals/", include("cordee.api.referrals")),
     path("stats/activities/", ActivityStatsView.as_view(), name="stats-activities"),
+    path("pass-numerique/", include("cordee.api.pass_numerique")),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("territories/communes/", CommuneListView.as_view(), name="territories-communes"),
     path("places/", PlaceListView.as_view(), name="places"),

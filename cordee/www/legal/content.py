@@ -291,6 +291,25 @@ PROCESSINGS = [
         recipients="L'auteur et les médiateurs, conseillers numériques et gestionnaires de sa structure. Les "
         "coordinateurs et les administrateurs nationaux ne voient que des chiffres.",
     ),
+    Processing(
+        slug="pass-numerique",
+        title="La remise et l'utilisation des Pass numérique",
+        who="Les personnes à qui une structure remet un Pass numérique.",
+        data=[
+            "la date de remise et la structure qui a remis le pass ;",
+            "une référence pseudonyme choisie par la structure (jamais un nom ni une adresse), ou le lien vers "
+            "la personne qu'elle suit déjà dans Cordée, et éventuellement vers son diagnostic ;",
+            "le lieu et la date où le pass a été utilisé, et l'accompagnement qu'il a payé.",
+        ],
+        why="Suivre les pass remis et utilisés, rembourser les lieux, rendre compte aux financeurs et éviter "
+        "qu'un pass serve deux fois.",
+        legal_basis="Mission d'intérêt public (article 6.1.e du RGPD) : la stratégie nationale pour un numérique "
+        "inclusif, conduite par l'État.",
+        how_long="Le temps de la commande et de ses remboursements ; les comptes des commandes (montants, états "
+        "des pass) sont gardés comme pièces comptables, sans la référence de la personne.",
+        recipients="La structure qui a remis le pass. Le lieu qui l'encaisse et le financeur voient le pass et "
+        "son état, jamais la personne.",
+    ),
 ]
 
 # Journeys checked by the browser tests (Playwright + axe) on every change: tests/browser/.
