@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cordee.beneficiaries",
     "cordee.diagnostics",
     "cordee.referrals",
+    "cordee.pass_numerique",
     "cordee.api",
     "cordee.demo",
     "cordee.www",
