@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cordee.diagnostics",
     "cordee.referrals",
     "cordee.pass_numerique",
+    "cordee.pass_numerique.jobs",
     "cordee.api",
     "cordee.demo",
     "cordee.www",
