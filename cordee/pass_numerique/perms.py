@@ -1,0 +1,141 @@
+"""Who may do what with the Pass numérique.
+
+- An order is managed (edited, confirmed, allocated, cancelled, its ledger read) by the gestionnaires of the
+  funder structure, by a coordinator whose scopes cover the whole perimeter, and by the national admin.
+- A book is seen by those who manage its order and by the members of the structure holding it; the members of
+  the holding structure hand its passes out and may report it lost.
+- A pass is redeemed by a médiateur, conseiller numérique or gestionnaire of the structure running the place.
+- A statement is seen by the members of the claiming structure and by those who manage the funder's orders
+  (its gestionnaires, the national admin); the funder's gestionnaires and the national admin decide on it.
+"""
+
+from django.db.models import Q
+
+from cordee.pass_numerique.models import Book, Order, Statement
+from cordee.structures.enums import MembershipRole
+from cordee.structures.roles import roles_of
+from cordee.territories.models import Commune, territories_q
+
+REDEEMING_ROLES = frozenset(
+    {MembershipRole.MEDIATEUR, MembershipRole.CONSEILLER_NUMERIQUE, MembershipRole.GESTIONNAIRE}
+)
+
+
+def parse_territories(territories) -> list[tuple[str, str]]:
+    """``["departement:23", …]`` → ``[("departement", "23"), …]`` (no validation: see services)."""
+    pairs = []
+    for item in territories or []:
+        kind, _, code = str(item).partition(":")
+        pairs.append((kind, code))
+    return pairs
+
+
+def covers_perimeter(user, territories) -> bool:
+    """Whether the person's coordinator scopes hold every commune of the perimeter (an empty perimeter: no)."""
+    roles = roles_of(user)
+    pairs = parse_territories(territories)
+    if not roles.scopes or not pairs:
+        return False
+    perimeter = Commune.objects.filter(territories_q(pairs))
+    return perimeter.exists() and not perimeter.exclude(territories_q(roles.scopes)).exists()
+
+
+def can_order_for(user, funder, territories) -> bool:
+    """May this person place an order for ``funder`` on that perimeter?"""
+    roles = roles_of(user)
+    if not roles.is_authenticated:
+        return False
+    if roles.is_national_admin or roles.is_member(funder.pk, {MembershipRole.GESTIONNAIRE}):
+        return True
+    return covers_perimeter(user, territories)
+
+
+def can_manage_order(user, order: Order) -> bool:
+    return can_order_for(user, order.funder, order.territories)
+
+
+def holder_structure_ids(user) -> frozenset[int]:
+    return roles_of(user).structure_ids()
+
+
+def can_view_order(user, order: Order) -> bool:
+    if can_manage_order(user, order):
+        return True
+    ids = holder_structure_ids(user)
+    return bool(ids) and order.books.filter(holder_id__in=ids).exists()
+
+
+def can_view_book(user, book: Book) -> bool:
+    return is_holder(user, book) or can_manage_order(user, book.order)
+
+
+def is_holder(user, book: Book) -> bool:
+    return book.holder_id is not None and roles_of(user).is_member(book.holder_id)
+
+
+def can_distribute(user, book: Book) -> bool:
+    return is_holder(user, book)
+
+
+def can_report_lost(user, book: Book) -> bool:
+    return is_holder(user, book) or can_manage_order(user, book.order)
+
+
+def can_redeem_at(user, place) -> bool:
+    return place.structure_id is not None and roles_of(user).is_member(place.structure_id, REDEEMING_ROLES)
+
+
+def may_redeem_anywhere(user) -> bool:
+    """Whether the person redeems for at least one structure (to show the redemption page)."""
+    return bool(roles_of(user).structure_ids(*REDEEMING_ROLES))
+
+
+def can_view_statement(user, statement: Statement) -> bool:
+    roles = roles_of(user)
+    return roles.is_member(statement.structure_id) or can_decide_statement(user, statement)
+
+
+def can_decide_statement(user, statement: Statement) -> bool:
+    roles = roles_of(user)
+    return roles.is_national_admin or roles.is_member(statement.funder_id, {MembershipRole.GESTIONNAIRE})
+
+
+# --- Set-based helpers for lists --------------------------------------------------------------------------
+
+
+def managed_orders_q(user) -> Q:
+    """Orders the person manages (coordinators: checked per order with ``covers_perimeter`` afterwards)."""
+    roles = roles_of(user)
+    if not roles.is_authenticated:
+        return Q(pk__in=[])
+    if roles.is_national_admin:
+        return Q()
+    return Q(funder_id__in=roles.structure_ids(MembershipRole.GESTIONNAIRE))
+
+
+def visible_orders(user):
+    """Orders the person manages or holds books of (coordinators' orders included)."""
+    roles = roles_of(user)
+    if not roles.is_authenticated:
+        return Order.objects.none()
+    base = Order.objects.filter(managed_orders_q(user) | Q(books__holder_id__in=roles.structure_ids())).distinct()
+    if roles.is_coordinator and not roles.is_national_admin:
+        coordinated = [order.pk for order in Order.objects.order_by("pk") if covers_perimeter(user, order.territories)]
+        base = Order.objects.filter(Q(pk__in=base.values("pk")) | Q(pk__in=coordinated))
+    return base.order_by("-created_at", "-pk")
+
+
+def held_books(user):
+    """Books held by the person's structures."""
+    return Book.objects.filter(holder_id__in=roles_of(user).structure_ids()).order_by("order", "number")
+
+
+def visible_statements(user):
+    roles = roles_of(user)
+    if not roles.is_authenticated:
+        return Statement.objects.none()
+    if roles.is_national_admin:
+        return Statement.objects.order_by("-month", "pk")
+    ids = roles.structure_ids()
+    funder_ids = roles.structure_ids(MembershipRole.GESTIONNAIRE)
+    return Statement.objects.filter(Q(structure_id__in=ids) | Q(funder_id__in=funder_ids)).order_by("-month", "pk")

@@ -1,0 +1,845 @@
+"""Pass numérique actions: one function per action (permission → validation → derived fields → save → journal).
+
+Every change of a pass writes one immutable ``PassEvent`` per pass; every action that moves money (issuing,
+redemption, expiry, cancellation, claims) is journaled (``cordee.journal.services.record``). Refusals are
+``cordee.core.errors`` with a French message and a stable ``reason``.
+"""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from cordee.beneficiaries.models import Beneficiary
+from cordee.core.errors import Conflict, Invalid, NotAllowed, NotFound, Refused
+from cordee.diagnostics.models import Diagnostic
+from cordee.journal.services import record
+from cordee.pass_numerique import codes, perms
+from cordee.pass_numerique.enums import (
+    CancellationReason,
+    CreditKind,
+    OrderState,
+    PassEventKind,
+    PassState,
+    StatementState,
+)
+from cordee.pass_numerique.events import issue_passes, write_events
+from cordee.pass_numerique.models import (
+    DEFAULT_BOOKS,
+    DEFAULT_PASSES_PER_BOOK,
+    DEFAULT_TOLERANCE_DAYS,
+    DEFAULT_VALUE_CENTS,
+    OUTSTANDING_STATES,
+    Allocation,
+    Book,
+    Credit,
+    Distribution,
+    Order,
+    Pass,
+    Redemption,
+    Statement,
+)
+from cordee.pass_numerique.workflow import ORDER, STATEMENT
+from cordee.places.enums import QualificationState
+from cordee.places.models import Place
+from cordee.structures.models import Structure
+from cordee.territories import local_time
+from cordee.territories.enums import TerritoryKind
+from cordee.territories.models import Commune, Departement, Epci, Region, territories_q
+
+MAX_BOOKS = 10_000
+MAX_PASSES_PER_BOOK = 100
+MAX_PASSES = 200_000
+MAX_VALUE_CENTS = 100_000  # 1 000 € a pass
+MAX_TOLERANCE_DAYS = 365
+MAX_REFERENCE_LENGTH = 64
+MONEY_FIELDS = (
+    "books",
+    "passes_per_book",
+    "value_cents",
+    "valid_from",
+    "valid_until",
+    "tolerance_days",
+    "territories",
+)
+TERRITORY_MODELS = {
+    TerritoryKind.REGION: Region,
+    TerritoryKind.DEPARTEMENT: Departement,
+    TerritoryKind.EPCI: Epci,
+    TerritoryKind.COMMUNE: Commune,
+}
+
+
+# --- Helpers ---------------------------------------------------------------------------------------------
+
+
+def _integer(errors, name, value, low, high, label):
+    try:
+        if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+            raise ValueError
+        number = int(value)
+    except (TypeError, ValueError):
+        errors[name] = f"{label} : un nombre entier est attendu."
+        return None
+    if not low <= number <= high:
+        errors[name] = f"{label} : entre {low} et {high}."
+        return None
+    return number
+
+
+def _date(errors, name, value, label):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        errors[name] = f"{label} : une date AAAA-MM-JJ est attendue."
+        return None
+
+
+def clean_territories(errors, territories) -> list[str]:
+    """``["departement:23", …]`` checked against the shipped territories; normalised and without duplicates."""
+    if isinstance(territories, str) or not isinstance(territories, list | tuple) or not territories:
+        errors["territories"] = "Indiquez le périmètre : au moins un territoire, ex. « departement:23 »."
+        return []
+    cleaned, wrong = [], []
+    for item in territories:
+        kind, _, code = str(item).strip().partition(":")
+        kind, code = kind.strip().lower(), code.strip().upper() if kind.strip().lower() != "epci" else code.strip()
+        model = TERRITORY_MODELS.get(kind)
+        if model is None or not code or not model.objects.filter(pk=code).exists():
+            wrong.append(str(item))
+            continue
+        cleaned.append(f"{kind}:{code}")
+    if wrong:
+        errors["territories"] = (
+            f"Territoire(s) inconnu(s) : {', '.join(wrong)}. Écrivez « type:code » avec un type parmi "
+            "region, departement, epci, commune et un code INSEE (SIREN pour un EPCI)."
+        )
+    return list(dict.fromkeys(cleaned))
+
+
+def _places_in_perimeter(errors, place_ids, territories) -> list[Place]:
+    if place_ids in (None, ""):
+        return []
+    if isinstance(place_ids, str) or not isinstance(place_ids, list | tuple):
+        errors["accepted_place_ids"] = "Une liste d'identifiants de lieux est attendue."
+        return []
+    try:
+        ids = sorted({int(value) for value in place_ids})
+    except (TypeError, ValueError):
+        errors["accepted_place_ids"] = "Une liste d'identifiants de lieux est attendue."
+        return []
+    places = list(Place.objects.filter(pk__in=ids).order_by("pk"))
+    unknown = sorted(set(ids) - {place.pk for place in places})
+    if unknown:
+        errors["accepted_place_ids"] = f"Lieu(x) inconnu(s) : {', '.join(map(str, unknown))}."
+        return []
+    if territories:
+        pairs = perms.parse_territories(territories)
+        inside = set(
+            Place.objects.filter(pk__in=ids).filter(territories_q(pairs, "commune_ref__")).values_list("pk", flat=True)
+        )
+        outside = [place for place in places if place.pk not in inside]
+        if outside:
+            names = ", ".join(f"{place.name} (n° {place.pk})" for place in outside)
+            errors["accepted_place_ids"] = f"Lieu(x) hors du périmètre de la commande : {names}."
+    return places
+
+
+def _structure(structure_id, field_name) -> Structure:
+    try:
+        structure = Structure.objects.filter(pk=int(structure_id)).first() if structure_id is not None else None
+    except (TypeError, ValueError):
+        structure = None
+    if structure is None:
+        message = "Structure inconnue."
+        raise Invalid(message, reason="unknown_structure", errors={field_name: message})
+    return structure
+
+
+def _funder_time_zone(funder: Structure) -> str:
+    departement_id = Commune.objects.filter(pk=funder.commune_id).values_list("departement_id", flat=True).first()
+    return local_time.time_zone_name(departement_id or "")
+
+
+def _raise(errors):
+    if errors:
+        raise Invalid("Certaines valeurs ne sont pas valides : voyez le détail.", errors=errors)
+
+
+def _now(now=None):
+    return now or timezone.now()
+
+
+# --- Orders ------------------------------------------------------------------------------------------------
+
+
+def _clean_order(data: dict, *, partial_of: Order | None = None) -> tuple[dict, list[Place] | None]:
+    """Validated fields of an order from ``data`` (names of the API); ``partial_of``: only those given."""
+    errors: dict[str, str] = {}
+    current = partial_of
+    fields: dict = {}
+
+    def given(name):
+        return current is None or name in data
+
+    if given("books"):
+        fields["books_count"] = _integer(errors, "books", data.get("books", DEFAULT_BOOKS), 1, MAX_BOOKS, "Carnets")
+    if given("passes_per_book"):
+        fields["passes_per_book"] = _integer(
+            errors,
+            "passes_per_book",
+            data.get("passes_per_book", DEFAULT_PASSES_PER_BOOK),
+            1,
+            MAX_PASSES_PER_BOOK,
+            "Pass par carnet",
+        )
+    if given("value_cents"):
+        fields["value_cents"] = _integer(
+            errors, "value_cents", data.get("value_cents", DEFAULT_VALUE_CENTS), 1, MAX_VALUE_CENTS, "Valeur"
+        )
+    if given("tolerance_days"):
+        fields["tolerance_days"] = _integer(
+            errors,
+            "tolerance_days",
+            data.get("tolerance_days", DEFAULT_TOLERANCE_DAYS),
+            0,
+            MAX_TOLERANCE_DAYS,
+            "Tolérance",
+        )
+    if given("valid_from"):
+        fields["valid_from"] = _date(errors, "valid_from", data.get("valid_from"), "Début de validité")
+    if given("valid_until"):
+        fields["valid_until"] = _date(errors, "valid_until", data.get("valid_until"), "Fin de validité")
+    if given("territories"):
+        fields["territories"] = clean_territories(errors, data.get("territories"))
+    if given("eligibility"):
+        fields["eligibility"] = str(data.get("eligibility") or "").strip()[:5000]
+    start = fields.get("valid_from", current.valid_from if current else None)
+    end = fields.get("valid_until", current.valid_until if current else None)
+    if start and end and end < start and "valid_until" not in errors:
+        errors["valid_until"] = "La fin de validité doit suivre le début."
+    books = fields.get("books_count") or (current.books_count if current else None)
+    per_book = fields.get("passes_per_book") or (current.passes_per_book if current else None)
+    if books and per_book and books * per_book > MAX_PASSES:
+        errors["books"] = f"Au plus {MAX_PASSES} pass par commande."
+    territories = fields.get("territories", current.territories if current else [])
+    places = None
+    if given("accepted_place_ids"):
+        places = _places_in_perimeter(errors, data.get("accepted_place_ids"), territories)
+    elif current is not None and "territories" in data:
+        _places_in_perimeter(
+            errors, list(current.accepted_places.order_by("pk").values_list("pk", flat=True)), territories
+        )
+    _raise(errors)
+    return fields, places
+
+
+def create_order(actor, data: dict) -> Order:
+    """A draft order. ``data``: funder_structure_id, books, passes_per_book, value_cents, valid_from,
+    valid_until, tolerance_days, territories, accepted_place_ids?, eligibility? (the API's names)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAllowed()
+    funder = _structure(data.get("funder_structure_id"), "funder_structure_id")
+    fields, places = _clean_order(data)
+    if not perms.can_order_for(actor, funder, fields["territories"]):
+        raise NotAllowed(
+            "Seuls les gestionnaires du financeur, un coordinateur dont le territoire couvre le périmètre ou "
+            "l'administration nationale peuvent commander des Pass numérique.",
+            reason="not_allowed",
+        )
+    with transaction.atomic():
+        order = Order.objects.create(funder=funder, time_zone=_funder_time_zone(funder), created_by=actor, **fields)
+        if places:
+            order.accepted_places.set(places)
+        record(actor, "pass_numerique.order.create", order, funder_id=funder.pk, total_cents=order.total_cents)
+    return order
+
+
+def update_order(actor, order: Order, data: dict) -> Order:
+    """Change a draft; a confirmed order only changes its eligibility text (its money is fixed)."""
+    if not perms.can_manage_order(actor, order):
+        raise NotAllowed()
+    with transaction.atomic():
+        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        if order.state != OrderState.DRAFT:
+            touched = [name for name in (*MONEY_FIELDS, "accepted_place_ids") if name in data]
+            if touched or order.state == OrderState.CLOSED:
+                raise Conflict(
+                    "Une commande confirmée ne change plus : seules ses conditions d'éligibilité peuvent "
+                    "être précisées.",
+                    reason="order_confirmed",
+                    errors=dict.fromkeys(touched, "Non modifiable après confirmation."),
+                )
+        fields, places = _clean_order(data, partial_of=order)
+        if "territories" in fields and not perms.can_order_for(actor, order.funder, fields["territories"]):
+            raise NotAllowed("Ce périmètre sort de votre territoire.", reason="not_allowed")
+        for name, value in fields.items():
+            setattr(order, name, value)
+        order.save()
+        if places is not None:
+            order.accepted_places.set(places)
+        record(
+            actor,
+            "pass_numerique.order.update",
+            order,
+            fields=sorted(fields) + (["accepted_place_ids"] if places is not None else []),
+        )
+    return order
+
+
+def delete_order(actor, order: Order) -> None:
+    if not perms.can_manage_order(actor, order):
+        raise NotAllowed()
+    with transaction.atomic():
+        locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        if locked.state != OrderState.DRAFT:
+            raise Conflict("Seul un brouillon peut être supprimé.", reason="order_confirmed")
+        record(actor, "pass_numerique.order.delete", locked, funder_id=locked.funder_id)
+        locked.transitions.all().delete()
+        locked.accepted_places.clear()
+        locked.delete()
+
+
+def confirm_order(actor, order: Order, progress=None) -> Order:
+    """Confirm a draft: its books and passes are issued (in stock), one ``issued`` event per pass."""
+
+    def issue(locked, who):
+        count = issue_passes(locked, who, progress=progress)
+        Order.objects.filter(pk=locked.pk).update(confirmed_at=timezone.now())
+        record(who, "pass_numerique.order.issue", locked, passes=count, total_cents=count * locked.value_cents)
+
+    with transaction.atomic():
+        ORDER.apply(order, "confirm", actor)
+        locked = Order.objects.get(pk=order.pk)
+        issue(locked, actor)
+    order.refresh_from_db()
+    return order
+
+
+def close_order(actor, order: Order) -> Order:
+    ORDER.apply(order, "close", actor)
+    Order.objects.filter(pk=order.pk).update(closed_at=timezone.now())
+    order.refresh_from_db()
+    return order
+
+
+# --- Allocation and distribution ---------------------------------------------------------------------------
+
+
+def _confirmed(order: Order):
+    if order.state != OrderState.CONFIRMED:
+        raise Conflict("La commande n'est pas confirmée (ou déjà close).", reason="order_not_confirmed")
+
+
+def allocate_books(actor, order: Order, structure_id, count) -> list[Book]:
+    """Give ``count`` books of the stock (lowest numbers first) to a structure; its passes become ``allocated``."""
+    if not perms.can_manage_order(actor, order):
+        raise NotAllowed()
+    structure = _structure(structure_id, "structure_id")
+    errors: dict = {}
+    count = _integer(errors, "books", count, 1, MAX_BOOKS, "Carnets")
+    _raise(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        _confirmed(order)
+        books = list(
+            Book.objects.select_for_update(of=("self",))
+            .filter(order=order, holder__isnull=True, lost_at__isnull=True)
+            .order_by("number")[:count]
+        )
+        if len(books) < count:
+            raise Refused(
+                f"Il ne reste que {len(books)} carnet(s) en stock pour cette commande.",
+                reason="not_enough_books",
+                errors={"books": f"Au plus {len(books)}."},
+            )
+        ids = [book.pk for book in books]
+        Book.objects.filter(pk__in=ids).update(holder=structure, allocated_at=now)
+        passes = list(Pass.objects.filter(book_id__in=ids, state=PassState.IN_STOCK).order_by("pk"))
+        Pass.objects.filter(pk__in=[item.pk for item in passes]).update(state=PassState.ALLOCATED, updated_at=now)
+        Allocation.objects.bulk_create([Allocation(book=book, to_structure=structure, by=actor) for book in books])
+        write_events(
+            passes,
+            PassEventKind.ALLOCATED,
+            PassState.IN_STOCK,
+            PassState.ALLOCATED,
+            actor,
+            structure=structure,
+            at=now,
+        )
+        record(actor, "pass_numerique.books.allocate", order, structure_id=structure.pk, book_ids=ids)
+    for book in books:
+        book.holder, book.allocated_at = structure, now
+    return books
+
+
+def move_book(actor, book: Book, structure_id) -> Book:
+    """Move an allocated book to another structure (its undistributed passes follow)."""
+    if not perms.can_manage_order(actor, book.order):
+        raise NotAllowed()
+    structure = _structure(structure_id, "structure_id")
+    now = timezone.now()
+    with transaction.atomic():
+        book = Book.objects.select_for_update(of=("self",)).get(pk=book.pk)
+        _confirmed(book.order)
+        if book.holder_id is None or book.lost_at is not None:
+            raise Conflict("Ce carnet n'est confié à aucune structure (ou il est perdu).", reason="book_not_held")
+        if book.holder_id == structure.pk:
+            raise Conflict("Ce carnet est déjà confié à cette structure.", reason="same_structure")
+        previous = book.holder_id
+        Book.objects.filter(pk=book.pk).update(holder=structure, allocated_at=now)
+        Allocation.objects.create(book=book, from_structure_id=previous, to_structure=structure, by=actor)
+        passes = list(Pass.objects.filter(book=book, state=PassState.ALLOCATED).order_by("pk"))
+        write_events(
+            passes, PassEventKind.MOVED, PassState.ALLOCATED, PassState.ALLOCATED, actor, structure=structure, at=now
+        )
+        record(actor, "pass_numerique.book.move", book, from_structure_id=previous, to_structure_id=structure.pk)
+    book.refresh_from_db()
+    return book
+
+
+def find_pass(code: str) -> Pass:
+    """The pass of a typed code: ``Invalid`` (400) when malformed, ``Refused`` ``unknown_code`` (422) when unknown."""
+    normalised = codes.parse(code)
+    found = Pass.objects.filter(code=normalised).first()
+    if found is None:
+        raise Refused("Aucun Pass numérique ne porte ce code.", reason="unknown_code")
+    return found
+
+
+def _optional_id(errors, name, value):
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+        if isinstance(value, bool) or number <= 0:
+            raise ValueError
+        return number
+    except (TypeError, ValueError):
+        errors[name] = "Identifiant invalide."
+        return None
+
+
+def distribute(
+    actor, *, code, reference="", beneficiary_id=None, diagnostic_id=None, distributed_on=None
+) -> Distribution:
+    """Hand one pass to a person: by a member of the structure holding its book. Nothing personal beyond a
+    pseudonymous reference or the followed person (and optionally their diagnostic)."""
+    target = find_pass(code)
+    book = Book.objects.select_related("order").get(pk=target.book_id)
+    if not perms.can_distribute(actor, book):
+        raise NotAllowed("Ce pass appartient à un carnet confié à une autre structure.", reason="not_holder")
+    errors: dict = {}
+    reference = str(reference or "").strip()
+    if len(reference) > MAX_REFERENCE_LENGTH:
+        errors["reference"] = f"Au plus {MAX_REFERENCE_LENGTH} caractères."
+    elif "@" in reference:
+        errors["reference"] = "Une référence pseudonyme, jamais une adresse électronique ni un nom."
+    beneficiary_pk = _optional_id(errors, "beneficiary_id", beneficiary_id)
+    diagnostic_pk = _optional_id(errors, "diagnostic_id", diagnostic_id)
+    beneficiary = diagnostic = None
+    if beneficiary_pk:
+        beneficiary = Beneficiary.objects.filter(pk=beneficiary_pk, structure_id=book.holder_id).first()
+        if beneficiary is None:
+            errors["beneficiary_id"] = "Personne inconnue de votre structure."
+    if diagnostic_pk:
+        diagnostic = Diagnostic.objects.filter(pk=diagnostic_pk, structure_id=book.holder_id).first()
+        if diagnostic is None:
+            errors["diagnostic_id"] = "Diagnostic inconnu de votre structure."
+    order = book.order
+    today = order.local_date(timezone.now())
+    day = today if distributed_on in (None, "") else _date(errors, "distributed_on", distributed_on, "Date de remise")
+    if day and day > today:
+        errors["distributed_on"] = "La date de remise ne peut pas être dans le futur."
+    _raise(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Pass.objects.select_for_update(of=("self",)).get(pk=target.pk)
+        if locked.state != PassState.ALLOCATED:
+            label = PassState(locked.state).label.lower()
+            raise Conflict(f"Ce pass ne peut pas être remis : il est « {label} ».", reason=f"pass_{locked.state}")
+        if now >= order.expires_at:
+            raise Refused("Ce pass a expiré.", reason="expired")
+        updated = Pass.objects.filter(pk=locked.pk, state=PassState.ALLOCATED).update(
+            state=PassState.DISTRIBUTED, updated_at=now
+        )
+        if updated != 1:
+            raise Conflict("Ce pass vient d'être remis.", reason="pass_distributed")
+        distribution = Distribution.objects.create(
+            pass_obj=locked,
+            structure_id=book.holder_id,
+            distributed_on=day,
+            reference=reference,
+            beneficiary=beneficiary,
+            diagnostic=diagnostic,
+            by=actor,
+        )
+        write_events(
+            [locked],
+            PassEventKind.DISTRIBUTED,
+            PassState.ALLOCATED,
+            PassState.DISTRIBUTED,
+            actor,
+            structure=book.holder,
+            at=now,
+        )
+        record(actor, "pass_numerique.pass.distribute", locked, order_id=order.pk, structure_id=book.holder_id)
+    return distribution
+
+
+# --- Cancellation and expiry: the value goes back to the funder --------------------------------------------
+
+
+def _credit(passes, order: Order, kind, actor, *, reason="", at=None) -> int:
+    """Passes (locked, outstanding) → expired or cancelled, one credit and one event each; returns the cents."""
+    at = at or timezone.now()
+    if not passes:
+        return 0
+    to_state = PassState.EXPIRED if kind == CreditKind.EXPIRED else PassState.CANCELLED
+    by_state: dict[str, list[Pass]] = {}
+    for item in passes:
+        by_state.setdefault(item.state, []).append(item)
+    for state, group in by_state.items():
+        updated = Pass.objects.filter(pk__in=[item.pk for item in group], state=state).update(
+            state=to_state, updated_at=at
+        )
+        if updated != len(group):
+            raise Conflict("Des pass ont changé entre-temps : recommencez.", reason="concurrent_change")
+        write_events(group, PassEventKind(to_state), state, to_state, actor, at=at)
+    Credit.objects.bulk_create(
+        [
+            Credit(
+                pass_obj=item,
+                order=order,
+                funder_id=order.funder_id,
+                kind=kind,
+                cancellation_reason=reason,
+                amount_cents=item.value_cents,
+                by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            for item in passes
+        ],
+        batch_size=2000,
+    )
+    return sum(item.value_cents for item in passes)
+
+
+def cancel_passes(actor, order: Order, *, codes_list=(), book_ids=(), reason=CancellationReason.FUNDER) -> int:
+    """The funder cancels passes not yet redeemed (given by code, or whole books); their value is credited back.
+
+    Returns the number of passes cancelled (those already redeemed, expired or cancelled are left as they are).
+    """
+    if not perms.can_manage_order(actor, order):
+        raise NotAllowed()
+    normalised = []
+    errors = {}
+    for text in codes_list or ():
+        try:
+            normalised.append(codes.parse(text))
+        except Invalid as error:
+            errors["codes"] = f"{text} : {error.message}"
+    _raise(errors)
+    if not normalised and not book_ids:
+        raise Invalid("Indiquez les pass ou les carnets à annuler.", errors={"codes": "Obligatoire."})
+    with transaction.atomic():
+        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        _confirmed(order)
+        selection = Q(pk__in=[])
+        if normalised:
+            selection |= Q(code__in=normalised)
+        if book_ids:
+            selection |= Q(book_id__in=list(book_ids))
+        chosen = list(Pass.objects.select_for_update(of=("self",)).filter(selection).order_by("pk"))
+        foreign = [item for item in chosen if item.order_id != order.pk]
+        if foreign or (normalised and len({item.code for item in chosen}) < len(set(normalised))):
+            raise Invalid("Certains pass n'appartiennent pas à cette commande.", errors={"codes": "Pass inconnus."})
+        passes = [item for item in chosen if item.state in OUTSTANDING_STATES]
+        if not passes:
+            raise Conflict("Aucun de ces pass ne peut plus être annulé.", reason="nothing_to_cancel")
+        cents = _credit(passes, order, CreditKind.CANCELLED, actor, reason=reason)
+        record(actor, "pass_numerique.passes.cancel", order, passes=len(passes), credited_cents=cents, reason=reason)
+    return len(passes)
+
+
+def report_book_lost(actor, book: Book) -> int:
+    """A book is lost: its passes not yet handed out are cancelled (value credited back). Returns their number."""
+    if not perms.can_report_lost(actor, book):
+        raise NotAllowed()
+    now = timezone.now()
+    with transaction.atomic():
+        book = Book.objects.select_for_update(of=("self",)).get(pk=book.pk)
+        order = book.order
+        _confirmed(order)
+        if book.lost_at is not None:
+            raise Conflict("Ce carnet est déjà déclaré perdu.", reason="book_lost")
+        if book.holder_id is None:
+            raise Conflict("Ce carnet n'est confié à aucune structure.", reason="book_not_held")
+        passes = list(
+            Pass.objects.select_for_update(of=("self",)).filter(book=book, state=PassState.ALLOCATED).order_by("pk")
+        )
+        Book.objects.filter(pk=book.pk).update(lost_at=now)
+        cents = _credit(passes, order, CreditKind.CANCELLED, actor, reason=CancellationReason.BOOK_LOST, at=now)
+        record(actor, "pass_numerique.book.lost", book, order_id=order.pk, passes=len(passes), credited_cents=cents)
+    return len(passes)
+
+
+def expire_passes(*, now=None, orders=None, progress=None) -> int:
+    """Expire the passes still outstanding after their order's end date plus tolerance (funder's local time);
+    their face value is credited back to the funder. Returns the number of passes expired."""
+    now = _now(now)
+    candidates = Order.objects.filter(state=OrderState.CONFIRMED, valid_until__lt=now.date() + dt.timedelta(days=1))
+    if orders is not None:
+        candidates = candidates.filter(pk__in=[order.pk for order in orders])
+    total = 0
+    for order in candidates.order_by("pk"):
+        if now < order.expires_at:
+            continue
+        with transaction.atomic():
+            passes = list(
+                Pass.objects.select_for_update(of=("self",))
+                .filter(order=order, state__in=OUTSTANDING_STATES)
+                .order_by("pk")
+            )
+            if not passes:
+                continue
+            cents = _credit(passes, order, CreditKind.EXPIRED, None, at=now)
+            record(None, "pass_numerique.passes.expire", order, passes=len(passes), credited_cents=cents)
+        total += len(passes)
+    return total
+
+
+# --- Redemption: exactly once ------------------------------------------------------------------------------
+
+
+def allowed_places(order: Order):
+    """Where the passes of ``order`` can be used: its accepted places, else the qualified places of its perimeter
+    that accept the Pass numérique."""
+    if order.accepted_places.exists():
+        return order.accepted_places.all()
+    return Place.objects.filter(
+        territories_q(order.territory_pairs(), "commune_ref__"),
+        accepts_pass_numerique=True,
+        qualification_state=QualificationState.QUALIFIED,
+    )
+
+
+def is_place_allowed(order: Order, place: Place) -> bool:
+    return allowed_places(order).filter(pk=place.pk).exists()
+
+
+def already_redeemed(redemption: Redemption) -> Conflict:
+    place = redemption.place
+    return Conflict(
+        f"Ce pass a déjà été utilisé le {timezone.localtime(redemption.redeemed_at):%d/%m/%Y à %H:%M} ({place.name}).",
+        reason="already_redeemed",
+        redeemed_at=redemption.redeemed_at.isoformat().replace("+00:00", "Z"),
+        place={"id": place.pk, "name": place.name},
+    )
+
+
+def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
+    """Use a pass at a place, exactly once whatever the concurrency.
+
+    400 malformed code or check character; 403 the person is not a member (médiateur, conseiller numérique,
+    gestionnaire) of the structure running the place; 409 ``already_redeemed`` (with ``redeemed_at`` and
+    ``place``); 422 ``unknown_code``, ``cancelled``, ``expired``, ``not_distributed``, ``not_yet_valid``,
+    ``place_not_allowed``. The pass row is locked (PostgreSQL), SQLite's immediate transaction serialises the
+    writers, the state changes with a conditional UPDATE, and the one-to-one redemption is the last defence.
+    """
+    normalised = codes.parse(code)
+    errors: dict = {}
+    place_pk = _optional_id(errors, "place_id", place_id)
+    activity_pk = _optional_id(errors, "activity_id", activity_id)
+    if place_id in (None, "") and "place_id" not in errors:
+        errors["place_id"] = "Obligatoire."
+    _raise(errors)
+    place = Place.objects.filter(pk=place_pk).first()
+    if place is None:
+        raise Invalid("Lieu inconnu.", reason="unknown_place", errors={"place_id": "Lieu inconnu."})
+    if not perms.can_redeem_at(actor, place):
+        raise NotAllowed(
+            "Seuls les médiateurs, conseillers numériques et gestionnaires de la structure qui gère ce lieu "
+            "peuvent y encaisser un pass.",
+            reason="not_place_member",
+        )
+    with transaction.atomic():
+        target = Pass.objects.select_for_update(of=("self",)).filter(code=normalised).first()
+        if target is None:
+            raise Refused("Aucun Pass numérique ne porte ce code.", reason="unknown_code")
+        moment = _now(now)
+        order = Order.objects.get(pk=target.order_id)
+        if target.state == PassState.REDEEMED:
+            raise already_redeemed(Redemption.objects.select_related("place").get(pass_obj=target))
+        if target.state == PassState.CANCELLED:
+            raise Refused("Ce pass a été annulé (carnet perdu ou annulation du financeur).", reason="cancelled")
+        if target.state == PassState.EXPIRED or moment >= order.expires_at:
+            last = f"{order.last_valid_day:%d/%m/%Y}"
+            raise Refused(f"Ce pass a expiré (utilisable jusqu'au {last}).", reason="expired")
+        if target.state != PassState.DISTRIBUTED:
+            raise Refused(
+                "Ce pass n'a pas encore été remis à une personne par une structure : il ne peut pas être utilisé.",
+                reason="not_distributed",
+            )
+        if moment < order.starts_at:
+            raise Refused(
+                f"Ce pass n'est utilisable qu'à partir du {order.valid_from:%d/%m/%Y}.", reason="not_yet_valid"
+            )
+        if not is_place_allowed(order, place):
+            raise Refused("Ce pass ne peut pas être utilisé dans ce lieu.", reason="place_not_allowed")
+        updated = Pass.objects.filter(pk=target.pk, state=PassState.DISTRIBUTED).update(
+            state=PassState.REDEEMED, updated_at=moment
+        )
+        if updated != 1:
+            raise Conflict("Ce pass vient d'être utilisé.", reason="already_redeemed")
+        try:
+            with transaction.atomic():
+                redemption = Redemption.objects.create(
+                    pass_obj=target,
+                    order=order,
+                    place=place,
+                    structure_id=place.structure_id,
+                    value_cents=target.value_cents,
+                    redeemed_at=moment,
+                    by=actor,
+                    activity_id=activity_pk,
+                )
+        except IntegrityError:
+            raise Conflict("Ce pass vient d'être utilisé.", reason="already_redeemed") from None
+        write_events(
+            [target],
+            PassEventKind.REDEEMED,
+            PassState.DISTRIBUTED,
+            PassState.REDEEMED,
+            actor,
+            structure=place.structure,
+            place=place,
+            at=moment,
+        )
+        record(
+            actor,
+            "pass_numerique.pass.redeem",
+            target,
+            order_id=order.pk,
+            place_id=place.pk,
+            structure_id=place.structure_id,
+            amount_cents=target.value_cents,
+        )
+    return redemption
+
+
+# --- Reimbursement ---------------------------------------------------------------------------------------
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def previous_month(day: dt.date) -> dt.date:
+    return month_start(month_start(day) - dt.timedelta(days=1))
+
+
+def generate_statements(*, now=None) -> list[Statement]:
+    """Monthly statements: per structure and funder, the redemptions not yet claimed made before the current
+    month (judged in the funder's local time). Each statement is a claim in state ``submitted``."""
+    now = _now(now)
+    groups: dict[tuple[int, int, dt.date], list[Redemption]] = {}
+    unclaimed = Redemption.objects.filter(statement__isnull=True).select_related("order").order_by("pk")
+    for redemption in unclaimed:
+        order = redemption.order
+        current = month_start(order.local_date(now))
+        if order.local_date(redemption.redeemed_at) >= current:
+            continue
+        key = (redemption.structure_id, order.funder_id, previous_month(current))
+        groups.setdefault(key, []).append(redemption)
+    statements = []
+    for (structure_id, funder_id, month), redemptions in sorted(groups.items()):
+        with transaction.atomic():
+            ids = [item.pk for item in redemptions]
+            locked = list(
+                Redemption.objects.select_for_update(of=("self",)).filter(pk__in=ids, statement__isnull=True)
+            )
+            if not locked:
+                continue
+            statement = Statement.objects.create(
+                structure_id=structure_id,
+                funder_id=funder_id,
+                month=month,
+                passes_count=len(locked),
+                total_cents=sum(item.value_cents for item in locked),
+            )
+            Redemption.objects.filter(pk__in=[item.pk for item in locked]).update(statement=statement)
+            record(
+                None,
+                "pass_numerique.statement.create",
+                statement,
+                structure_id=structure_id,
+                funder_id=funder_id,
+                passes=statement.passes_count,
+                total_cents=statement.total_cents,
+            )
+        statements.append(statement)
+    return statements
+
+
+def approve_statement(actor, statement: Statement) -> Statement:
+    STATEMENT.apply(statement, "approve", actor, total_cents=statement.total_cents)
+    Statement.objects.filter(pk=statement.pk).update(decided_at=timezone.now())
+    statement.refresh_from_db()
+    return statement
+
+
+def pay_statement(actor, statement: Statement, payment_reference: str) -> Statement:
+    reference = str(payment_reference or "").strip()
+    if not reference or len(reference) > 100:
+        message = "Indiquez la référence du paiement (100 caractères au plus)."
+        raise Invalid(message, reason="payment_reference_required", errors={"payment_reference": message})
+    if not perms.can_decide_statement(actor, statement):
+        raise NotAllowed()
+    with transaction.atomic():
+        Statement.objects.filter(pk=statement.pk, state=StatementState.APPROVED).update(payment_reference=reference)
+        STATEMENT.apply(statement, "pay", actor, total_cents=statement.total_cents)
+        Statement.objects.filter(pk=statement.pk).update(paid_at=timezone.now())
+    statement.refresh_from_db()
+    return statement
+
+
+def reject_statement(actor, statement: Statement, reason: str) -> Statement:
+    reason = str(reason or "").strip()
+    if not reason:
+        raise Invalid("Indiquez le motif du refus.", reason="reason_required", errors={"reason": "Obligatoire."})
+    if not perms.can_decide_statement(actor, statement):
+        raise NotAllowed()
+    with transaction.atomic():
+        Statement.objects.filter(
+            pk=statement.pk, state__in=[StatementState.SUBMITTED, StatementState.APPROVED]
+        ).update(rejection_reason=reason[:2000])
+        STATEMENT.apply(statement, "reject", actor, reason=reason)
+        Statement.objects.filter(pk=statement.pk).update(decided_at=timezone.now())
+    statement.refresh_from_db()
+    return statement
+
+
+def statement_total(statement: Statement) -> int:
+    """The sum of the statement's redemptions, recomputed (equals ``total_cents``)."""
+    return statement.redemptions.aggregate(total=Sum("value_cents"))["total"] or 0
+
+
+def get_book_for(actor, book_id) -> Book:
+    """A book the person may see (funder's managers and the holding structure), else ``NotFound``."""
+    book = Book.objects.select_related("order").filter(pk=book_id).first()
+    if book is None or not perms.can_view_book(actor, book):
+        raise NotFound("Carnet introuvable, ou vous n'y avez pas accès.")
+    return book
+
+
+def get_order_for(actor, order_id, *, manage=False) -> Order:
+    order = Order.objects.select_related("funder").filter(pk=order_id).first()
+    if order is None or not (perms.can_manage_order(actor, order) if manage else perms.can_view_order(actor, order)):
+        raise NotFound("Commande introuvable, ou vous n'y avez pas accès.")
+    return order
