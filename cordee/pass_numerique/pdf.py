@@ -148,7 +148,9 @@ def order_book_sheets(order, chunk: int = 50):
     for start in range(0, len(books), chunk):
         part = books[start : start + chunk]
         by_book: dict[int, list] = {book.pk: [] for book in part}
-        for item in Pass.objects.filter(book__in=part).order_by("book_id", "position").only("book_id", "code", "position"):
+        for item in (
+            Pass.objects.filter(book__in=part).order_by("book_id", "position").only("book_id", "code", "position")
+        ):
             by_book[item.book_id].append(item)
         for book in part:
             yield book_sheet(book, by_book[book.pk])

@@ -61,7 +61,9 @@ class Report:
 
 
 def _order_figures(orders: list[Order]) -> dict[int, Figures]:
-    by_order = {order.pk: Figures(label=f"{order.number} — {order.funder.name}", key=str(order.pk)) for order in orders}
+    by_order = {
+        order.pk: Figures(label=f"{order.number} — {order.funder.name}", key=str(order.pk)) for order in orders
+    }
     ids = list(by_order)
     counts = (
         Pass.objects.filter(order_id__in=ids)
@@ -86,7 +88,10 @@ def _order_figures(orders: list[Order]) -> dict[int, Figures]:
     ):
         by_order[row["pass_obj__order_id"]].distributed = row["count"]
     for row in (
-        Redemption.objects.filter(order_id__in=ids).values("order_id").annotate(cents=Sum("value_cents")).order_by("order_id")
+        Redemption.objects.filter(order_id__in=ids)
+        .values("order_id")
+        .annotate(cents=Sum("value_cents"))
+        .order_by("order_id")
     ):
         by_order[row["order_id"]].redeemed_cents = row["cents"] or 0
     return by_order
@@ -94,7 +99,9 @@ def _order_figures(orders: list[Order]) -> dict[int, Figures]:
 
 def report(orders) -> Report:
     """The figures of these orders (a queryset or list the caller has limited to what the person may see)."""
-    orders = list(orders.select_related("funder").order_by("-created_at", "-pk") if hasattr(orders, "select_related") else orders)
+    orders = list(
+        orders.select_related("funder").order_by("-created_at", "-pk") if hasattr(orders, "select_related") else orders
+    )
     by_order = _order_figures(orders)
     zones = {order.pk: order for order in orders}
     places: dict[int, Figures] = {}
@@ -135,7 +142,9 @@ def report(orders) -> Report:
         funders=sorted(funders.values(), key=lambda row: row.label),
         territories=sorted(territories.values(), key=lambda row: row.key),
         places=sorted(places.values(), key=lambda row: (-row.redeemed, row.label)),
-        services=[(labels.get(code, code), count) for code, count in sorted(services.items(), key=lambda kv: (-kv[1], kv[0]))],
+        services=[
+            (labels.get(code, code), count) for code, count in sorted(services.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
     )
 
 
@@ -163,7 +172,12 @@ CSV_HEADER = [
 
 
 def csv_rows(data: Report):
-    levels = [("commande", data.orders), ("financeur", data.funders), ("territoire", data.territories), ("lieu", data.places)]
+    levels = [
+        ("commande", data.orders),
+        ("financeur", data.funders),
+        ("territoire", data.territories),
+        ("lieu", data.places),
+    ]
     for level, rows in levels:
         for row in rows:
             yield [

@@ -18,4 +18,5 @@ urlpatterns = [
     path("carte/departements.geojson", maps.departement_outlines, name="departement_outlines"),
     path("", include("cordee.www.diagnostics.urls")),
     path("", include("cordee.www.referrals.urls")),
+    path("", include("cordee.www.pass_numerique.urls")),
 ]

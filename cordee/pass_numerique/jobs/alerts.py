@@ -83,5 +83,3 @@ def alert_before_end(now=None) -> int:
             sent += 1
     logger.info("Pass numérique : %d alerte(s) de fin de validité", sent)
     return sent
-
-

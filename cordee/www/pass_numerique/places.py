@@ -5,4 +5,4 @@ from cordee.pass_numerique import services
 
 def accepted_places(order):
     """The places where the order's passes can be used (a queryset of ``Place``)."""
-    return services.accepted_places(order)
+    return services.allowed_places(order)

@@ -84,7 +84,10 @@ def status_of(item: Pass, today) -> dict:
         when = order.local_date(redemption.redeemed_at) if redemption else None
         status.update(title="Ce pass a déjà été utilisé", used_on=when)
     elif item.state == PassState.CANCELLED:
-        status.update(title="Ce pass a été annulé", text="Il ne peut plus être utilisé. Adressez-vous à la structure qui vous l'a remis.")
+        status.update(
+            title="Ce pass a été annulé",
+            text="Il ne peut plus être utilisé. Adressez-vous à la structure qui vous l'a remis.",
+        )
     elif item.state == PassState.EXPIRED or today > order.last_valid_day:
         status.update(title="Ce pass a expiré", text=f"Il était valable jusqu'au {usable_until:%d/%m/%Y}.")
     elif item.state in (PassState.IN_STOCK, PassState.ALLOCATED):
@@ -115,12 +118,7 @@ def check(request, code):
         return render(
             request, "www/pass_numerique/check_form.html", {"typed": typed, "error": error.message}, status=400
         )
-    item = (
-        Pass.objects.select_related("order__funder", "redemption")
-        .filter(code=normalised)
-        .order_by()
-        .first()
-    )
+    item = Pass.objects.select_related("order__funder", "redemption").filter(code=normalised).order_by().first()
     if item is None:
         return render(
             request,

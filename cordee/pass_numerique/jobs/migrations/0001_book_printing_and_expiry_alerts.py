@@ -6,53 +6,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('pass_numerique', '0001_initial'),
-        ('structures', '0002_initial'),
+        ("pass_numerique", "0001_initial"),
+        ("structures", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BookPrint',
+            name="BookPrint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('pending', 'En attente'), ('running', 'En cours'), ('done', 'Terminé'), ('failed', 'Échoué')], default='pending', max_length=10, verbose_name='état')),
-                ('progress_done', models.PositiveIntegerField(default=0, verbose_name='avancement')),
-                ('progress_total', models.PositiveIntegerField(default=0, verbose_name='total à traiter')),
-                ('result_file', models.FileField(blank=True, upload_to='tasks/%Y/%m/', verbose_name='résultat')),
-                ('error_message', models.TextField(blank=True, verbose_name="message d'erreur")),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='demandé le')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='commencé le')),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True, verbose_name='dernier signe de vie')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminé le')),
-                ('books_count', models.PositiveIntegerField(default=0, verbose_name='carnets imprimés')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prints', to='pass_numerique.order', verbose_name='commande')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='demandé par')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "En attente"),
+                            ("running", "En cours"),
+                            ("done", "Terminé"),
+                            ("failed", "Échoué"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("progress_done", models.PositiveIntegerField(default=0, verbose_name="avancement")),
+                ("progress_total", models.PositiveIntegerField(default=0, verbose_name="total à traiter")),
+                ("result_file", models.FileField(blank=True, upload_to="tasks/%Y/%m/", verbose_name="résultat")),
+                ("error_message", models.TextField(blank=True, verbose_name="message d'erreur")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="demandé le")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="commencé le")),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True, verbose_name="dernier signe de vie")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="terminé le")),
+                ("books_count", models.PositiveIntegerField(default=0, verbose_name="carnets imprimés")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prints",
+                        to="pass_numerique.order",
+                        verbose_name="commande",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="demandé par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'impression de carnets',
-                'verbose_name_plural': 'impressions de carnets',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "impression de carnets",
+                "verbose_name_plural": "impressions de carnets",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ExpiryAlert',
+            name="ExpiryAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('passes_left', models.PositiveIntegerField(verbose_name='pass non remis')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='envoyée le')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expiry_alerts', to='pass_numerique.order', verbose_name='commande')),
-                ('structure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='structures.structure', verbose_name='structure')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("passes_left", models.PositiveIntegerField(verbose_name="pass non remis")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="envoyée le")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="expiry_alerts",
+                        to="pass_numerique.order",
+                        verbose_name="commande",
+                    ),
+                ),
+                (
+                    "structure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="structures.structure",
+                        verbose_name="structure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alerte de fin de validité',
-                'verbose_name_plural': 'alertes de fin de validité',
-                'ordering': ['-sent_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('order', 'structure'), name='pass_expiry_alert_once')],
+                "verbose_name": "alerte de fin de validité",
+                "verbose_name_plural": "alertes de fin de validité",
+                "ordering": ["-sent_at", "-pk"],
+                "constraints": [models.UniqueConstraint(fields=("order", "structure"), name="pass_expiry_alert_once")],
             },
         ),
     ]

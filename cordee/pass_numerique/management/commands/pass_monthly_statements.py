@@ -20,7 +20,7 @@ class Command(CordeeCommand):
     def add_options(self, parser):
         parser.add_argument(
             "--as-of",
-            help="date (AAAA-MM-JJ) à laquelle faire comme si l'on était : les pass utilisés avant son mois sont relevés",
+            help="faire comme si l'on était ce jour (AAAA-MM-JJ) : les pass utilisés avant son mois sont relevés",
         )
 
     def run(self, *args, as_of=None, **options):
