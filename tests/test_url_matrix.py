@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.api import test_places_api
 from tests.diagnostics import test_access_matrix as diagnostics_matrix
+from tests.pass_numerique import test_api_access as pass_api_matrix
 from tests.pass_numerique import test_web_access as pass_web_matrix
 from tests.referrals import test_access_matrix as referrals_matrix
 from tests.www import (
@@ -49,6 +50,7 @@ def read_matrices():
         "tests/diagnostics/test_access_matrix.py::GET_EXPECTATIONS": list(diagnostics_matrix.GET_EXPECTATIONS),
         "tests/referrals/test_access_matrix.py::GET_EXPECTATIONS": list(referrals_matrix.GET_EXPECTATIONS),
         "tests/pass_numerique/test_web_access.py::GET_EXPECTATIONS": list(pass_web_matrix.GET_EXPECTATIONS),
+        "tests/pass_numerique/test_api_access.py::GET_EXPECTATIONS": list(pass_api_matrix.GET_EXPECTATIONS),
     }
 
 
@@ -66,6 +68,7 @@ def write_matrices():
         "tests/diagnostics/test_access_matrix.py::POST_EXPECTATIONS": list(diagnostics_matrix.POST_EXPECTATIONS),
         "tests/referrals/test_access_matrix.py::POST_EXPECTATIONS": list(referrals_matrix.POST_EXPECTATIONS),
         "tests/pass_numerique/test_web_access.py::POST_EXPECTATIONS": list(pass_web_matrix.POST_EXPECTATIONS),
+        "tests/pass_numerique/test_api_access.py::POST_EXPECTATIONS": list(pass_api_matrix.POST_EXPECTATIONS),
         "tests/www/test_places_qualification.py::REVIEWED_EXPECTATIONS": ["www:places_manage:qualification_reviewed"],
         "tests/api/test_places_api.py::WRITERS": ["api:places", "api:place"] if test_places_api.WRITERS else [],
     }

@@ -85,3 +85,41 @@ def login_as(client, kind, structure=None):
 def expect(*statuses, kinds=USER_KINDS):
     """One row of an access matrix: the expected status for each kind, in the order of ``kinds``."""
     return dict(zip(kinds, statuses, strict=True))
+
+
+# --- Pass numérique: kinds relative to a funder's order (tests/pass_numerique/factories.py ``build_world``) -----
+
+PASS_KIND_LABELS = {
+    "anonymous": "personne non connectée",
+    "funder": "gestionnaire de la structure qui finance la commande",
+    "holding_aiguilleur": "aiguilleur de la structure qui détient le carnet",
+    "other_aiguilleur": "aiguilleur d'une autre structure (sans carnet de cette commande)",
+    "accepting_place_member": "médiateur de la structure d'un lieu qui accepte le pass",
+    "other_place_member": "médiateur de la structure d'un autre lieu (qui ne l'accepte pas)",
+    "coordinator_in_scope": "coordinateur du département de la commande (Creuse)",
+    "coordinator_out_of_scope": "coordinateur d'un autre département (Nord)",
+    "national_admin": "administrateur national",
+}
+# The columns of the Pass numérique access matrices, in this order.
+PASS_KINDS = list(PASS_KIND_LABELS)
+PASS_WORLD_ATTRIBUTES = {
+    "funder": "funder_manager",
+    "holding_aiguilleur": "aiguilleur",
+    "other_aiguilleur": "other_aiguilleur",
+    "accepting_place_member": "mediateur",
+    "other_place_member": "other_mediateur",
+}
+
+
+def make_pass_user(kind, world):
+    """A user of a Pass numérique kind, relative to ``world`` (a ``build_world()``); None for "anonymous"."""
+    if kind not in PASS_KIND_LABELS:
+        raise ValueError(f"Type d'utilisateur inconnu : {kind!r} (connus : {', '.join(PASS_KINDS)})")
+    if kind in PASS_WORLD_ATTRIBUTES:
+        return getattr(world, PASS_WORLD_ATTRIBUTES[kind])
+    return make_user(kind)
+
+
+def expect_pass(*statuses):
+    """One row of a Pass numérique access matrix: the expected status for each kind of ``PASS_KINDS``."""
+    return expect(*statuses, kinds=PASS_KINDS)

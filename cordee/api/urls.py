@@ -9,6 +9,7 @@ app_name = "api"
 urlpatterns = [
     path("diagnostics/", include("cordee.api.diagnostics")),
     path("referrals/", include("cordee.api.referrals")),
+    path("pass-numerique/", include("cordee.api.pass_numerique")),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("territories/communes/", CommuneListView.as_view(), name="territories-communes"),
     path("places/", PlaceListView.as_view(), name="places"),

@@ -265,7 +265,7 @@ def update_order(actor, order: Order, data: dict) -> Order:
     if not perms.can_manage_order(actor, order):
         raise NotAllowed()
     with transaction.atomic():
-        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        order = Order.objects.select_for_update(of=("self",), no_key=True).get(pk=order.pk)
         if order.state != OrderState.DRAFT:
             touched = [name for name in (*MONEY_FIELDS, "accepted_place_ids") if name in data]
             if touched or order.state == OrderState.CLOSED:
@@ -296,7 +296,7 @@ def delete_order(actor, order: Order) -> None:
     if not perms.can_manage_order(actor, order):
         raise NotAllowed()
     with transaction.atomic():
-        locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        locked = Order.objects.select_for_update(of=("self",), no_key=True).get(pk=order.pk)
         if locked.state != OrderState.DRAFT:
             raise Conflict("Seul un brouillon peut être supprimé.", reason="order_confirmed")
         record(actor, "pass_numerique.order.delete", locked, funder_id=locked.funder_id)
@@ -346,10 +346,10 @@ def allocate_books(actor, order: Order, structure_id, count) -> list[Book]:
     _raise(errors)
     now = timezone.now()
     with transaction.atomic():
-        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        order = Order.objects.select_for_update(of=("self",), no_key=True).get(pk=order.pk)
         _confirmed(order)
         books = list(
-            Book.objects.select_for_update(of=("self",))
+            Book.objects.select_for_update(of=("self",), no_key=True)
             .filter(order=order, holder__isnull=True, lost_at__isnull=True)
             .order_by("number")[:count]
         )
@@ -386,7 +386,7 @@ def move_book(actor, book: Book, structure_id) -> Book:
     structure = _structure(structure_id, "structure_id")
     now = timezone.now()
     with transaction.atomic():
-        book = Book.objects.select_for_update(of=("self",)).get(pk=book.pk)
+        book = Book.objects.select_for_update(of=("self",), no_key=True).get(pk=book.pk)
         _confirmed(book.order)
         if book.holder_id is None or book.lost_at is not None:
             raise Conflict("Ce carnet n'est confié à aucune structure (ou il est perdu).", reason="book_not_held")
@@ -460,7 +460,7 @@ def distribute(
     _raise(errors)
     now = timezone.now()
     with transaction.atomic():
-        locked = Pass.objects.select_for_update(of=("self",)).get(pk=target.pk)
+        locked = Pass.objects.select_for_update(of=("self",), no_key=True).get(pk=target.pk)
         if locked.state != PassState.ALLOCATED:
             label = PassState(locked.state).label.lower()
             raise Conflict(f"Ce pass ne peut pas être remis : il est « {label} ».", reason=f"pass_{locked.state}")
@@ -548,14 +548,14 @@ def cancel_passes(actor, order: Order, *, codes_list=(), book_ids=(), reason=Can
     if not normalised and not book_ids:
         raise Invalid("Indiquez les pass ou les carnets à annuler.", errors={"codes": "Obligatoire."})
     with transaction.atomic():
-        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        order = Order.objects.select_for_update(of=("self",), no_key=True).get(pk=order.pk)
         _confirmed(order)
         selection = Q(pk__in=[])
         if normalised:
             selection |= Q(code__in=normalised)
         if book_ids:
             selection |= Q(book_id__in=list(book_ids))
-        chosen = list(Pass.objects.select_for_update(of=("self",)).filter(selection).order_by("pk"))
+        chosen = list(Pass.objects.select_for_update(of=("self",), no_key=True).filter(selection).order_by("pk"))
         foreign = [item for item in chosen if item.order_id != order.pk]
         if foreign or (normalised and len({item.code for item in chosen}) < len(set(normalised))):
             raise Invalid("Certains pass n'appartiennent pas à cette commande.", errors={"codes": "Pass inconnus."})
@@ -573,7 +573,7 @@ def report_book_lost(actor, book: Book) -> int:
         raise NotAllowed()
     now = timezone.now()
     with transaction.atomic():
-        book = Book.objects.select_for_update(of=("self",)).get(pk=book.pk)
+        book = Book.objects.select_for_update(of=("self",), no_key=True).get(pk=book.pk)
         order = book.order
         _confirmed(order)
         if book.lost_at is not None:
@@ -581,7 +581,9 @@ def report_book_lost(actor, book: Book) -> int:
         if book.holder_id is None:
             raise Conflict("Ce carnet n'est confié à aucune structure.", reason="book_not_held")
         passes = list(
-            Pass.objects.select_for_update(of=("self",)).filter(book=book, state=PassState.ALLOCATED).order_by("pk")
+            Pass.objects.select_for_update(of=("self",), no_key=True)
+            .filter(book=book, state=PassState.ALLOCATED)
+            .order_by("pk")
         )
         Book.objects.filter(pk=book.pk).update(lost_at=now)
         cents = _credit(passes, order, CreditKind.CANCELLED, actor, reason=CancellationReason.BOOK_LOST, at=now)
@@ -602,7 +604,7 @@ def expire_passes(*, now=None, orders=None, progress=None) -> int:
             continue
         with transaction.atomic():
             passes = list(
-                Pass.objects.select_for_update(of=("self",))
+                Pass.objects.select_for_update(of=("self",), no_key=True)
                 .filter(order=order, state__in=OUTSTANDING_STATES)
                 .order_by("pk")
             )
@@ -669,7 +671,7 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
             reason="not_place_member",
         )
     with transaction.atomic():
-        target = Pass.objects.select_for_update(of=("self",)).filter(code=normalised).first()
+        target = Pass.objects.select_for_update(of=("self",), no_key=True).filter(code=normalised).first()
         if target is None:
             raise Refused("Aucun Pass numérique ne porte ce code.", reason="unknown_code")
         moment = _now(now)
@@ -762,7 +764,9 @@ def generate_statements(*, now=None) -> list[Statement]:
         with transaction.atomic():
             ids = [item.pk for item in redemptions]
             locked = list(
-                Redemption.objects.select_for_update(of=("self",)).filter(pk__in=ids, statement__isnull=True)
+                Redemption.objects.select_for_update(of=("self",), no_key=True).filter(
+                    pk__in=ids, statement__isnull=True
+                )
             )
             if not locked:
                 continue

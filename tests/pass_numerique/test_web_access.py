@@ -1,11 +1,11 @@
 """Access matrix of every Pass numérique web page, GET and POST, for every kind of person around an order.
 
-The kinds are those of the scheme (``build_world``): the funder's gestionnaire, the aiguilleur of the structure
-holding a book, an aiguilleur of another structure, the médiateur of the accepting place's structure, a médiateur
-of another place, a coordinator of the Creuse (in scope) and of the Nord (out of scope), the national admin, and
-nobody signed in. Someone who may not see an object gets a 404; someone who sees it but may not act, a 403. A
-refused POST changes nothing (journal, pass events, distributions, redemptions, orders, prints, statements); an
-allowed one does its action.
+The kinds are ``PASS_KINDS`` of tests/user_kinds.py, around ``build_world``: the funder's gestionnaire, the
+aiguilleur of the structure holding a book, an aiguilleur of another structure, the médiateur of the accepting
+place's structure, a médiateur of another place, a coordinator of the Creuse (in scope) and of the Nord (out of
+scope), the national admin, and nobody signed in. Someone who may not see an object gets a 404; someone who
+sees it but may not act, a 403. A refused POST changes nothing (journal, pass events, distributions,
+redemptions, orders, prints, statements); an allowed one does its action.
 """
 
 import datetime as dt
@@ -22,27 +22,13 @@ from cordee.pass_numerique.enums import StatementState
 from cordee.pass_numerique.jobs.models import BookPrint
 from cordee.pass_numerique.models import Distribution, Order, PassEvent, Redemption, Statement
 from tests.pass_numerique.factories import OrderFactory, build_world
-from tests.structures.factories import CoordinatorScopeFactory
+from tests.user_kinds import PASS_KINDS, expect_pass, make_pass_user
 
 pytestmark = pytest.mark.django_db
 
-KINDS = [
-    "anonymous",
-    "funder",
-    "holder",
-    "other_holder",
-    "place_member",
-    "other_place_member",
-    "coordinator_in_scope",
-    "coordinator_out_of_scope",
-    "national_admin",
-]
+KINDS = PASS_KINDS
 OK = "ok"  # the action is done (302 after the POST) and the database changed
-
-
-def expect(*statuses):
-    return dict(zip(KINDS, statuses, strict=True))
-
+expect = expect_pass
 
 #                                    anon funder holder other  place  other_pl coord_in coord_out admin
 GET_EXPECTATIONS = {
@@ -92,8 +78,7 @@ def world():
     world = build_world(
         books=3, passes_per_book=4, allocate=1, distribute=3, valid_from=timezone.localdate() - dt.timedelta(days=90)
     )
-    world.coordinator_in = CoordinatorScopeFactory().user
-    world.coordinator_out = CoordinatorScopeFactory(nord=True).user
+    world.users = {}
     # A redemption of last month, claimed on a statement.
     last_month = timezone.now() - dt.timedelta(days=40)
     services.redeem(world.mediateur, code=world.code("distributed", 0), place_id=world.place.pk, now=last_month)
@@ -107,17 +92,9 @@ def world():
 
 
 def user_of(world, kind):
-    return {
-        "anonymous": None,
-        "funder": world.funder_manager,
-        "holder": world.aiguilleur,
-        "other_holder": world.other_aiguilleur,
-        "place_member": world.mediateur,
-        "other_place_member": world.other_mediateur,
-        "coordinator_in_scope": world.coordinator_in,
-        "coordinator_out_of_scope": world.coordinator_out,
-        "national_admin": world.admin,
-    }[kind]
+    if kind not in world.users:
+        world.users[kind] = make_pass_user(kind, world)
+    return world.users[kind]
 
 
 def url_of(name, world):
