@@ -244,6 +244,25 @@ PROCESSINGS = [
         "seulement s'il accepte l'orientation. Les motifs d'un refus ne vont qu'à la structure qui a orienté. Les "
         "coordinateurs ne voient que la liste sans personne et des chiffres.",
     ),
+    Processing(
+        slug="pass-numerique",
+        title="La remise et l'utilisation des Pass numérique",
+        who="Les personnes à qui une structure (CCAS, France Services, travailleur social…) remet un Pass numérique.",
+        data=[
+            "la date de remise du pass et une référence pseudonyme choisie par la structure (jamais un nom ni une "
+            "adresse), ou le lien vers la personne que la structure suit déjà, et éventuellement son diagnostic ;",
+            "la date et le lieu où le pass a été utilisé, et l'accompagnement qu'il a payé.",
+        ],
+        why="Que le pass ne serve qu'une fois, que le lieu qui accompagne la personne soit remboursé par le "
+        "financeur, et mesurer l'usage du dispositif.",
+        legal_basis="Mission d'intérêt public (article 6.1.e du RGPD) : la stratégie nationale pour un numérique "
+        "inclusif, dont le Pass numérique est un outil.",
+        how_long="Le temps de la commande et de ses remboursements, puis les pièces comptables (sans la personne) "
+        "le temps de la preuve des paiements publics.",
+        recipients="La structure qui a remis le pass. Le lieu qui l'accepte et le financeur ne voient que le code, "
+        "les dates et les montants, jamais la personne. La page publique de vérification d'un pass ne dit que s'il "
+        "est valable et, s'il a servi, la date.",
+    ),
 ]
 
 # Journeys checked by the browser tests (Playwright + axe) on every change: tests/browser/.
