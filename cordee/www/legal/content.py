@@ -247,6 +247,7 @@ PROCESSINGS = [
     Processing(
         slug="pass-numerique",
         title="La remise et l'utilisation des Pass numérique",
+<<<<<<< HEAD
         who="Les personnes à qui une structure (CCAS, France Services, travailleur social…) remet un Pass numérique.",
         data=[
             "la date de remise du pass et une référence pseudonyme choisie par la structure (jamais un nom ni une "
@@ -262,6 +263,23 @@ PROCESSINGS = [
         recipients="La structure qui a remis le pass. Le lieu qui l'accepte et le financeur ne voient que le code, "
         "les dates et les montants, jamais la personne. La page publique de vérification d'un pass ne dit que s'il "
         "est valable et, s'il a servi, la date.",
+=======
+        who="Les personnes à qui une structure remet un Pass numérique.",
+        data=[
+            "la date de remise et la structure qui a remis le pass ;",
+            "une référence pseudonyme choisie par la structure (jamais un nom ni une adresse), ou le lien vers "
+            "la personne qu'elle suit déjà dans Cordée, et éventuellement vers son diagnostic ;",
+            "le lieu et la date où le pass a été utilisé, et l'accompagnement qu'il a payé.",
+        ],
+        why="Suivre les pass remis et utilisés, rembourser les lieux, rendre compte aux financeurs et éviter "
+        "qu'un pass serve deux fois.",
+        legal_basis="Mission d'intérêt public (article 6.1.e du RGPD) : la stratégie nationale pour un numérique "
+        "inclusif, conduite par l'État.",
+        how_long="Le temps de la commande et de ses remboursements ; les comptes des commandes (montants, états "
+        "des pass) sont gardés comme pièces comptables, sans la référence de la personne.",
+        recipients="La structure qui a remis le pass. Le lieu qui l'encaisse et le financeur voient le pass et "
+        "son état, jamais la personne.",
+>>>>>>> pass
     ),
 ]
 
