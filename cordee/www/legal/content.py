@@ -247,23 +247,6 @@ PROCESSINGS = [
     Processing(
         slug="pass-numerique",
         title="La remise et l'utilisation des Pass numérique",
-<<<<<<< HEAD
-        who="Les personnes à qui une structure (CCAS, France Services, travailleur social…) remet un Pass numérique.",
-        data=[
-            "la date de remise du pass et une référence pseudonyme choisie par la structure (jamais un nom ni une "
-            "adresse), ou le lien vers la personne que la structure suit déjà, et éventuellement son diagnostic ;",
-            "la date et le lieu où le pass a été utilisé, et l'accompagnement qu'il a payé.",
-        ],
-        why="Que le pass ne serve qu'une fois, que le lieu qui accompagne la personne soit remboursé par le "
-        "financeur, et mesurer l'usage du dispositif.",
-        legal_basis="Mission d'intérêt public (article 6.1.e du RGPD) : la stratégie nationale pour un numérique "
-        "inclusif, dont le Pass numérique est un outil.",
-        how_long="Le temps de la commande et de ses remboursements, puis les pièces comptables (sans la personne) "
-        "le temps de la preuve des paiements publics.",
-        recipients="La structure qui a remis le pass. Le lieu qui l'accepte et le financeur ne voient que le code, "
-        "les dates et les montants, jamais la personne. La page publique de vérification d'un pass ne dit que s'il "
-        "est valable et, s'il a servi, la date.",
-=======
         who="Les personnes à qui une structure remet un Pass numérique.",
         data=[
             "la date de remise et la structure qui a remis le pass ;",
@@ -278,8 +261,8 @@ PROCESSINGS = [
         how_long="Le temps de la commande et de ses remboursements ; les comptes des commandes (montants, états "
         "des pass) sont gardés comme pièces comptables, sans la référence de la personne.",
         recipients="La structure qui a remis le pass. Le lieu qui l'encaisse et le financeur voient le pass et "
-        "son état, jamais la personne.",
->>>>>>> pass
+        "son état, jamais la personne. La page publique de vérification d'un pass ne dit que s'il est valable et, "
+        "s'il a servi, la date.",
     ),
 ]
 
@@ -294,5 +277,6 @@ TESTED_JOURNEYS = [
     "la gestion d'une structure : membres, invitations, rôles ;",
     "l'orientation d'une personne vers un lieu, la réponse du lieu par le lien reçu par courriel, la fiche "
     "d'orientation et les statistiques ;",
+    "la vérification publique d'un Pass numérique et son utilisation dans un lieu, code saisi au clavier ;",
     "les pages d'erreur (page introuvable, accès refusé, erreur inattendue).",
 ]
