@@ -34,7 +34,7 @@ expect = expect_pass
 GET_EXPECTATIONS = {
     "www:pass_numerique:check_form": expect(200, 200, 200, 200, 200, 200, 200, 200, 200),
     "www:pass_numerique:check": expect(200, 200, 200, 200, 200, 200, 200, 200, 200),
-    "www:pass_numerique:index": expect(302, 200, 200, 200, 200, 200, 200, 200, 200),
+    "www:pass_numerique:index": expect(200, 200, 200, 200, 200, 200, 200, 200, 200),
     "www:pass_numerique:orders": expect(302, 200, 200, 200, 200, 200, 200, 200, 200),
     "www:pass_numerique:order_create": expect(302, 200, 403, 403, 403, 403, 200, 200, 200),
     "www:pass_numerique:order": expect(302, 200, 200, 404, 404, 404, 200, 404, 200),
