@@ -15,6 +15,7 @@ from tests.api import test_places_api
 from tests.dashboards import test_access_matrix as dashboards_matrix
 from tests.diagnostics import test_access_matrix as diagnostics_matrix
 from tests.pass_numerique import test_api_access as pass_api_matrix
+from tests.pass_numerique import test_web_access as pass_web_matrix
 from tests.referrals import test_access_matrix as referrals_matrix
 from tests.www import (
     test_beneficiary_file,
@@ -54,6 +55,7 @@ def read_matrices():
         "tests/www/test_beneficiary_file.py::GET_EXPECTATIONS": list(test_beneficiary_file.GET_EXPECTATIONS),
         "tests/dashboards/test_access_matrix.py::GET_EXPECTATIONS": list(dashboards_matrix.GET_EXPECTATIONS),
         "tests/activities/test_access_matrix.py::GET_EXPECTATIONS": list(activities_matrix.GET_EXPECTATIONS),
+        "tests/pass_numerique/test_web_access.py::GET_EXPECTATIONS": list(pass_web_matrix.GET_EXPECTATIONS),
         "tests/pass_numerique/test_api_access.py::GET_EXPECTATIONS": list(pass_api_matrix.GET_EXPECTATIONS),
     }
 
@@ -74,6 +76,7 @@ def write_matrices():
         "tests/www/test_beneficiary_file.py::POST_EXPECTATIONS": list(test_beneficiary_file.POST_EXPECTATIONS),
         "tests/dashboards/test_access_matrix.py::POST_EXPECTATIONS": list(dashboards_matrix.POST_EXPECTATIONS),
         "tests/activities/test_access_matrix.py::POST_EXPECTATIONS": list(activities_matrix.POST_EXPECTATIONS),
+        "tests/pass_numerique/test_web_access.py::POST_EXPECTATIONS": list(pass_web_matrix.POST_EXPECTATIONS),
         "tests/pass_numerique/test_api_access.py::POST_EXPECTATIONS": list(pass_api_matrix.POST_EXPECTATIONS),
         "tests/www/test_places_qualification.py::REVIEWED_EXPECTATIONS": ["www:places_manage:qualification_reviewed"],
         "tests/api/test_places_api.py::WRITERS": ["api:places", "api:place"] if test_places_api.WRITERS else [],

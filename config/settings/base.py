@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cordee.activities.legacy",
     "cordee.dashboards",
     "cordee.pass_numerique",
+    "cordee.pass_numerique.jobs",
     "cordee.api",
     "cordee.demo",
     "cordee.www",

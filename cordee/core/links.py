@@ -14,6 +14,9 @@ _builders: dict[str, Callable[..., str]] = {}
 INVITATION_ACCEPT = "structures.invitation_accept"  # token
 PLACE_MANAGE = "places.manage"  # pk
 PASSWORD_RESET_CONFIRM = "accounts.password_reset_confirm"  # uidb64, token
+PASS_CHECK = "pass_numerique.check"  # code: the public check page of a pass (printed as a QR code)
+PASS_STOCK = "pass_numerique.stock"  # the page of the books a structure holds
+PASS_STATEMENT = "pass_numerique.statement"  # pk
 
 
 def register(name: str, builder: Callable[..., str]) -> None:

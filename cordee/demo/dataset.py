@@ -183,7 +183,7 @@ USERS = [
         _email("gestionnaire"),
         "Claire",
         "Dumas",
-        "Gestionnaire de structure (France Services de Bourganeuf)",
+        "Gestionnaire de structure (France Services de Bourganeuf) : lieux, Pass numérique, relevés",
         memberships=(("fs-bourganeuf", MembershipRole.GESTIONNAIRE),),
     ),
     DemoUser(
@@ -204,8 +204,15 @@ USERS = [
         _email("aiguilleur"),
         "Martine",
         "Chevalier",
-        "Aiguilleuse / travailleuse sociale (CCAS de Guéret)",
+        "Aiguilleuse / travailleuse sociale (CCAS de Guéret) : orientations, remise de Pass numérique",
         memberships=(("ccas-gueret", MembershipRole.AIGUILLEUR),),
+    ),
+    DemoUser(
+        _email("financeur.creuse"),
+        "Bernard",
+        "Aubert",
+        "Financeur du Pass numérique (Conseil départemental de la Creuse) : commandes, relevés à approuver",
+        memberships=(("cd23", MembershipRole.GESTIONNAIRE),),
     ),
     # More members so that every structure has a team.
     DemoUser(
@@ -263,6 +270,7 @@ PRINTED = [
     "mediateur",
     "conseiller",
     "aiguilleur",
+    "financeur.creuse",
 ]
 
 

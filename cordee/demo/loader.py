@@ -9,6 +9,7 @@ from cordee.aggregation.importing.importer import default_source_name, import_fi
 from cordee.demo.activities import load_demo_activities
 from cordee.demo.dataset import DEMO_PASSWORD, PLACES, STRUCTURES, USERS
 from cordee.demo.diagnostics import load_demo_diagnostics
+from cordee.demo.pass_numerique import load_demo_pass_numerique
 from cordee.demo.referrals import load_demo_referrals
 from cordee.places.enums import CoordinatesPrecision, QualificationState
 from cordee.places.models import Place
@@ -119,6 +120,7 @@ def load_demo(dry_run: bool = False) -> DemoReport:
     load_demo_diagnostics(report)
     load_demo_referrals(report)
     load_demo_activities(report)
+    load_demo_pass_numerique(report)
     if dry_run:
         transaction.set_rollback(True)
     return report

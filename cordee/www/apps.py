@@ -20,3 +20,6 @@ class WwwConfig(AppConfig):
                 "www:accounts:password_reset_confirm", kwargs={"uidb64": uidb64, "token": token}
             ),
         )
+        links.register(links.PASS_CHECK, lambda code: reverse("www:pass_numerique:check", kwargs={"code": code}))
+        links.register(links.PASS_STOCK, lambda: reverse("www:pass_numerique:stock"))
+        links.register(links.PASS_STATEMENT, lambda pk: reverse("www:pass_numerique:statement", kwargs={"pk": pk}))

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("cordee.www.referrals.urls")),
     path("personnes/", include("cordee.www.beneficiaries.urls")),
     path("", include("cordee.www.activities.urls")),
+    path("", include("cordee.www.pass_numerique.urls")),
 ]

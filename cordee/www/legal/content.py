@@ -308,7 +308,8 @@ PROCESSINGS = [
         how_long="Le temps de la commande et de ses remboursements ; les comptes des commandes (montants, états "
         "des pass) sont gardés comme pièces comptables, sans la référence de la personne.",
         recipients="La structure qui a remis le pass. Le lieu qui l'encaisse et le financeur voient le pass et "
-        "son état, jamais la personne.",
+        "son état, jamais la personne. La page publique de vérification d'un pass ne dit que s'il est valable et, "
+        "s'il a servi, la date.",
     ),
 ]
 
@@ -324,5 +325,6 @@ TESTED_JOURNEYS = [
     "l'orientation d'une personne vers un lieu, la réponse du lieu par le lien reçu par courriel, la fiche "
     "d'orientation et les statistiques ;",
     "le compte rendu d'un accompagnement au clavier seul, sa copie (« dupliquer ») et le formulaire sur téléphone ;",
+    "la vérification publique d'un Pass numérique et son utilisation dans un lieu, code saisi au clavier ;",
     "les pages d'erreur (page introuvable, accès refusé, erreur inattendue).",
 ]

@@ -1,0 +1,37 @@
+"""Scheduled and background work of the Pass numérique (Huey): printing, monthly statements, expiry, alerts."""
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from cordee.pass_numerique import services
+from cordee.pass_numerique.jobs import alerts, printing
+
+logger = logging.getLogger(__name__)
+
+
+@db_task()
+def print_books(job_id: int):
+    return printing.run_print(job_id)
+
+
+@db_periodic_task(crontab(day=1, hour=4, minute=0))
+def monthly_statements():
+    """On the 1st: one statement per structure and funder of the passes redeemed before this month."""
+    written = services.generate_statements()
+    logger.info("Pass numérique : %d relevé(s) mensuel(s)", len(written))
+    return len(written)
+
+
+@db_periodic_task(crontab(hour=0, minute=20))
+def expire_daily():
+    """Just after midnight: passes past their order's end and tolerance expire, their value credited back."""
+    expired = services.expire_passes()
+    logger.info("Pass numérique : %d pass expiré(s)", expired)
+    return expired
+
+
+@db_periodic_task(crontab(hour=6, minute=30))
+def alert_before_end_daily():
+    return alerts.alert_before_end()

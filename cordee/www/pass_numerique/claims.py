@@ -1,0 +1,89 @@
+"""Reimbursement statements (claims): the structure that ran the places and the funder see them; the funder's
+gestionnaires (and the national admin) approve, mark paid with the payment reference, or reject with a reason.
+PDF and CSV of each statement."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cordee.core.errors import DomainError
+from cordee.core.tabular import csv_lines
+from cordee.pass_numerique import perms, services, statements
+from cordee.pass_numerique.enums import StatementState
+from cordee.pass_numerique.models import Statement
+from cordee.www.pass_numerique.forms import PayForm, RejectForm
+
+PAGE_SIZE = 100
+
+
+def statement_list(request):
+    rows = perms.visible_statements(request.user).select_related("structure", "funder")[:PAGE_SIZE]
+    return render(request, "www/pass_numerique/statements.html", {"statements": rows})
+
+
+def _statement(request, pk) -> Statement:
+    statement = Statement.objects.select_related("structure", "funder").filter(pk=pk).first()
+    if statement is None or not perms.can_view_statement(request.user, statement):
+        raise Http404
+    return statement
+
+
+def statement_detail(request, pk):
+    statement = _statement(request, pk)
+    decides = perms.can_decide_statement(request.user, statement)
+    return render(
+        request,
+        "www/pass_numerique/statement_detail.html",
+        {
+            "statement": statement,
+            "lines": statements.lines(statement),
+            "decides": decides,
+            "may_approve": decides and statement.state == StatementState.SUBMITTED,
+            "may_pay": decides and statement.state == StatementState.APPROVED,
+            "may_reject": decides and statement.state in (StatementState.SUBMITTED, StatementState.APPROVED),
+            "pay_form": PayForm(),
+            "reject_form": RejectForm(),
+            "transitions": statement.transitions.order_by("at", "pk"),
+        },
+    )
+
+
+@require_POST
+def statement_decide(request, pk):
+    statement = _statement(request, pk)
+    if not perms.can_decide_statement(request.user, statement):
+        raise PermissionDenied("Seuls les gestionnaires du financeur décident d'un relevé.")
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            services.approve_statement(request.user, statement)
+            messages.success(request, "Relevé approuvé : il reste à le payer.")
+        elif action == "pay":
+            services.pay_statement(request.user, statement, request.POST.get("payment_reference", ""))
+            messages.success(request, "Paiement enregistré.")
+        elif action == "reject":
+            services.reject_statement(request.user, statement, request.POST.get("reason", ""))
+            messages.success(request, "Relevé refusé : la structure voit le motif.")
+        else:
+            messages.error(request, "Action inconnue.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("www:pass_numerique:statement", pk=statement.pk)
+
+
+def statement_pdf(request, pk):
+    statement = _statement(request, pk)
+    response = HttpResponse(statements.render_pdf(statement), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="releve-pass-numerique-{statement.pk}.pdf"'
+    return response
+
+
+def statement_csv(request, pk):
+    statement = _statement(request, pk)
+    response = StreamingHttpResponse(
+        csv_lines(statements.CSV_HEADER, statements.csv_rows(statement)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="releve-pass-numerique-{statement.pk}.csv"'
+    return response

@@ -1,0 +1,150 @@
+"""The public check of a pass, ``/pass/<code>/`` (the target of the QR code printed on it).
+
+Public (``login_not_required``): whether the pass is valid, until when, where it can be used, and if it was used,
+the date only. Never anything about the person who holds it. An unknown code answers 404 with a plain message, a
+mistyped one 400 with what is wrong. Look-ups are limited per client address (its /64 for IPv6, behind the trusted
+proxies: ``cordee.core.net.rate_limit_key``) so that nobody can try codes in bulk: past the limit, a 429 page says
+how long to wait.
+"""
+
+import math
+import time
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cordee.core.errors import Invalid
+from cordee.core.net import rate_limit_key
+from cordee.core.pseudonyms import keyed_hash
+from cordee.pass_numerique import codes
+from cordee.pass_numerique.enums import PassState
+from cordee.pass_numerique.models import Pass
+from cordee.www.pass_numerique import places as pass_places
+
+# Look-ups per address within the window (settings PASS_CHECK_RATE = (count, seconds)).
+DEFAULT_RATE = (30, 10 * 60)
+PLACES_SHOWN = 20
+
+
+def _rate() -> tuple[int, int]:
+    return tuple(getattr(settings, "PASS_CHECK_RATE", DEFAULT_RATE))
+
+
+def too_many_lookups(request) -> int:
+    """Count this look-up; the seconds to wait if the address is over the limit, else 0."""
+    limit, window = _rate()
+    now = time.time()
+    bucket = int(now // window)
+    key = f"pass-check:{keyed_hash(rate_limit_key(request))}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    if count > limit:
+        return max(1, math.ceil((bucket + 1) * window - now))
+    return 0
+
+
+def _throttled(request, wait: int):
+    minutes = max(1, math.ceil(wait / 60))
+    response = render(
+        request,
+        "www/pass_numerique/check_throttled.html",
+        {"minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+@login_not_required
+@require_GET
+def check_form(request):
+    """A form to type a code; it leads to the check page of that code."""
+    text = request.GET.get("code", "").strip()
+    if text:
+        return redirect("www:pass_numerique:check", code=codes.normalise(text) or "-")
+    return render(request, "www/pass_numerique/check_form.html", {"typed": ""})
+
+
+def status_of(item: Pass, today) -> dict:
+    """What the public may know of a pass: its state in plain words, and dates (never a person)."""
+    order = item.order
+    usable_until = order.valid_until
+    status = {"state": item.state, "valid": False, "usable_until": usable_until, "title": "", "text": ""}
+    if item.state == PassState.REDEEMED:
+        redemption = getattr(item, "redemption", None)
+        when = order.local_date(redemption.redeemed_at) if redemption else None
+        status.update(title="Ce pass a déjà été utilisé", used_on=when)
+    elif item.state == PassState.CANCELLED:
+        status.update(
+            title="Ce pass a été annulé",
+            text="Il ne peut plus être utilisé. Adressez-vous à la structure qui vous l'a remis.",
+        )
+    elif item.state == PassState.EXPIRED or today > order.last_valid_day:
+        status.update(title="Ce pass a expiré", text=f"Il était valable jusqu'au {usable_until:%d/%m/%Y}.")
+    elif item.state in (PassState.IN_STOCK, PassState.ALLOCATED):
+        status.update(
+            title="Ce pass n'a pas encore été remis",
+            text="La structure qui le détient doit enregistrer sa remise avant qu'il puisse être utilisé.",
+        )
+    elif today < order.valid_from:
+        status.update(
+            title="Ce pass n'est pas encore valable",
+            text=f"Il pourra être utilisé à partir du {order.valid_from:%d/%m/%Y}.",
+        )
+    else:
+        status.update(valid=True, title="Ce pass est valable")
+    return status
+
+
+@login_not_required
+@require_GET
+def check(request, code):
+    wait = too_many_lookups(request)
+    if wait:
+        return _throttled(request, wait)
+    typed = codes.display(codes.normalise(code))
+    try:
+        normalised = codes.parse(code)
+    except Invalid as error:
+        return render(
+            request, "www/pass_numerique/check_form.html", {"typed": typed, "error": error.message}, status=400
+        )
+    item = Pass.objects.select_related("order__funder", "redemption").filter(code=normalised).order_by().first()
+    if item is None:
+        return render(
+            request,
+            "www/pass_numerique/check_form.html",
+            {
+                "typed": typed,
+                "error": "Aucun pass ne porte ce code. Vérifiez chaque caractère : un pass a été imprimé avec "
+                "un code de 14 caractères, par exemple K7M3-XQ9P-2WRT-HB.",
+            },
+            status=404,
+        )
+    order = item.order
+    today = order.local_date(timezone.now())
+    status = status_of(item, today)
+    places = []
+    if status["valid"]:
+        places = list(pass_places.accepted_places(order).order_by("name", "pk")[:PLACES_SHOWN])
+    return render(
+        request,
+        "www/pass_numerique/check.html",
+        {
+            "display_code": codes.display(item.code),
+            "status": status,
+            "order": order,
+            "value_cents": item.value_cents,
+            "places": places,
+            "search_url": reverse("www:places:search") + "?pass_numerique=1",
+        },
+    )
