@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('places', '0014_place_location_warning'),
-        ('places', '0014_place_unrecognised_values'),
+        ("places", "0014_place_location_warning"),
+        ("places", "0014_place_unrecognised_values"),
     ]
 
-    operations = [
-    ]
+    operations = []
