@@ -38,7 +38,12 @@ def _sample_codes():
         yield codes.generate()
 
 
-@pytest.mark.parametrize("code", list(_sample_codes()))
+# Random codes differ from one test process to the other: their test ids are their ranks, the same everywhere.
+SAMPLE_CODES = list(_sample_codes())
+SAMPLE_IDS = [f"code-{rank}" for rank in range(len(SAMPLE_CODES))]
+
+
+@pytest.mark.parametrize("code", SAMPLE_CODES, ids=SAMPLE_IDS)
 def test_every_single_symbol_error_is_caught(code):
     """Exhaustive over positions and replacement symbols: 14 × 30 wrong codes per code."""
     for position, replacement in itertools.product(range(codes.LENGTH), codes.ALPHABET):
@@ -66,7 +71,7 @@ def test_every_adjacent_transposition_is_caught_for_every_pair_and_position():
             assert (before - after) % codes.BASE != 0
 
 
-@pytest.mark.parametrize("code", list(_sample_codes()))
+@pytest.mark.parametrize("code", SAMPLE_CODES, ids=SAMPLE_IDS)
 def test_adjacent_transpositions_of_real_codes_are_caught(code):
     for position in range(codes.LENGTH - 1):
         if code[position] == code[position + 1]:

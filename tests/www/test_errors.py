@@ -111,7 +111,7 @@ def test_429_page():
 def test_refused_form_csrf_is_explained_in_french():
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("www:accounts:login"), {"username": "a@exemple.fr", "password": "x"})
-    html = _assert_french_error_page(response, 403, "Le formulaire a expiré")
+    html = _assert_french_error_page(response, 400, "Le formulaire a expiré")
     assert "Revenir au formulaire et recommencer" in html
     assert f'href="{reverse("www:accounts:login")}"' in html  # no Referer: the form's own address, opened anew
 

@@ -45,9 +45,10 @@ PAGES = {
         "Le site n'a pas pu comprendre la demande envoyée par votre navigateur.",
         "Le lien suivi est peut-être incomplet, ou le formulaire a été modifié avant l'envoi.",
     ),
-    # Django answers a refused form with 403 Forbidden; the page says it in plain words.
+    # A refused form is a request the site cannot take as sent (400), not a lack of rights: the person may
+    # send it again from a fresh page. The page says it in plain words.
     "csrf": ErrorPage(
-        403,
+        400,
         "csrf_failed",
         "Le formulaire a expiré",
         "Votre envoi n'a pas été enregistré : le formulaire n'était plus valable.",
