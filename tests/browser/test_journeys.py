@@ -51,7 +51,6 @@ def test_mediateur_logs_in_with_the_form_and_sees_their_dashboard(page, assert_a
     expect(page).to_have_url(re.compile(r"/tableau-de-bord/$"))
     expect(page.get_by_role("heading", name="Mes accompagnements")).to_be_visible()
     expect(page.get_by_text("Médiathèque de Guéret")).to_be_visible()
-    expect(page.get_by_text("En préparation").first).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Se déconnecter").click()
