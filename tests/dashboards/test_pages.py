@@ -136,3 +136,20 @@ def test_team_of_an_unknown_person_is_refused_before_being_looked_up(client):
     assert client.get(reverse("www:dashboards:team", args=[coordinator.pk + 1000])).status_code == 403
     client.force_login(UserFactory(national_admin=True))
     assert client.get(reverse("www:dashboards:team", args=[coordinator.pk + 1000])).status_code == 404
+
+
+def test_the_team_exports_its_members_activities_only(client):
+    member = TeamMembershipFactory(member_from=datetime.date.today() - datetime.timedelta(days=30))
+    counted = ActivityFactory(mediator=member.mediator)
+    before = ActivityFactory(mediator=member.mediator, date=member.member_from - datetime.timedelta(days=1))
+    client.force_login(member.coordinator)
+
+    data = {"vue": f"team:{member.coordinator_id}", "what": "activities", "format": "csv", "query": ""}
+    response = client.post(reverse("www:dashboards:export"), data)
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="cordee-activities-team-')
+    ids = {line.split(",")[0] for line in response.content.decode().splitlines()[1:]}
+    assert str(counted.pk) in ids and str(before.pk) not in ids
+    client.force_login(TeamMembershipFactory().coordinator)  # another coordinator
+    assert client.post(reverse("www:dashboards:export"), data).status_code == 403
