@@ -151,8 +151,13 @@ def synthetic_activities():
     return Activity.objects.filter(mediator__email__endswith=EMAIL_DOMAIN, created_by__isnull=True)
 
 
-def generate(count, *, mediators=4000, structures=3000, years=4, seed=20251201, today=None, progress=None) -> dict:
-    """Bring the synthetic activities to ``count`` (adding what is missing); returns what was created."""
+def generate(
+    count, *, mediators=4000, structures=3000, years=4, seed=20251201, today=None, progress=None, rollup_progress=None
+) -> dict:
+    """Bring the synthetic activities to ``count`` (adding what is missing); returns what was created.
+
+    After a bulk load, the pre-aggregated tables of ``cordee.dashboards.rollups`` (when that module exists) are
+    rebuilt: the load bypasses the triggers that keep them, as it does the foreign keys."""
     started = time.monotonic()
     rng = random.Random(seed)
     today = today or timezone.localdate()
@@ -175,10 +180,13 @@ def generate(count, *, mediators=4000, structures=3000, years=4, seed=20251201, 
 
     existing = synthetic_activities().count()
     missing = max(0, count - existing)
+    interrupted = bool(ensure_indexes())  # a load stopped before its end: rebuild the rollups too
     if missing:
         rows = _Rows(mediator_rows, commune_choice, years, today, seed, existing)
         _load(rows, missing, existing, count, progress)
+    rollups = (missing > 0 or interrupted) and rebuild_rollups(progress=rollup_progress)
     return {
+        "rollups": rollups,
         "structures": created_structures,
         "places": created_places,
         "mediators": created_mediators,

@@ -25,14 +25,18 @@ class Command(CordeeCommand):
 
     def run(self, *args, count, mediators, structures, years, seed, **options):
         bar = self.progress_bar(count, "Activités", unit=" activités")
+        rollups = self.progress_bar(None, "Tables agrégées", unit=" tables") if generator.has_rollups() else None
         arguments = {"mediators": mediators, "structures": structures, "years": years, "seed": seed}
+        arguments.update(progress=bar.callback, rollup_progress=rollups.callback if rollups else None)
         if self.dry_run:
             with transaction.atomic():
-                result = generator.generate(count, **arguments, progress=bar.callback)
+                result = generator.generate(count, **arguments)
                 transaction.set_rollback(True)
         else:
-            result = generator.generate(count, **arguments, progress=bar.callback)
+            result = generator.generate(count, **arguments)
         bar.close()
+        if rollups:
+            rollups.close()
         for name, label in (
             ("structures", "structures"),
             ("places", "lieux"),
@@ -40,8 +44,5 @@ class Command(CordeeCommand):
             ("activities", "activités"),
         ):
             self.count(label, result[name])
-        if not self.dry_run and generator.has_rollups():
-            rollups = self.progress_bar(None, "Tables agrégées", unit=" lignes")
-            generator.rebuild_rollups(progress=rollups.callback)
-            rollups.close()
+        if result["rollups"]:
             self.say("Tables agrégées reconstruites.")
