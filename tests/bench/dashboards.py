@@ -108,6 +108,9 @@ class Server:
             "API_USER_RATE": "off",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
         }
+        # Production settings serve hashed static files: their manifest comes from collectstatic.
+        collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"]
+        subprocess.run(collect, env=env, cwd=ROOT, check=True)
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
         self.command = [
             gunicorn,
@@ -125,20 +128,22 @@ class Server:
             "--log-level",
             "warning",
         ]
-        self.log = open(log_path, "a")  # noqa: SIM115 - closed in stop()
+        self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(self.command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log)
 
     def wait(self, path):
+        """Until the server answers ``path``; a server error stops the bench (its log tells why)."""
         for _attempt in range(300):
-            try:
-                status, _body = Http(self.port).get(path)
-                if status < 500:
-                    return
-            except OSError:
-                pass
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn s'est arrêté : voir var/bench/dashboards-gunicorn.log")
-            time.sleep(0.2)
+            try:
+                status, _body = Http(self.port).get(path)
+            except OSError:
+                time.sleep(0.2)
+                continue
+            if status >= 500:
+                raise RuntimeError(f"gunicorn répond {status} : voir var/bench/dashboards-gunicorn.log")
+            return
         raise RuntimeError("gunicorn ne répond pas")
 
     def stop(self):
