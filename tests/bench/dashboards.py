@@ -316,14 +316,13 @@ def _writers(port, tokens, reader_headers, dep_paths):
 
     def writer(index):
         http = Http(port, tokens[index])
-        scheduled = start + index * interval / len(tokens)
-        while scheduled < stop:
+        for n in range(round(WRITE_SECONDS / interval)):
+            scheduled = start + index * interval / len(tokens) + n * interval
             time.sleep(max(0, scheduled - time.monotonic()))
             status, answer = http.request("POST", "/api/v1/activities/", body)
             samples.append(time.monotonic() - scheduled)
             if status != 201:
                 errors.append((status, answer[:200].decode(errors="replace")))
-            scheduled += interval
 
     def reader():
         http = Http(port, reader_headers)
