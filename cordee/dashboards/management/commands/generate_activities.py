@@ -10,14 +10,14 @@ class Command(CordeeCommand):
     help = (
         "Crée des activités synthétiques réalistes (4 000 médiateurs, 3 000 structures, 4 ans : saisons, jours de "
         "la semaine, régions, communes au prorata de leur population) pour mesurer les tableaux de bord. "
-        "--count est le nombre voulu dans la base : une nouvelle exécution n'ajoute que les activités qui manquent "
-        "(elle reprend aussi un chargement interrompu). Une transaction par lot de 100 000 activités."
+        "--count est le nombre d'activités voulu dans la base : une nouvelle exécution n'ajoute que celles qui "
+        "manquent (elle reprend aussi un chargement interrompu). Une transaction par lot de 100 000 activités."
     )
     label = "Activités synthétiques"
     atomic = False  # one transaction per batch, so that an interrupted load keeps what it wrote
 
     def add_options(self, parser):
-        parser.add_argument("--count", type=int, required=True, help="nombre d'activités synthétiques voulues")
+        parser.add_argument("--count", type=int, required=True, help="nombre d'activités voulu dans la base")
         parser.add_argument("--mediators", type=int, default=4000)
         parser.add_argument("--structures", type=int, default=3000)
         parser.add_argument("--years", type=int, default=4)
