@@ -85,7 +85,7 @@ def _verdict(value, target):
 def _pair(figures, target=None):
     p95 = figures["p95_ms"]
     shown = _verdict(p95, target) if target else f"**{p95}**"
-    return f"{figures['p50_ms']} / {shown} ms"
+    return f"{figures['p50_ms']} / {shown} ms (n = {figures['n']})"
 
 
 def _load(values):
@@ -107,7 +107,8 @@ def write_doc(results, uptime, date=None):
         f"temps (`uptime` à la fin : {uptime}), Python {platform.python_version()}. Serveur : {server}, "
         "réglages de production (DEBUG désactivé), cache de l'application remplacé par un cache factice, limites "
         "de débit de l'API désactivées ; mesures par HTTP sur 127.0.0.1 depuis un autre processus, une requête à "
-        "la fois, chaque adresse demandée deux fois avant d'être mesurée (tampons de la base chauds).",
+        "la fois, chaque adresse demandée une ou deux fois avant d'être mesurée (tampons de la base chauds), au plus "
+        f"{dashboards.BUDGET:.0f} s de mesure par ligne : n est le nombre de requêtes mesurées.",
         "",
         "| | " + " | ".join(results) + " | cible |",
         "|---|" + "---|" * len(results) + "---|",
@@ -124,13 +125,13 @@ def write_doc(results, uptime, date=None):
 
     row("Activités dans la base", lambda f: f"{f['activities']:,}".replace(",", "\u202f"))
     row(
-        "Tableau d'un département, 12 mois : p50 / p95 (le plus grand et 9 au hasard, 3 fois chacun)",
+        "Tableau d'un département, 12 mois : p50 / p95 (le plus grand, puis d’autres tirés au hasard)",
         lambda f: _pair(f["departement"], TARGETS["departement"]),
         "p95 ≤ 300 ms",
     )
     row("Tableau national, 12 mois : p50 / p95", lambda f: _pair(f["national"], TARGETS["national"]), "p95 ≤ 1 s")
     row(
-        "Tableau d'un médiateur, 12 mois : p50 / p95 (20 médiateurs)",
+        "Tableau d'un médiateur, 12 mois : p50 / p95 (jusqu’à 20 médiateurs)",
         lambda f: _pair(f["mediator"], TARGETS["mediator"]),
         "p95 ≤ 100 ms",
     )
