@@ -104,7 +104,7 @@ def write_doc(results, uptime, date=None):
         BEGIN,
         f"Mesuré le {date or dt.date.today().isoformat()} avec `make bench` (tests/bench/test_dashboards_scale.py), "
         f"{reading}. Machine : {os.cpu_count()} cœurs partagés avec d'autres personnes qui travaillaient en même "
-        f"temps (`uptime` à la fin : {uptime}), Python {platform.python_version()}. Serveur : {server}, "
+        f"temps (`uptime` à la fin, heure UTC : {uptime}), Python {platform.python_version()}. Serveur : {server}, "
         "réglages de production (DEBUG désactivé), cache de l'application remplacé par un cache factice, limites "
         "de débit de l'API désactivées ; mesures par HTTP sur 127.0.0.1 depuis un autre processus, une requête à "
         "la fois, chaque adresse demandée une ou deux fois avant d'être mesurée (tampons de la base chauds), au plus "
@@ -180,5 +180,7 @@ def test_dashboards_scale():
     # SQLite has one writer at a time: under this load some reports may wait past its busy timeout (reported).
     if "PostgreSQL" in results:
         assert results["PostgreSQL"]["writers"]["errors"] == 0, results["PostgreSQL"]["writers"]["error_samples"]
-    uptime = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    uptime = subprocess.run(
+        ["uptime"], capture_output=True, text=True, check=False, env={**os.environ, "TZ": "UTC"}
+    ).stdout.strip()
     write_doc(results, uptime)
