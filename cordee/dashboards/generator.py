@@ -139,6 +139,14 @@ def _copy_text(value) -> str:
     return text
 
 
+def _years_before(day, years):
+    """The same day ``years`` years earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def _mask(values, order) -> int:
     mask = 0
     for value in values:
@@ -288,7 +296,7 @@ class _Rows:
         self.mediator_weights = list(accumulate(pace.paretovariate(1.5) for _row in mediator_rows))
         rng = random.Random(seed + existing)
         self.rng = rng
-        first_day = today.replace(year=today.year - years) + datetime.timedelta(days=1)
+        first_day = _years_before(today, years) + datetime.timedelta(days=1)
         days = [first_day + datetime.timedelta(days=n) for n in range((today - first_day).days + 1)]
         self.days = days
         self.day_weights = list(
@@ -297,7 +305,7 @@ class _Rows:
                 for d in days
             )
         )
-        self.v1_until = today.replace(year=today.year - max(0, years - 2))
+        self.v1_until = _years_before(today, max(0, years - 2))
         self.kinds = Chooser(KINDS, rng)
         self.durations = Chooser(DURATIONS, rng)
         self.locations = Chooser(LOCATIONS, rng)

@@ -118,3 +118,12 @@ def test_rollups_are_rebuilt_after_a_load_when_the_module_exists(monkeypatch):
 
     assert (loaded["rollups"], unchanged["rollups"]) == (True, False)
     assert calls == [print]
+
+
+def test_a_load_on_a_29th_of_february_starts_on_the_1st_of_march_three_years_before():
+    CommuneFactory()
+
+    generator.generate(200, mediators=3, structures=1, years=3, today=datetime.date(2028, 2, 29))
+
+    assert Activity.objects.earliest("date").date >= datetime.date(2025, 3, 1)
+    assert Activity.objects.latest("date").date <= datetime.date(2028, 2, 29)
