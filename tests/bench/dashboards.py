@@ -101,6 +101,7 @@ class Server:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),  # production requires it
             # The sessions and tokens are made by this process (test settings): the server shares its key.
             "SECRET_KEY": settings.SECRET_KEY,
             "SECURE_SSL_REDIRECT": "false",
