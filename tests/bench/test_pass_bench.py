@@ -134,8 +134,9 @@ def _write_doc(report):
         BEGIN,
         f"Mesuré le {report['date']} avec `make bench` (`tests/bench/test_pass_bench.py`) sur {report['machine']} ; "
         f"gunicorn `config.wsgi`, {server}, réglages de production, validations durables (PostgreSQL "
-        f"`synchronous_commit={report.get('synchronous_commit', '?')}`, SQLite WAL `synchronous=NORMAL`). La machine "
-        "porte aussi la base et les clients de charge.",
+        f"`synchronous_commit={report.get('synchronous_commit', '?')}`, SQLite WAL `synchronous=NORMAL`), connexions "
+        "PostgreSQL gardées d'une requête à l'autre (`CONN_MAX_AGE` 60 s), SQLite rouverte à chaque requête. La "
+        "machine porte aussi la base et les clients de charge.",
         "",
         f"**Charge de la machine** (moyennes sur 1 / 5 / 15 min, comme `uptime`) : {report['load_before']} au "
         f"départ, {report['load_after']} à la fin. {report['note']}",
