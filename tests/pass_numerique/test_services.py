@@ -400,3 +400,21 @@ def test_check_pass_ledger_names_the_order_and_the_broken_equation(capsys):
     message = str(error.value)
     assert world.order.number in message
     assert "montants" in message and "utilisations" in message
+
+
+def test_the_one_to_one_redemption_is_the_last_defence_and_nothing_is_half_written():
+    """A pass still marked handed out although a redemption exists (a state the locks never let happen): the
+    conditional update passes, the unique redemption refuses the second one, and the whole redemption is undone."""
+    world = build_world()
+    target = world.passes("distributed")[0]
+    other = world.passes("distributed")[1]
+    first = services.redeem(world.mediateur, code=other.code, place_id=world.place.pk)
+    Redemption.objects.filter(pk=first.pk).update(pass_obj=target)
+    events, entries = PassEvent.objects.count(), Entry.objects.count()
+    with pytest.raises(Conflict) as refused:
+        services.redeem(world.mediateur, code=target.code, place_id=world.place.pk)
+    assert refused.value.reason == "already_redeemed"
+    target.refresh_from_db()
+    assert target.state == PassState.DISTRIBUTED
+    assert Redemption.objects.filter(pass_obj=target).count() == 1
+    assert (PassEvent.objects.count(), Entry.objects.count()) == (events, entries)
