@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import Conflict, Invalid, NotAllowed, NotFound, Refused
 from cordee.diagnostics.models import Diagnostic
@@ -645,13 +646,18 @@ def already_redeemed(redemption: Redemption) -> Conflict:
     )
 
 
+def _is_structure_activity(activity_pk, structure_id) -> bool:
+    """Whether the activity exists and was recorded for that structure (one query)."""
+    return Activity.objects.filter(pk=activity_pk, structure_id=structure_id).exists()
+
+
 def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
     """Use a pass at a place, exactly once whatever the concurrency.
 
     400 malformed code or check character; 403 the person is not a member (médiateur, conseiller numérique,
     gestionnaire) of the structure running the place; 409 ``already_redeemed`` (with ``redeemed_at`` and
     ``place``); 422 ``unknown_code``, ``cancelled``, ``expired``, ``not_distributed``, ``not_yet_valid``,
-    ``place_not_allowed``. The pass row is locked (PostgreSQL), SQLite's immediate transaction serialises the
+    ``place_not_allowed``, ``unknown_activity`` (on ``activity_id``). The pass row is locked (PostgreSQL), SQLite's immediate transaction serialises the
     writers, the state changes with a conditional UPDATE, and the one-to-one redemption is the last defence.
     """
     normalised = codes.parse(code)
@@ -670,6 +676,9 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
             "peuvent y encaisser un pass.",
             reason="not_place_member",
         )
+    if activity_pk is not None and not _is_structure_activity(activity_pk, place.structure_id):
+        message = "Accompagnement inconnu de la structure qui gère ce lieu."
+        raise Refused(message, reason="unknown_activity", errors={"activity_id": message})
     with transaction.atomic():
         target = Pass.objects.select_for_update(of=("self",), no_key=True).filter(code=normalised).first()
         if target is None:
