@@ -157,7 +157,8 @@ class RedemptionValuesSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         min_value=1,
-        help_text="L'accompagnement payé par ce pass : une activité de la structure qui gère le lieu (422 « unknown_activity » sinon).",
+        help_text="L'accompagnement payé par ce pass : une activité de la structure qui gère le lieu "
+        "(422 « unknown_activity » sinon).",
     )
 
 

@@ -400,6 +400,10 @@ class Redemption(models.Model):
             return MoneyStatus.PAID
         return MoneyStatus.CLAIMED
 
+    @property
+    def money_status_label(self) -> str:
+        return MoneyStatus(self.money_status).label
+
 
 class Credit(models.Model):
     """The face value of an expired or cancelled pass, credited back to the funder (one per pass).

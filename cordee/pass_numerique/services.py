@@ -657,8 +657,9 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
     400 malformed code or check character; 403 the person is not a member (médiateur, conseiller numérique,
     gestionnaire) of the structure running the place; 409 ``already_redeemed`` (with ``redeemed_at`` and
     ``place``); 422 ``unknown_code``, ``cancelled``, ``expired``, ``not_distributed``, ``not_yet_valid``,
-    ``place_not_allowed``, ``unknown_activity`` (on ``activity_id``). The pass row is locked (PostgreSQL), SQLite's immediate transaction serialises the
-    writers, the state changes with a conditional UPDATE, and the one-to-one redemption is the last defence.
+    ``place_not_allowed``, ``unknown_activity`` (on ``activity_id``). The pass row is locked (PostgreSQL),
+    SQLite's immediate transaction serialises the writers, the state changes with a conditional UPDATE, and the
+    one-to-one redemption is the last defence.
     """
     normalised = codes.parse(code)
     errors: dict = {}
@@ -834,6 +835,28 @@ def reject_statement(actor, statement: Statement, reason: str) -> Statement:
         ).update(rejection_reason=reason[:2000])
         STATEMENT.apply(statement, "reject", actor, reason=reason)
         Statement.objects.filter(pk=statement.pk).update(decided_at=timezone.now())
+    statement.refresh_from_db()
+    return statement
+
+
+def resubmit_statement(actor, statement: Statement, answer: str) -> Statement:
+    """A rejected claim, corrected by the structure (its answer to the reason), is submitted again with the same
+    passes: they stay on it, so that the claim's history and amount stay one piece and the next monthly
+    statement does not take them (``generate_statements`` only takes redemptions on no statement)."""
+    answer = str(answer or "").strip()
+    if not answer:
+        message = "Indiquez ce que vous avez corrigé ou votre réponse au motif du refus."
+        raise Invalid(message, reason="reason_required", errors={"answer": message})
+    if not perms.can_view_statement(actor, statement):
+        raise NotFound("Relevé introuvable, ou vous n'y avez pas accès.")
+    STATEMENT.apply(
+        statement,
+        "resubmit",
+        actor,
+        reason=answer,
+        total_cents=statement.total_cents,
+        passes=statement.passes_count,
+    )
     statement.refresh_from_db()
     return statement
 
