@@ -3,8 +3,9 @@
 Public (``login_not_required``): whether the pass is valid, until when, where it can be used (the accepting places
 as a list, nearest first when the person says where they are (``?ou=`` a commune or a postal code, no JavaScript
 needed), and on the same map as the places directory: vendored Leaflet, the site's own tiles or a plain
-background; the list is the map's accessible equivalent), and if it was used, the date only. Never anything about the person who holds it. An unknown code answers 404 with a plain message, a
-mistyped one 400 with what is wrong. Look-ups are limited per client address (its /64 for IPv6, behind the trusted
+background; the list is the map's accessible equivalent), and if it was used, the date only. Never anything
+about the person who holds it (the commune typed is not stored). An unknown code answers 404 with a plain message,
+a mistyped one 400 with what is wrong. Look-ups are limited per client address (its /64 for IPv6, behind the trusted
 proxies: ``cordee.core.net.rate_limit_key``) so that nobody can try codes in bulk: past the limit, a 429 page says
 how long to wait.
 """
