@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from cordee.pass_numerique.enums import PassState
 from cordee.pass_numerique.models import Allocation, Book, Distribution, Order, Pass, PassEvent, Redemption
 from cordee.pass_numerique.services import create_order
+from tests.activities.factories import ActivityFactory
 from tests.pass_numerique.factories import build_world
 from tests.user_kinds import PASS_KINDS, expect_pass, make_pass_user
 
@@ -31,6 +32,8 @@ POST_EXPECTATIONS = {
     "api:pass-order-allocations": expect_pass(401, 201, 403, 404, 404, 404, 201, 404, 201),
     "api:pass-distributions": expect_pass(401, 403, 201, 403, 403, 403, 403, 403, 403),
     "api:pass-redemptions": expect_pass(401, 403, 403, 403, 201, 403, 403, 403, 403),
+    # The same, naming the activity it paid for (one of the place's structure).
+    "api:pass-redemptions+activity": expect_pass(401, 403, 403, 403, 201, 403, 403, 403, 403),
 }
 
 
@@ -100,7 +103,11 @@ def write_request(name, world):
         return reverse(name, kwargs={"pk": world.order.pk}), {"structure_id": world.other_holder.pk, "books": 1}
     if name == "api:pass-distributions":
         return reverse(name), {"code": world.code("allocated"), "reference": "R-1"}
-    return reverse(name), {"code": world.code(), "place_id": world.place.pk, "idempotency_key": "cle-1"}
+    body = {"code": world.code(), "place_id": world.place.pk, "idempotency_key": "cle-1"}
+    if name == "api:pass-redemptions+activity":
+        activity = ActivityFactory(structure=world.place_structure, place=world.place, mediator=world.mediateur)
+        body["activity_id"] = activity.pk
+    return reverse("api:pass-redemptions"), body
 
 
 @pytest.mark.parametrize("name", list(POST_EXPECTATIONS))
@@ -118,6 +125,8 @@ def test_post_access(world, name, kind):
         assert set(response.json()) >= {"detail", "reason"}
     elif name == "api:pass-orders":
         assert after["Order"] == before["Order"] + 1
+    elif name == "api:pass-redemptions+activity":
+        assert Redemption.objects.get().activity_id == body["activity_id"]
     elif name == "api:pass-order-confirm":
         assert after["Pass"] == before["Pass"] + 2
     elif name == "api:pass-order-allocations":

@@ -213,3 +213,33 @@ def test_post_matrix(client, world, name):
         except Rollback:
             pass
     assert not failures, failures
+
+
+# The activity report form with « Pass numérique utilisé » (www:activities:create): an activity at the accepting
+# place, paid by a pass. Only the place's team records it; the others are not recorders (404), cannot choose that
+# place (400), or record no activity there.
+ACTIVITY_WITH_PASS = expect(302, 400, 404, 404, OK, 400, 400, 400, 404)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_activity_form_redeems_for_the_place_team_only(client, world, kind):
+    sign_in(client, world, kind)
+    code = world.code("distributed", 0)
+    data = {
+        "kind": "individual",
+        "date": timezone.localdate().isoformat(),
+        "location_kind": "place",
+        "place": world.place.pk,
+        "duration": "60",
+        "themes": ["email"],
+        "pass_code": code,
+    }
+    before = snapshot()
+    response = client.post(reverse("www:activities:create"), data)
+    expected = ACTIVITY_WITH_PASS[kind]
+    if expected == OK:
+        assert response.status_code == 302
+        assert Redemption.objects.get(pass_obj__code=code).activity.place == world.place
+    else:
+        assert response.status_code == expected
+        assert snapshot() == before
