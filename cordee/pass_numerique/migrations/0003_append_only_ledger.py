@@ -35,7 +35,7 @@ def _sqlite_backward(table):
 POSTGRES_FUNCTION = """
     CREATE OR REPLACE FUNCTION pass_ledger_refuse_change() RETURNS trigger AS $$
     BEGIN
-        RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+        RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only';
     END;
     $$ LANGUAGE plpgsql;
 """
