@@ -32,9 +32,9 @@ POST_EXPECTATIONS = {
     "api:pass-order-allocations": expect_pass(401, 201, 403, 404, 404, 404, 201, 404, 201),
     "api:pass-distributions": expect_pass(401, 403, 201, 403, 403, 403, 403, 403, 403),
     "api:pass-redemptions": expect_pass(401, 403, 403, 403, 201, 403, 403, 403, 403),
-    # The same, naming the activity it paid for (one of the place's structure).
-    "api:pass-redemptions+activity": expect_pass(401, 403, 403, 403, 201, 403, 403, 403, 403),
 }
+# A redemption naming the activity it paid for (an activity of the place's structure).
+REDEMPTION_WITH_ACTIVITY = expect_pass(401, 403, 403, 403, 201, 403, 403, 403, 403)
 
 
 @pytest.fixture
@@ -103,11 +103,7 @@ def write_request(name, world):
         return reverse(name, kwargs={"pk": world.order.pk}), {"structure_id": world.other_holder.pk, "books": 1}
     if name == "api:pass-distributions":
         return reverse(name), {"code": world.code("allocated"), "reference": "R-1"}
-    body = {"code": world.code(), "place_id": world.place.pk, "idempotency_key": "cle-1"}
-    if name == "api:pass-redemptions+activity":
-        activity = ActivityFactory(structure=world.place_structure, place=world.place, mediator=world.mediateur)
-        body["activity_id"] = activity.pk
-    return reverse("api:pass-redemptions"), body
+    return reverse(name), {"code": world.code(), "place_id": world.place.pk, "idempotency_key": "cle-1"}
 
 
 @pytest.mark.parametrize("name", list(POST_EXPECTATIONS))
@@ -125,8 +121,6 @@ def test_post_access(world, name, kind):
         assert set(response.json()) >= {"detail", "reason"}
     elif name == "api:pass-orders":
         assert after["Order"] == before["Order"] + 1
-    elif name == "api:pass-redemptions+activity":
-        assert Redemption.objects.get().activity_id == body["activity_id"]
     elif name == "api:pass-order-confirm":
         assert after["Pass"] == before["Pass"] + 2
     elif name == "api:pass-order-allocations":
@@ -136,3 +130,18 @@ def test_post_access(world, name, kind):
     else:
         assert after["Redemption"] == before["Redemption"] + 1
         assert Pass.objects.filter(state=PassState.REDEEMED).count() == 1
+
+
+@pytest.mark.parametrize("kind", PASS_KINDS)
+def test_redemption_naming_its_activity_access(world, kind):
+    user = make_pass_user(kind, world)
+    activity = ActivityFactory(structure=world.place_structure, place=world.place, mediator=world.mediateur)
+    url, body = write_request("api:pass-redemptions", world)
+    before = snapshot()
+    response = client_for(user).post(url, {**body, "activity_id": activity.pk}, format="json")
+    assert response.status_code == REDEMPTION_WITH_ACTIVITY[kind], response.content
+    if response.status_code == 201:
+        assert Redemption.objects.get().activity_id == activity.pk
+        assert response.json()["activity_id"] == activity.pk
+    else:
+        assert snapshot() == before
