@@ -55,3 +55,10 @@ def _redeem_for(user, activity: Activity, pass_code: str) -> Redemption | None:
 def redemptions_of(activity: Activity):
     """The passes that paid for this activity, with what the page shows."""
     return activity.pass_redemptions.select_related("pass_obj", "place", "statement").order_by("redeemed_at", "pk")
+
+
+def paid_activity_ids(activity_ids) -> set[int]:
+    """Which of these activities were paid by a Pass numérique (one query, for lists)."""
+    return set(
+        Redemption.objects.filter(activity_id__in=list(activity_ids)).values_list("activity_id", flat=True).distinct()
+    )

@@ -176,7 +176,8 @@ def index(request):
         activities = activities.filter(mediator=user)
     activities = activities.select_related("place", "commune", "beneficiary", "mediator").order_by("-date", "-pk")
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(activity, perms.can_edit_activity(user, activity)) for activity in page.object_list]
+    paid = activity_pass.paid_activity_ids([activity.pk for activity in page.object_list])
+    rows = [(activity, perms.can_edit_activity(user, activity), activity.pk in paid) for activity in page.object_list]
     return render(
         request,
         "www/activities/index.html",
