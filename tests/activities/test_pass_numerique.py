@@ -57,7 +57,7 @@ def test_the_activity_and_its_pass_are_saved_together(client, world):
     assert Pass.objects.get(code=code).state == PassState.REDEEMED
     followed = client.get(response.url).content.decode()
     assert f"Pass {codes.display(code)} utilisé à « Médiathèque »" in followed
-    assert "fr-badge--info fr-mt-1v\">Pass numérique</p>" in followed  # the list marks it
+    assert 'fr-badge--info fr-mt-1v">Pass numérique</p>' in followed  # the list marks it
     # The activity's page and the person's timeline show it.
     page = client.get(reverse("www:activities:edit", kwargs={"pk": activity.pk})).content.decode()
     assert "Pass numérique utilisé" in page and codes.display(code) in page and "dû au lieu" in page
