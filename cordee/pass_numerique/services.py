@@ -362,8 +362,16 @@ def allocate_books(actor, order: Order, structure_id, count) -> list[Book]:
             )
         ids = [book.pk for book in books]
         Book.objects.filter(pk__in=ids).update(holder=structure, allocated_at=now)
-        passes = list(Pass.objects.filter(book_id__in=ids, state=PassState.IN_STOCK).order_by("pk"))
-        Pass.objects.filter(pk__in=[item.pk for item in passes]).update(state=PassState.ALLOCATED, updated_at=now)
+        passes = list(
+            Pass.objects.select_for_update(of=("self",), no_key=True)
+            .filter(book_id__in=ids, state=PassState.IN_STOCK)
+            .order_by("pk")
+        )
+        updated = Pass.objects.filter(pk__in=[item.pk for item in passes], state=PassState.IN_STOCK).update(
+            state=PassState.ALLOCATED, updated_at=now
+        )
+        if updated != len(passes):
+            raise Conflict("Des pass de ces carnets ont changé entre-temps : recommencez.", reason="concurrent_change")
         Allocation.objects.bulk_create([Allocation(book=book, to_structure=structure, by=actor) for book in books])
         write_events(
             passes,
@@ -396,7 +404,11 @@ def move_book(actor, book: Book, structure_id) -> Book:
         previous = book.holder_id
         Book.objects.filter(pk=book.pk).update(holder=structure, allocated_at=now)
         Allocation.objects.create(book=book, from_structure_id=previous, to_structure=structure, by=actor)
-        passes = list(Pass.objects.filter(book=book, state=PassState.ALLOCATED).order_by("pk"))
+        passes = list(
+            Pass.objects.select_for_update(of=("self",), no_key=True)
+            .filter(book=book, state=PassState.ALLOCATED)
+            .order_by("pk")
+        )
         write_events(
             passes, PassEventKind.MOVED, PassState.ALLOCATED, PassState.ALLOCATED, actor, structure=structure, at=now
         )
@@ -604,6 +616,8 @@ def expire_passes(*, now=None, orders=None, progress=None) -> int:
         if now < order.expires_at:
             continue
         with transaction.atomic():
+            # The order's lock serialises expiry with allocations and cancellations (they lock it too).
+            Order.objects.select_for_update(of=("self",), no_key=True).filter(pk=order.pk).first()
             passes = list(
                 Pass.objects.select_for_update(of=("self",), no_key=True)
                 .filter(order=order, state__in=OUTSTANDING_STATES)
@@ -816,6 +830,8 @@ def pay_statement(actor, statement: Statement, payment_reference: str) -> Statem
     if not perms.can_decide_statement(actor, statement):
         raise NotAllowed()
     with transaction.atomic():
+        # Locked first: an approval or a refusal committed meanwhile is seen before the reference is written.
+        Statement.objects.select_for_update(of=("self",)).filter(pk=statement.pk).first()
         Statement.objects.filter(pk=statement.pk, state=StatementState.APPROVED).update(payment_reference=reference)
         STATEMENT.apply(statement, "pay", actor, total_cents=statement.total_cents)
         Statement.objects.filter(pk=statement.pk).update(paid_at=timezone.now())
@@ -830,6 +846,7 @@ def reject_statement(actor, statement: Statement, reason: str) -> Statement:
     if not perms.can_decide_statement(actor, statement):
         raise NotAllowed()
     with transaction.atomic():
+        Statement.objects.select_for_update(of=("self",)).filter(pk=statement.pk).first()
         Statement.objects.filter(
             pk=statement.pk, state__in=[StatementState.SUBMITTED, StatementState.APPROVED]
         ).update(rejection_reason=reason[:2000])

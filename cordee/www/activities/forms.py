@@ -52,6 +52,10 @@ ERROR_FIELDS = {
 }
 
 
+# Kinds whose form describes one person with choices rather than counts.
+ONE_PERSON_KINDS = (ActivityKind.INDIVIDUAL, ActivityKind.QUICK)
+
+
 def duration_label(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if not hours:
@@ -218,7 +222,9 @@ class ActivityForm(DsfrFormMixin, forms.Form):
             "referral_id": data["referral"],
             "diagnostic_id": data["diagnostic"],
         }
-        if kind == ActivityKind.INDIVIDUAL:
+        if kind in ONE_PERSON_KINDS:
+            # One person: a followed one (the service accepts it for an individual accompaniment only), or a
+            # few anonymous facts chosen, not counted, and stored as counts of 1 on the activity.
             values["beneficiary_id"] = data["beneficiary"].pk if data.get("beneficiary") else None
             values["participants"] = 1
             values["returning"] = int(bool(data["returning"]))

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cordee.activities import enums, perms, services, suggestions
-from cordee.activities.enums import SERVICE_THEME, ActivityKind, LocationKind, Theme
+from cordee.activities.enums import SERVICE_THEME, LocationKind, Theme
 from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import DomainError
@@ -18,7 +18,7 @@ from cordee.places.models import Place
 from cordee.referrals.models import Referral
 from cordee.structures.models import Structure
 from cordee.structures.roles import roles_of
-from cordee.www.activities.forms import COUNT_LABELS, OTHER_DURATION, ActivityForm, kinds_for
+from cordee.www.activities.forms import COUNT_LABELS, ONE_PERSON_KINDS, OTHER_DURATION, ActivityForm, kinds_for
 
 COUNT_FIELDS = list(COUNT_LABELS)
 
@@ -278,7 +278,7 @@ def delete(request, pk):
 
 def _count_initial(activity) -> dict:
     """The counts as the form shows them: the breakdowns of a group, the single values of one person."""
-    if activity.kind != ActivityKind.INDIVIDUAL:
+    if activity.kind not in ONE_PERSON_KINDS:
         return {name: getattr(activity, name) or None for name in COUNT_FIELDS}
     initial = {}
     for field, columns in (

@@ -126,7 +126,8 @@ PROCESSINGS = [
         data=[
             "l'identifiant du compte qui a agi et une étiquette qui ne nomme personne (« utilisateur n° 42 ») : "
             "jamais son nom ni son adresse électronique ;",
-            "l'action, la date et l'objet concerné (son nom ; pour un compte, une appartenance ou une invitation, "
+            "l'action, la date et l'objet concerné (son nom ; pour un compte, une appartenance, une invitation ou un "
+            "membre d'équipe, "
             "seulement son type et son numéro) ; les détails de l'action ne contiennent que des identifiants ;",
             "une adresse électronique saisie à la connexion ou au mot de passe oublié, et l'adresse IP, seulement "
             "sous forme d'empreinte chiffrée avec une clé secrète, qui ne permet pas de les relire.",
@@ -290,6 +291,26 @@ PROCESSINGS = [
         "restent. La note ne doit contenir aucune donnée sensible (le formulaire le rappelle).",
         recipients="L'auteur et les médiateurs, conseillers numériques et gestionnaires de sa structure. Les "
         "coordinateurs et les administrateurs nationaux ne voient que des chiffres.",
+    ),
+    Processing(
+        slug="equipes",
+        title="Les équipes des coordinateurs",
+        who="Les coordinateurs territoriaux et les médiateurs ou conseillers numériques qu'ils invitent dans leur "
+        "équipe.",
+        data=[
+            "qui coordonne qui : le compte du coordinateur et celui du médiateur ;",
+            "l'état de l'invitation (en attente, acceptée, refusée, retirée, membre retiré) et ses dates : "
+            "invitation, réponse, jour d'arrivée dans l'équipe et jour de départ.",
+        ],
+        why="Montrer au coordinateur les statistiques d'activité des médiateurs qu'il coordonne, seulement pour la "
+        "période où ils étaient dans son équipe et seulement s'ils l'ont accepté.",
+        legal_basis="Mission d'intérêt public (article 6.1.e du RGPD) ; le médiateur accepte ou refuse "
+        "l'invitation, et peut quitter l'équipe à tout moment.",
+        how_long="Aussi longtemps que les comptes existent : un membre retiré garde sa ligne, avec ses dates, pour "
+        "que les statistiques passées de l'équipe restent justes. Supprimer l'un des deux comptes supprime ses "
+        "lignes.",
+        recipients="Le coordinateur et le médiateur concernés, les administrateurs nationaux. Le coordinateur ne "
+        "voit que des chiffres, jamais les personnes accompagnées.",
     ),
     Processing(
         slug="pass-numerique",
