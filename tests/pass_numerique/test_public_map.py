@@ -5,6 +5,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from cordee.pass_numerique import codes
 from cordee.pass_numerique.models import Distribution
 from tests.pass_numerique.factories import build_world
 from tests.places.factories import PlaceFactory
@@ -66,6 +67,7 @@ def test_nearest_first_when_the_person_says_where(client, world):
 def test_nothing_about_the_person(client, world):
     distribution = Distribution.objects.get(pass_obj__code=world.code())
     page = client.get(world.url, {"ou": "23000"}).content.decode()
+    page = page.replace(codes.display(world.code()), "")  # the code itself may hold « P-5 »…
     assert distribution.reference and distribution.reference not in page
     assert "CCAS de Guéret" not in page  # nor who handed it out
 
