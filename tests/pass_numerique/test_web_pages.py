@@ -128,6 +128,15 @@ def test_an_unknown_code_is_a_404_and_a_mistyped_one_a_400(client):
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize("typed", ["K7M3/XQ9P", "K7M3?x=1", "é/../..", "////"])
+def test_the_check_form_keeps_only_letters_and_digits_in_the_address(client, typed):
+    response = client.get(reverse("www:pass_numerique:check_form"), {"code": typed})
+    assert response.status_code == 302
+    target = response["Location"]
+    assert target.startswith("/pass/") and target.count("/") == 3 and "?" not in target
+    assert client.get(target).status_code in (400, 404)
+
+
 @override_settings(PASS_CHECK_RATE=(3, 600))
 def test_the_public_check_is_rate_limited_per_address(client):
     world = past_world()

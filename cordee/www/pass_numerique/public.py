@@ -78,7 +78,10 @@ def check_form(request):
     """A form to type a code; it leads to the check page of that code."""
     text = request.GET.get("code", "").strip()
     if text:
-        return redirect("www:pass_numerique:check", code=codes.normalise(text) or "-")
+        # Only letters and digits go into the address (a typed "/" or "?" would make another address); the
+        # check page then says whether the code is well formed.
+        typed = "".join(symbol for symbol in codes.normalise(text) if symbol.isascii() and symbol.isalnum())
+        return redirect("www:pass_numerique:check", code=typed[:40] or "-")
     return render(request, "www/pass_numerique/check_form.html", {"typed": ""})
 
 
