@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import Conflict, Invalid, NotAllowed, NotFound, Refused
 from cordee.diagnostics.models import Diagnostic
@@ -666,14 +667,20 @@ def already_redeemed(redemption: Redemption) -> Conflict:
     )
 
 
+def _is_structure_activity(activity_pk, structure_id) -> bool:
+    """Whether the activity exists and was recorded for that structure (one query)."""
+    return Activity.objects.filter(pk=activity_pk, structure_id=structure_id).exists()
+
+
 def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
     """Use a pass at a place, exactly once whatever the concurrency.
 
     400 malformed code or check character; 403 the person is not a member (médiateur, conseiller numérique,
     gestionnaire) of the structure running the place; 409 ``already_redeemed`` (with ``redeemed_at`` and
     ``place``); 422 ``unknown_code``, ``cancelled``, ``expired``, ``not_distributed``, ``not_yet_valid``,
-    ``place_not_allowed``. The pass row is locked (PostgreSQL), SQLite's immediate transaction serialises the
-    writers, the state changes with a conditional UPDATE, and the one-to-one redemption is the last defence.
+    ``place_not_allowed``, ``unknown_activity`` (on ``activity_id``). The pass row is locked (PostgreSQL),
+    SQLite's immediate transaction serialises the writers, the state changes with a conditional UPDATE, and the
+    one-to-one redemption is the last defence.
     """
     normalised = codes.parse(code)
     errors: dict = {}
@@ -691,6 +698,9 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
             "peuvent y encaisser un pass.",
             reason="not_place_member",
         )
+    if activity_pk is not None and not _is_structure_activity(activity_pk, place.structure_id):
+        message = "Accompagnement inconnu de la structure qui gère ce lieu."
+        raise Refused(message, reason="unknown_activity", errors={"activity_id": message})
     writing_redemption = False
     try:
         with transaction.atomic():
@@ -862,6 +872,28 @@ def reject_statement(actor, statement: Statement, reason: str) -> Statement:
         ).update(rejection_reason=reason[:2000])
         STATEMENT.apply(statement, "reject", actor, reason=reason)
         Statement.objects.filter(pk=statement.pk).update(decided_at=timezone.now())
+    statement.refresh_from_db()
+    return statement
+
+
+def resubmit_statement(actor, statement: Statement, answer: str) -> Statement:
+    """A rejected claim, corrected by the structure (its answer to the reason), is submitted again with the same
+    passes: they stay on it, so that the claim's history and amount stay one piece and the next monthly
+    statement does not take them (``generate_statements`` only takes redemptions on no statement)."""
+    answer = str(answer or "").strip()
+    if not answer:
+        message = "Indiquez ce que vous avez corrigé ou votre réponse au motif du refus."
+        raise Invalid(message, reason="reason_required", errors={"answer": message})
+    if not perms.can_view_statement(actor, statement):
+        raise NotFound("Relevé introuvable, ou vous n'y avez pas accès.")
+    STATEMENT.apply(
+        statement,
+        "resubmit",
+        actor,
+        reason=answer,
+        total_cents=statement.total_cents,
+        passes=statement.passes_count,
+    )
     statement.refresh_from_db()
     return statement
 

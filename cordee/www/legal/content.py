@@ -330,7 +330,8 @@ PROCESSINGS = [
         "des pass) sont gardés comme pièces comptables, sans la référence de la personne.",
         recipients="La structure qui a remis le pass. Le lieu qui l'encaisse et le financeur voient le pass et "
         "son état, jamais la personne. La page publique de vérification d'un pass ne dit que s'il est valable et, "
-        "s'il a servi, la date.",
+        "s'il a servi, la date ; la commune ou le code postal qu'on y tape pour voir les lieux proches n'est pas "
+        "enregistré.",
     ),
 ]
 
