@@ -15,6 +15,7 @@ reported. Multi-valued breakdowns (themes…) count activities and do not add up
 """
 
 import functools
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, connections
@@ -228,10 +229,9 @@ def _months(days: list[Row]) -> list[Row]:
 def _compute_from_rollups(activities, sel, *, with_days, with_geography) -> Figures:
     period = sel.period()
     wide_grain = sel.grain(rollups.MONTH_TERRITORY, rollups.MONTH_MEDIATOR)
-    totals = rollups.sums(wide_grain, sel, period).get((), None)
-    wide = {m.key: 0 for m in rollups.measures.WIDE}
-    for m in rollups.measures.WIDE:
-        wide[m.key] = (totals or {}).get(m.column, 0)
+    # One scan gives the totals and, by département, the map.
+    by_departement = rollups.sums(wide_grain, sel, period, group=("departement_code",) if with_geography else ())
+    wide = {m.key: sum(values[m.column] for values in by_departement.values()) for m in rollups.measures.WIDE}
     figures = _figures(wide)
     figures.followed = followed_count(activities)
     if sel.grain(rollups.DAY):
@@ -246,7 +246,17 @@ def _compute_from_rollups(activities, sel, *, with_days, with_geography) -> Figu
         figures.by_month = _months(by_day) if by_day is not None else _trend(activities, TruncMonth("date"), "%Y-%m")
     place_grain = sel.grain(rollups.MONTH_PLACE)
     if place_grain:
-        places = rollups.sums(place_grain, sel, period, group=("place_id",))
+        # One scan by place and commune gives both lists.
+        places, communes = (
+            defaultdict(lambda: dict.fromkeys(_NARROW, 0)),
+            defaultdict(lambda: dict.fromkeys(_NARROW, 0)),
+        )
+        for (place_id, commune_id), values in rollups.sums(
+            place_grain, sel, period, group=("place_id", "commune_id")
+        ).items():
+            for column in _NARROW:
+                places[(place_id,)][column] += values[column]
+                communes[(commune_id,)][column] += values[column]
         figures.breakdowns["place"] = _top_places(places)
     else:
         figures.breakdowns["place"] = _places(activities)
@@ -256,18 +266,13 @@ def _compute_from_rollups(activities, sel, *, with_days, with_geography) -> Figu
     else:
         figures.breakdowns["tag"] = _tags(activities)
     if with_geography:
-        by_departement = rollups.sums(wide_grain, sel, period, group=("departement_code",))
         names = dict(Departement.objects.values_list("code", "name"))
         figures.by_departement = [
             _rollup_row(code, names.get(code, "?"), _narrow(values))
             for (code,), values in sorted(by_departement.items())
             if code
         ]
-        if place_grain:
-            communes = rollups.sums(place_grain, sel, period, group=("commune_id",))
-            figures.by_commune = _top_communes(communes)
-        else:
-            figures.by_commune = _communes(activities)
+        figures.by_commune = _top_communes(communes) if place_grain else _communes(activities)
     return figures
 
 
