@@ -33,6 +33,7 @@ the month taken whole and the days outside the period subtracted. The daily tren
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, connections, transaction
@@ -51,6 +52,7 @@ TERRITORY_DIMS = ("departement_code", "region_code", "kind", "source", "is_conse
 ACTIVITY = Activity._meta.db_table
 TAGS = Activity.tags.through._meta.db_table
 TRIGGER_PREFIX = "cordee_rollup"
+SUSPENDED = "cordee.rollups_suspended"  # a session setting: the triggers do nothing (PostgreSQL)
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ def _pg_function(name: str, body: list[str]) -> str:
     statements = "".join(f"  {statement};\n" for statement in body)
     return (
         f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+        f"  IF current_setting('{SUSPENDED}', true) = 'on' THEN\n    RETURN NULL;\n  END IF;\n"
         f"{statements}  RETURN NULL;\nEND\n$$"
     )
 
@@ -337,16 +340,20 @@ def ensure_installed(using="default", **kwargs) -> bool:
 
 
 def rebuild(progress=None, using="default") -> dict[str, int]:
-    """Recompute every rollup from the activity rows, in one transaction (writers wait; readers keep seeing the
-    previous figures until it commits). Returns the rows of each table. ``progress(done, total)`` per table."""
+    """Recompute every rollup from the activity rows, in one transaction: activity writers and dashboard readers
+    wait until it commits (``TRUNCATE`` on PostgreSQL). Returns the rows of each table; ``progress(done, total)``
+    after each table."""
     conn = connections[using]
     counts = {}
     steps = len(GRAINS)
     with transaction.atomic(using=using), conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {q(ACTIVITY)}, {q(TAGS)} IN SHARE MODE")
+        tables = ", ".join(q(grain.table) for grain in GRAINS)
+        cursor.execute(f"TRUNCATE {tables}" if conn.vendor == "postgresql" else "SELECT 1")
         for done, grain in enumerate(GRAINS, start=1):
-            cursor.execute(f"DELETE FROM {q(grain.table)}")
+            if conn.vendor != "postgresql":
+                cursor.execute(f"DELETE FROM {q(grain.table)}")
             if grain is MONTH_TERRITORY:
                 cursor.execute(_derive(MONTH_MEDIATOR, MONTH_TERRITORY))
             elif grain.tagged:
@@ -360,6 +367,25 @@ def rebuild(progress=None, using="default") -> dict[str, int]:
         if conn.vendor == "postgresql":
             cursor.execute("ANALYZE " + ", ".join(q(grain.table) for grain in GRAINS))
     return counts
+
+
+@contextmanager
+def bulk_load(using="default", progress=None):
+    """For loading many rows at once: on PostgreSQL the triggers of this session do nothing until the end, then
+    ``rebuild()`` recomputes the rollups (other sessions keep theirs counted meanwhile). On SQLite the triggers
+    stay on and nothing more is needed."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        yield
+        return
+    with conn.cursor() as cursor:
+        cursor.execute(f"SELECT set_config('{SUSPENDED}', 'on', false)")
+    try:
+        yield
+    finally:
+        with conn.cursor() as cursor:
+            cursor.execute(f"SELECT set_config('{SUSPENDED}', 'off', false)")
+    rebuild(progress=progress, using=using)
 
 
 def _insert(grain: Grain, source: str, r: str, t: str, vendor: str) -> str:
