@@ -294,7 +294,7 @@ def _day_code(day) -> str:
 
 def _ranked(sums: dict, limit: int, empty) -> list:
     """(key, values) by activities, most first, then key; ``empty`` keys (no place, no commune) left out."""
-    rows = [(key[0], values) for key, values in sums.items() if key[0] not in empty]
+    rows = [(key[0], values) for key, values in sums.items() if key[0] not in empty and values["activities"]]
     rows.sort(key=lambda item: (-item[1]["activities"], item[0]))
     return rows[:limit]
 

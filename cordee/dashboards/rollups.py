@@ -196,7 +196,10 @@ def _postgresql_triggers() -> list[str]:
     }
     for event, rows in links.items():
         rows = rows.format(activity=activity)
-        body = [_upsert(g, f"{rows} r", "r.", "r.", "postgresql", sign="r.cordee_sign * ") for g in tagged]
+        # Lock the activities' rows of the other rollups first, as a write on the activities does: every
+        # transaction then locks rollup rows in one order (tables in GRAINS order, keys sorted), never in a cycle.
+        body = [_lock(g, f"{rows} r", "r.") for g in untagged]
+        body += [_upsert(g, f"{rows} r", "r.", "r.", "postgresql", sign="r.cordee_sign * ") for g in tagged]
         statements.append(_pg_function(f"{TRIGGER_PREFIX}_tags_{event}", body))
         transition = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old_rows"}.get(
             event, "OLD TABLE AS old_rows NEW TABLE AS new_rows"
@@ -206,6 +209,16 @@ def _postgresql_triggers() -> list[str]:
             f"REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER_PREFIX}_tags_{event}()"
         )
     return statements
+
+
+def _lock(grain: Grain, source: str, r: str) -> str:
+    """PostgreSQL: lock, in key order, the grain's rows of the activities of ``source``."""
+    key = ", ".join(f"g.{q(name)}" for name in grain.key)
+    dims = ", ".join(_dimension(name, r, "", "postgresql") for name in grain.key)
+    return (
+        f"PERFORM 1 FROM {q(grain.table)} g WHERE ({key}) IN (SELECT {dims} FROM {source}) "
+        f"ORDER BY {key} FOR UPDATE OF g"
+    )
 
 
 def _pg_function(name: str, body: list[str]) -> str:
@@ -584,7 +597,8 @@ def raw_sums(queryset, group: tuple[str, ...] = (), measures_list=None) -> dict[
     sql, params = query.get_compiler(using=queryset.db).as_sql()
     head = sql.index(" FROM ")
     r = q(ACTIVITY) + "."
-    groups = [f"{r}{q(name)}" for name in group]
+    # The rollups' own expressions: « none » is 0 or "" on both sides.
+    groups = [_dimension(name, r, "", connections[queryset.db].vendor) for name in group]
     select = ", ".join([*groups, *(f"SUM({m.sql.format(r=r)})" for m in measures_list)])
     sql = "SELECT " + select + sql[head:]
     if groups:

@@ -176,7 +176,10 @@ def apply(world, operation):
             activity.delete()
     elif name == "import":
         Activity.objects.bulk_create(
-            [Activity(**{**_fields(world, values), "source": "import_v1", "mediator": None}) for values in arguments[0]]
+            [
+                Activity(**{**_fields(world, values), "source": "import_v1", "mediator": None})
+                for values in arguments[0]
+            ]
         )
     elif name == "retag":
         activity = _nth(arguments[0])
@@ -220,9 +223,9 @@ def assert_rollups_equal_rows(world):
         for n, (start, end) in enumerate(PERIODS):
             for query in ("", queries[(v * len(PERIODS) + n) % len(queries)]):
                 values = ActivityFilters(QueryDict(f"from={start}&to={end}&{query}"), today=TODAY).values()
-                activities = Activity.objects.filter(scope.q()).filter(*ActivityFilters(
-                    QueryDict(f"from={start}&to={end}&{query}"), today=TODAY
-                ).conditions())
+                activities = Activity.objects.filter(scope.q()).filter(
+                    *ActivityFilters(QueryDict(f"from={start}&to={end}&{query}"), today=TODAY).conditions()
+                )
                 assert aggregates._selection(activities, scope, values) is not None
                 raw = aggregates.compute(activities)
                 rolled = aggregates.compute(activities, scope=scope, filters=values)
