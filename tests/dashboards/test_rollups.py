@@ -8,6 +8,7 @@ fall on whole months or not; and ``rollups.rebuild()`` must leave the tables as 
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -354,3 +355,98 @@ def test_an_epci_or_another_kind_of_view_reads_the_rows():
     epci = Scope(ScopeKind.TERRITORY, "epci:200067213", "Creuse Grand Sud", territory_kind="epci", territory_code="1")
     assert rollups.selection(epci, values, "default") is None
     assert rollups.selection(Scope("team", "3", "Mon équipe"), values, "default") is None
+
+
+def test_every_write_path_of_the_services_keeps_the_rollups(world, tmp_path):
+    """Record, change, « dupliquer », delete; merge and anonymise followed people; import a v1 file."""
+    from cordee.activities import services
+    from cordee.activities.legacy.importer import import_cra_v1
+    from cordee.beneficiaries import anonymisation, merging
+    from tests.beneficiaries.factories import BeneficiaryFactory
+
+    gueret = world["structures"][0]
+    mediator = world["mediators"][0]
+    place = world["places"][0]
+    kept, dropped = BeneficiaryFactory(structure=gueret), BeneficiaryFactory(structure=gueret)
+    data = {
+        "kind": "individual",
+        "date": (dt.date.today() - dt.timedelta(days=40)).isoformat(),
+        "duration_minutes": 45,
+        "location_kind": "place",
+        "place_id": place.pk,
+        "themes": ["email", "admin_procedures"],
+        "admin_subthemes": ["housing"],
+        "tags": ["Projet A"],
+        "beneficiary_id": dropped.pk,
+    }
+    first = services.record_activity(mediator, data)
+    second = services.record_activity(mediator, {**services.copy_values(first), "date": data["date"]})
+    services.update_activity(mediator, second, {**data, "kind": "quick", "beneficiary_id": None, "tags": []})
+    workshop = services.record_activity(
+        mediator,
+        {
+            **data,
+            "kind": "workshop",
+            "title": "Atelier",
+            "participants": 7,
+            "beneficiary_id": None,
+            "participant_ids": [kept.pk, dropped.pk],
+        },
+    )
+    merging.merge(mediator, kept, dropped)
+    anonymisation.anonymise_many(mediator, [kept.pk])
+    services.delete_activity(mediator, first)
+    import_cra_v1(
+        Path(__file__).parents[1] / "activities" / "data" / "cra_v1_example.csv",
+        wet_run=True,
+        report_path=tmp_path / "rapport.csv",
+    )
+    assert Activity.objects.filter(source="import_v1").exists()
+    assert Activity.objects.filter(pk=workshop.pk).exists()
+
+    incremental = snapshot()
+    rollups.rebuild()
+    assert snapshot() == incremental
+    assert assert_rollups_equal_rows(world) > 0
+
+
+def test_the_statistics_api_gives_the_figures_of_the_rows(world, client):
+    from django.urls import reverse
+
+    from cordee.users.tokens import create_api_token
+    from tests.users.factories import UserFactory
+
+    for day in range(0, 400, 9):
+        values = {
+            "structure": day % 2,
+            "mediator": day % 3,
+            "kind": enums.ActivityKind.values[day % 6],
+            "day": day - 200,
+            "duration": 30,
+            "location": "place",
+            "commune": day % 2,
+            "themes_mask": 1 + day % 1000,
+            "admin_subthemes_mask": 0,
+            "equipment_mask": 1,
+            "redirections_mask": 0,
+            "autonomy": "",
+            "participants": 1 + day % 5,
+            "split": [day, day, day, day],
+            "source": "entered",
+            "cn": bool(day % 2),
+            "tags": [],
+        }
+        apply(world, ("create", values))
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {create_api_token(UserFactory(national_admin=True))[1]}"
+    for query in ("from=2024-09-14&to=2025-05-03", "from=2025-01-01&to=2025-03-31&kind=quick&kind=individual"):
+        for group_by in aggregates.GROUP_BY:
+            response = client.get(f"{reverse('api:stats-activities')}?territory=france&group_by={group_by}&{query}")
+            assert response.status_code == 200
+            body = response.json()
+            activities = Activity.objects.filter(*ActivityFilters(QueryDict(query), today=TODAY).conditions())
+            assert body["totals"] == aggregates.totals(activities)
+            rows = aggregates.grouped(activities, group_by)
+            assert [(g["key"], g["activities"], g["participants"], g["minutes"]) for g in body["groups"]] == [
+                (row.code, row.activities, row.participants, row.minutes) for row in rows
+            ]
+            assert sum(g["activities"] for g in body["groups"]) >= (group_by != "theme") * body["totals"]["activities"]
