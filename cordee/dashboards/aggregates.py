@@ -9,6 +9,9 @@
 - grouped scans give the open lists: by month, by day, by département, by commune, by place, by tag;
 - distinct followed beneficiaries: those named on an individual activity or listed on a workshop.
 
+Given the view and filters that built the queryset (``compute(…, scope=, filters=)``), the same figures are read
+from the rollups (``cordee.dashboards.rollups``) whenever they can answer; the rows are read otherwise.
+
 Measures: an *activity* is one report; *participants* the people accompanied (a workshop counts each);
 *new people* the participants not already accompanied (``participants - returning``); *time* the minutes
 reported. Multi-valued breakdowns (themes…) count activities and do not add up to the total.
