@@ -384,21 +384,26 @@ def rebuild(progress=None, using="default") -> dict[str, int]:
 
 @contextmanager
 def bulk_load(using="default", progress=None):
-    """For loading many rows at once: on PostgreSQL the triggers of this session do nothing until the end, then
-    ``rebuild()`` recomputes the rollups (other sessions keep theirs counted meanwhile). On SQLite the triggers
-    stay on and nothing more is needed."""
+    """For loading many activities at once (the triggers double the time of a bulk insert): the rollups are not
+    kept during the load, then ``rebuild()`` recomputes them. PostgreSQL: only this session's triggers do nothing
+    (a session setting), other writers keep theirs counted. SQLite: the triggers are dropped, then installed again.
+    """
     conn = connections[using]
-    if conn.vendor != "postgresql":
-        yield
-        return
-    with conn.cursor() as cursor:
-        cursor.execute(f"SELECT set_config('{SUSPENDED}', 'on', false)")
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute(f"SELECT set_config('{SUSPENDED}', 'on', false)")
+    else:
+        uninstall(using)
     try:
         yield
     finally:
-        with conn.cursor() as cursor:
-            cursor.execute(f"SELECT set_config('{SUSPENDED}', 'off', false)")
-    rebuild(progress=progress, using=using)
+        if conn.vendor == "postgresql":
+            with conn.cursor() as cursor:
+                cursor.execute(f"SELECT set_config('{SUSPENDED}', 'off', false)")
+        else:
+            install(using)
+        if not conn.needs_rollback:
+            rebuild(progress=progress, using=using)
 
 
 def _insert(grain: Grain, source: str, r: str, t: str, vendor: str) -> str:

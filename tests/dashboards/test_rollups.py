@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from cordee.activities import enums
 from cordee.activities.models import COUNT_COLUMNS, Activity, ActivityTag
 from cordee.dashboards import aggregates, rollups
 from cordee.dashboards.filters import ActivityFilters
+from cordee.dashboards.models import MonthlyTerritoryRollup
 from cordee.dashboards.scope import Scope, ScopeKind, mediator_scope, structure_scope
 from cordee.places.models import Place
 from cordee.users.models import User
@@ -450,3 +452,36 @@ def test_the_statistics_api_gives_the_figures_of_the_rows(world, client):
                 (row.code, row.activities, row.participants, row.minutes) for row in rows
             ]
             assert sum(g["activities"] for g in body["groups"]) >= (group_by != "theme") * body["totals"]["activities"]
+
+
+def test_a_bulk_load_leaves_the_rollups_equal_to_the_rows(world):
+    values = {
+        "structure": 0,
+        "mediator": 0,
+        "kind": "workshop",
+        "day": 20,
+        "duration": 60,
+        "location": "place",
+        "commune": 0,
+        "themes_mask": 3,
+        "admin_subthemes_mask": 0,
+        "equipment_mask": 1,
+        "redirections_mask": 0,
+        "autonomy": "",
+        "participants": 6,
+        "split": [1, 2, 3, 4],
+        "source": "entered",
+        "cn": True,
+        "tags": [0],
+    }
+    apply(world, ("create", values))
+    with rollups.bulk_load():
+        apply(world, ("import", [values, {**values, "day": 70, "structure": 1}]))
+        # Not counted during the load…
+        assert MonthlyTerritoryRollup.objects.aggregate(n=Sum("activities"))["n"] == 1
+    # … all counted after it.
+    assert rollups.installed_signature() == rollups.signature(connection.vendor)
+    incremental = snapshot()
+    assert sum(row[1][0] for row in incremental[rollups.MONTH_TERRITORY.table]) == 3
+    rollups.rebuild()
+    assert snapshot() == incremental
