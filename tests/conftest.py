@@ -48,9 +48,9 @@ def _static_root_exists():
 
 @pytest.fixture(autouse=True, scope="session")
 def _journal_flushable_between_transactional_tests():
-    """The journal's triggers refuse the DELETE (SQLite) or TRUNCATE (PostgreSQL) that Django's flush uses after
-    each transactional test (live server, concurrency): lift them for the flush only, the journal stays
-    append-only otherwise."""
+    """The append-only triggers (journal, pass events and credits) refuse the DELETE (SQLite) or TRUNCATE
+    (PostgreSQL) that Django's flush uses after each transactional test (live server, concurrency): lift them
+    for the flush only, the tables stay append-only otherwise."""
     import importlib
 
     from django.db import connections
@@ -58,17 +58,22 @@ def _journal_flushable_between_transactional_tests():
 
     original = TransactionTestCase._fixture_teardown
 
-    triggers = importlib.import_module("cordee.journal.migrations.0003_append_only_triggers")
+    journal = importlib.import_module("cordee.journal.migrations.0003_append_only_triggers")
+    ledger = importlib.import_module("cordee.pass_numerique.migrations.0003_append_only_ledger")
+    tables = ("journal_entry", *ledger.TABLES)
+    sqlite_drop = [*journal.SQLITE_BACKWARD, *ledger.SQLITE_BACKWARD]
+    sqlite_create = [*journal.SQLITE_FORWARD, *ledger.SQLITE_FORWARD]
 
     def set_triggers(test_case, action):
         for alias in test_case._databases_names(include_mirrors=False):
             connection = connections[alias]
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
-                    cursor.execute(f"ALTER TABLE journal_entry {action} TRIGGER USER")
+                    for table in tables:
+                        cursor.execute(f"ALTER TABLE {table} {action} TRIGGER USER")
                 elif connection.vendor == "sqlite":
                     # SQLite cannot disable a trigger: drop it for the flush and create it again.
-                    for statement in triggers.SQLITE_BACKWARD if action == "DISABLE" else triggers.SQLITE_FORWARD:
+                    for statement in sqlite_drop if action == "DISABLE" else sqlite_create:
                         cursor.execute(statement)
 
     def fixture_teardown(test_case):

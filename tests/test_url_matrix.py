@@ -24,6 +24,7 @@ from tests.www import (
     test_places_manage_post_access,
     test_public_access,
     test_structures,
+    test_team,
 )
 
 # Namespaces tested otherwise: Django's admin is for staff only (tests/users/test_admin.py).
@@ -54,6 +55,7 @@ def read_matrices():
         "tests/referrals/test_access_matrix.py::GET_EXPECTATIONS": list(referrals_matrix.GET_EXPECTATIONS),
         "tests/www/test_beneficiary_file.py::GET_EXPECTATIONS": list(test_beneficiary_file.GET_EXPECTATIONS),
         "tests/dashboards/test_access_matrix.py::GET_EXPECTATIONS": list(dashboards_matrix.GET_EXPECTATIONS),
+        "tests/www/test_team.py::GET_EXPECTATIONS": list(test_team.GET_EXPECTATIONS),
         "tests/activities/test_access_matrix.py::GET_EXPECTATIONS": list(activities_matrix.GET_EXPECTATIONS),
         "tests/pass_numerique/test_web_access.py::GET_EXPECTATIONS": list(pass_web_matrix.GET_EXPECTATIONS),
         "tests/pass_numerique/test_api_access.py::GET_EXPECTATIONS": list(pass_api_matrix.GET_EXPECTATIONS),
@@ -75,6 +77,7 @@ def write_matrices():
         "tests/referrals/test_access_matrix.py::POST_EXPECTATIONS": list(referrals_matrix.POST_EXPECTATIONS),
         "tests/www/test_beneficiary_file.py::POST_EXPECTATIONS": list(test_beneficiary_file.POST_EXPECTATIONS),
         "tests/dashboards/test_access_matrix.py::POST_EXPECTATIONS": list(dashboards_matrix.POST_EXPECTATIONS),
+        "tests/www/test_team.py::POST_EXPECTATIONS": list(test_team.POST_EXPECTATIONS),
         "tests/activities/test_access_matrix.py::POST_EXPECTATIONS": list(activities_matrix.POST_EXPECTATIONS),
         "tests/pass_numerique/test_web_access.py::POST_EXPECTATIONS": list(pass_web_matrix.POST_EXPECTATIONS),
         "tests/pass_numerique/test_api_access.py::POST_EXPECTATIONS": list(pass_api_matrix.POST_EXPECTATIONS),

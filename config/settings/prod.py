@@ -6,6 +6,10 @@ from config.settings.base import *  # noqa: F403
 DEBUG = False
 if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY doit être défini en production.")
+if not REDIS_URL:  # noqa: F405
+    # The limits on logins, pass look-ups and reports count in the cache: only Redis counts atomically when
+    # several requests arrive at once (the database cache reads then writes, and loses attempts).
+    raise ImproperlyConfigured("REDIS_URL doit être défini en production (limites de tentatives et tâches).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

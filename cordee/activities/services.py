@@ -20,6 +20,7 @@ Errors are ``cordee.core.errors`` with French messages, ``errors={field: message
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from cordee.activities import enums, fields, perms
@@ -515,9 +516,18 @@ def delete_activity(user, activity: Activity) -> None:
         raise NotFound("Activité introuvable.")
     if not perms.can_edit_activity(user, activity):
         raise NotAllowed("Seuls l'auteur de l'activité et les gestionnaires de sa structure peuvent la supprimer.")
-    with transaction.atomic():
-        record(user, "activities.activity.deleted", activity, structure_id=activity.structure_id, kind=activity.kind)
-        activity.delete()
+    try:
+        with transaction.atomic():
+            record(
+                user, "activities.activity.deleted", activity, structure_id=activity.structure_id, kind=activity.kind
+            )
+            activity.delete()
+    except ProtectedError:
+        raise Refused(
+            "Cette activité justifie l'utilisation d'un Pass numérique remboursé à votre structure : elle ne peut "
+            "pas être supprimée. Vous pouvez la corriger.",
+            reason="activity_paid_by_pass",
+        ) from None
 
 
 def copy_values(activity: Activity) -> dict:

@@ -23,7 +23,15 @@ from cordee.pass_numerique.enums import OrderState, PassState
 from cordee.pass_numerique.models import Order
 
 TAGS = ["Pass numérique"]
-REDEMPTION_REASONS = ["unknown_code", "not_distributed", "expired", "cancelled", "place_not_allowed", "not_yet_valid"]
+REDEMPTION_REASONS = [
+    "unknown_code",
+    "not_distributed",
+    "expired",
+    "cancelled",
+    "place_not_allowed",
+    "not_yet_valid",
+    "unknown_activity",
+]
 
 
 class DomainErrorsMixin:
@@ -146,7 +154,11 @@ class RedemptionValuesSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40, help_text="Le code du pass, avec ou sans tirets.")
     place_id = serializers.IntegerField(min_value=1)
     activity_id = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="L'accompagnement payé par ce pass."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="L'accompagnement payé par ce pass : une activité de la structure qui gère le lieu "
+        "(422 « unknown_activity » sinon).",
     )
 
 

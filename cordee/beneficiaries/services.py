@@ -1,4 +1,5 @@
-"""Creating a beneficiary (only with consent) and anonymising one across every app."""
+"""Creating a beneficiary (only with consent), changing their gender and status, and anonymising one across every
+app."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -6,8 +7,17 @@ from django.utils import timezone
 from cordee.beneficiaries import anonymisation, perms
 from cordee.beneficiaries.enums import Gender, Status
 from cordee.beneficiaries.models import Beneficiary
-from cordee.core.errors import Invalid, NotFound
+from cordee.core.errors import Conflict, Invalid, NotFound
 from cordee.journal.services import record
+
+
+def _gender_status_errors(gender: str, status: str) -> dict[str, str]:
+    errors = {}
+    if gender not in Gender.values:
+        errors["gender"] = f"Genre inconnu. Valeurs possibles : {', '.join(Gender.values)}."
+    if status not in Status.values:
+        errors["status"] = f"Situation inconnue. Valeurs possibles : {', '.join(Status.values)}."
+    return errors
 
 
 def create_beneficiary(
@@ -34,10 +44,7 @@ def create_beneficiary(
     if birth_year is not None and not (this_year - 120 <= birth_year <= this_year):
         errors["birth_year"] = f"Indiquez une année entre {this_year - 120} et {this_year}."
     gender, status = gender or Gender.UNKNOWN, status or Status.UNKNOWN
-    if gender not in Gender.values:
-        errors["gender"] = f"Genre inconnu. Valeurs possibles : {', '.join(Gender.values)}."
-    if status not in Status.values:
-        errors["status"] = f"Situation inconnue. Valeurs possibles : {', '.join(Status.values)}."
+    errors.update(_gender_status_errors(gender, status))
     if errors:
         raise Invalid(errors=errors, reason="beneficiary_invalid")
     beneficiary = Beneficiary.objects.create(
@@ -52,6 +59,28 @@ def create_beneficiary(
         created_by=actor,
     )
     record(actor, "beneficiary.created", beneficiary, structure_id=structure.pk)
+    return beneficiary
+
+
+def update_beneficiary(actor, beneficiary: Beneficiary, *, gender: str, status: str) -> Beneficiary:
+    """Change a followed person's gender and status (both may be « non communiqué »). Journaled with the names of
+    the fields that changed, never their values."""
+    if not perms.can_view_beneficiary(actor, beneficiary):
+        raise NotFound("Personne introuvable.")
+    gender, status = gender or Gender.UNKNOWN, status or Status.UNKNOWN
+    errors = _gender_status_errors(gender, status)
+    if errors:
+        raise Invalid(errors=errors, reason="beneficiary_invalid")
+    with transaction.atomic():
+        locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+        if locked.is_anonymised:  # anonymised meanwhile, perhaps by the scheduled task
+            raise Conflict("Cette personne est anonymisée : ses informations ne peuvent plus être modifiées.")
+        changed = [name for name, value in (("gender", gender), ("status", status)) if getattr(locked, name) != value]
+        if changed:
+            locked.gender, locked.status = gender, status
+            locked.save(update_fields=changed)
+            record(actor, "beneficiary.updated", locked, fields=changed)
+    beneficiary.gender, beneficiary.status = gender, status
     return beneficiary
 
 

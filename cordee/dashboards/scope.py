@@ -1,13 +1,18 @@
 """Which activities a dashboard counts, and who may see it.
 
-A dashboard has a *view* (``Scope``): one mediator's own activities, one structure's, or a territory's (France, a
-région, a département, an EPCI, a commune). The filters of ``cordee.dashboards.filters`` only narrow a view;
-they never widen it, so whatever a person puts in the query string, they see at most their view.
+A dashboard has a *view* (``Scope``): one mediator's own activities, one structure's, a coordinator's team's, or
+a territory's (France, a région, a département, an EPCI, a commune). The filters of ``cordee.dashboards.filters``
+only narrow a view; they never widen it, so whatever a person puts in the query string, they see at most their
+view.
 
 Who may see what (``check``):
 
 - a mediator's view: the mediator themself, and the national admin;
 - a structure's view: its gestionnaires, and the national admin;
+- a team's view (``team:<coordinator id>``): that coordinator, and the national admin. It counts the activities
+  of each member from the day they accepted the invitation to the day they left the team, both days included
+  (an activity of the day someone leaves was most likely done as a member); a mediator who left and came back
+  counts for each of their periods (``cordee.structures.teams``);
 - a territory's view: the national admin, and a coordinator whose scope holds every commune of the territory
   (a coordinator of the Creuse sees the Creuse, its EPCI and its communes, not the Nouvelle-Aquitaine);
 - France: the national admin only.
@@ -23,8 +28,8 @@ from django.db.models import Q
 
 from cordee.core.errors import Invalid, NotAllowed, NotFound
 from cordee.structures.enums import MembershipRole
-from cordee.structures.models import Structure
-from cordee.structures.roles import roles_of
+from cordee.structures.models import Structure, TeamMembership
+from cordee.structures.roles import NOTHING, roles_of
 from cordee.territories.enums import TerritoryKind
 from cordee.territories.models import Commune, Departement, Epci, Region, territory_q
 from cordee.users.models import User
@@ -42,6 +47,7 @@ TERRITORY_HELP = "france, region:84, departement:23, epci:<SIREN> ou commune:<co
 class ScopeKind:
     MEDIATOR = "mediator"
     STRUCTURE = "structure"
+    TEAM = "team"
     TERRITORY = "territory"
 
 
@@ -50,7 +56,7 @@ class Scope:
     """One dashboard's view: what it counts before any filter."""
 
     kind: str
-    key: str  # the user id, the structure id, or the territory ("france", "departement:23"…)
+    key: str  # user id (own, or the coordinator of a team), structure id, territory ("france", "departement:23"…)
     label: str
     territory_kind: str = ""  # "" for France
     territory_code: str = ""
@@ -74,6 +80,8 @@ class Scope:
             return Q(mediator_id=int(self.key))
         if self.kind == ScopeKind.STRUCTURE:
             return Q(structure_id=int(self.key))
+        if self.kind == ScopeKind.TEAM:
+            return team_q(int(self.key))
         if self.is_france:
             return Q()
         if self.territory_kind == TerritoryKind.REGION:
@@ -89,12 +97,36 @@ class Scope:
         return territory_q(self.territory_kind, self.territory_code)
 
 
+def team_q(coordinator_id: int) -> Q:
+    """The activities of a coordinator's team: each member's, within each of their periods in the team.
+
+    One (mediator, from, until) range per period, so the database reads each member's activities by its
+    (mediator, date) index; nothing when the team has never had a member."""
+    periods = (
+        TeamMembership.objects.counted()
+        .filter(coordinator_id=coordinator_id)
+        .order_by("mediator_id", "member_from", "pk")
+        .values_list("mediator_id", "member_from", "member_until")
+    )
+    q = NOTHING
+    for mediator_id, start, end in periods:
+        period = Q(mediator_id=mediator_id, date__gte=start)
+        if end is not None:
+            period &= Q(date__lte=end)
+        q |= period
+    return q
+
+
 def mediator_scope(user) -> Scope:
     return Scope(ScopeKind.MEDIATOR, str(user.pk), "Mes activités")
 
 
 def structure_scope(structure) -> Scope:
     return Scope(ScopeKind.STRUCTURE, str(structure.pk), structure.name)
+
+
+def team_scope(coordinator) -> Scope:
+    return Scope(ScopeKind.TEAM, str(coordinator.pk), f"Équipe de {coordinator}")
 
 
 def territory_scope(text: str) -> Scope:
@@ -134,6 +166,11 @@ def scope_from_ref(ref: str) -> Scope:
         if structure is None:
             raise NotFound()
         return structure_scope(structure)
+    if kind == ScopeKind.TEAM:
+        coordinator = User.objects.filter(pk=int(key)).first()
+        if coordinator is None:
+            raise NotFound()
+        return team_scope(coordinator)
     return territory_scope(ref)
 
 
@@ -147,6 +184,8 @@ def may_see(user, scope: Scope) -> bool:
         return scope.key == str(roles.user_id)
     if scope.kind == ScopeKind.STRUCTURE:
         return int(scope.key) in roles.structure_ids(MembershipRole.GESTIONNAIRE)
+    if scope.kind == ScopeKind.TEAM:
+        return roles.is_coordinator and scope.key == str(roles.user_id)
     if scope.is_france or not roles.is_coordinator:
         return False
     return coordinator_covers(roles, scope)
@@ -174,13 +213,16 @@ def check(user, scope: Scope) -> Scope:
 
 
 def visible_scopes(user) -> list[Scope]:
-    """The views a person may open, for the index page: their own, their structures', their territories'."""
+    """The views a person may open, for the index page: their own, their structures', their team's, their
+    territories'."""
     roles = roles_of(user)
     if not roles.is_authenticated:
         return []
     scopes = [mediator_scope(user)]
     managed = roles.structure_ids(MembershipRole.GESTIONNAIRE)
     scopes += [structure_scope(s) for s in Structure.objects.filter(pk__in=managed).order_by("name", "pk")]
+    if roles.is_coordinator:
+        scopes.append(team_scope(user))
     if roles.is_national_admin:
         scopes.append(territory_scope(FRANCE))
     for kind, code in roles.scopes:

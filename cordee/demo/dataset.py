@@ -262,6 +262,13 @@ USERS = [
     ),
 ]
 
+# Coordinators' teams: (coordinator, mediator, member since so many days; None for an invitation waiting).
+TEAMS = [
+    ("coordination.creuse", "mediateur.aubusson", 400),
+    ("coordination.creuse", "conseiller.creuse", 180),
+    ("coordination.bdr", "mediateur", None),
+]
+
 # The accounts printed by `make run`: one per role.
 PRINTED = [
     "admin",

@@ -1,19 +1,22 @@
 """Create (or bring up to date) the demo dataset. Running it twice changes nothing."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from cordee.aggregation.importing.importer import default_source_name, import_file
 from cordee.demo.activities import load_demo_activities
-from cordee.demo.dataset import DEMO_PASSWORD, PLACES, STRUCTURES, USERS
+from cordee.demo.dataset import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, PLACES, STRUCTURES, TEAMS, USERS
 from cordee.demo.diagnostics import load_demo_diagnostics
 from cordee.demo.pass_numerique import load_demo_pass_numerique
 from cordee.demo.referrals import load_demo_referrals
 from cordee.places.enums import CoordinatesPrecision, QualificationState
 from cordee.places.models import Place
-from cordee.structures.models import CoordinatorScope, Membership, Structure
+from cordee.structures.enums import TeamMemberState
+from cordee.structures.models import CoordinatorScope, Membership, Structure, TeamMembership
 from cordee.territories.models import Commune
 from cordee.users.models import User
 
@@ -85,6 +88,7 @@ def load_demo(dry_run: bool = False) -> DemoReport:
         for kind, code in demo.scopes:
             _, created = CoordinatorScope.objects.get_or_create(user=user, territory_kind=kind, territory_code=code)
             report.count("périmètres de coordination", created)
+    _load_teams(report)
     for demo in PLACES:
         structure = structures[demo.structure_key]
         commune = structure.commune
@@ -124,6 +128,28 @@ def load_demo(dry_run: bool = False) -> DemoReport:
     if dry_run:
         transaction.set_rollback(True)
     return report
+
+
+def _load_teams(report: DemoReport) -> None:
+    """The demo coordinators' teams: members for some time, and an invitation waiting for an answer."""
+    today = timezone.localdate()
+    users = {user.email: user for user in User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")}
+    for coordinator_key, mediator_key, days in TEAMS:
+        coordinator = users[f"{coordinator_key}@{DEMO_EMAIL_DOMAIN}"]
+        mediator = users[f"{mediator_key}@{DEMO_EMAIL_DOMAIN}"]
+        if TeamMembership.objects.filter(coordinator=coordinator, mediator=mediator).exists():
+            continue
+        if days is None:
+            TeamMembership.objects.create(coordinator=coordinator, mediator=mediator)
+        else:
+            TeamMembership.objects.create(
+                coordinator=coordinator,
+                mediator=mediator,
+                state=TeamMemberState.ACCEPTED,
+                answered_at=timezone.now() - dt.timedelta(days=days),
+                member_from=today - dt.timedelta(days=days),
+            )
+        report.count("membres d'équipes de coordinateurs", True)
 
 
 DEMO_PLACES_SOURCE = "cordee-demo"

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from cordee.activities.models import Activity
 from cordee.demo.dataset import STRUCTURES, USERS
 from cordee.pass_numerique import services
 from cordee.pass_numerique.enums import PassState
@@ -82,8 +83,13 @@ def load_demo_pass_numerique(report) -> None:
     from_bourganeuf = hand_out(bourganeuf, "gestionnaire", 3, (now - dt.timedelta(days=3)).date().isoformat())
     aubusson, fs_place = _place("mediatheque-aubusson"), _place("fs-bourganeuf")
     last_month = dt.datetime.combine(last_month_day, dt.time(10, 30), tzinfo=order.zone)
-    for item in from_ccas[:3]:
-        services.redeem(_user("mediateur.aubusson"), code=item.code, place_id=aubusson.pk, now=last_month)
+    # The first one paid for an accompaniment reported at the médiathèque (its activity page shows the pass).
+    paid = Activity.objects.filter(structure_id=aubusson.structure_id, place=aubusson).order_by("date", "pk").first()
+    for number, item in enumerate(from_ccas[:3]):
+        activity_id = paid.pk if paid is not None and number == 0 else None
+        services.redeem(
+            _user("mediateur.aubusson"), code=item.code, place_id=aubusson.pk, now=last_month, activity_id=activity_id
+        )
         report.count("pass utilisés", True)
     for item in from_bourganeuf[:2]:
         services.redeem(_user("conseiller.creuse"), code=item.code, place_id=fs_place.pk, now=now)

@@ -14,7 +14,9 @@ from cordee.core.pseudonyms import keyed_hash, user_label
 from cordee.journal.models import Entry
 
 # Models whose text (``str``) names a person: the journal keeps "<kind> n° <id>" instead.
-PERSONAL_MODELS = frozenset({"users.user", "structures.membership", "structures.invitation"})
+PERSONAL_MODELS = frozenset(
+    {"users.user", "structures.membership", "structures.invitation", "structures.teammembership"}
+)
 EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 

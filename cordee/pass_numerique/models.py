@@ -360,9 +360,16 @@ class Redemption(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # The accompaniment paid for. The activities app is not there yet: an identifier without a database link,
-    # to become a foreign key to "activities.Activity" (same column) when it lands.
-    activity_id = models.PositiveBigIntegerField("accompagnement", null=True, blank=True)
+    # The accompaniment paid for (an activity of the place's structure). PROTECT: an activity that justifies
+    # a redemption cannot be deleted, so the evidence behind money owed or paid stays; the redemption never goes.
+    activity = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pass_redemptions",
+        verbose_name="accompagnement",
+    )
     statement = models.ForeignKey(
         Statement,
         on_delete=models.SET_NULL,
@@ -393,9 +400,16 @@ class Redemption(models.Model):
             return MoneyStatus.PAID
         return MoneyStatus.CLAIMED
 
+    @property
+    def money_status_label(self) -> str:
+        return MoneyStatus(self.money_status).label
+
 
 class Credit(models.Model):
-    """The face value of an expired or cancelled pass, credited back to the funder (one per pass)."""
+    """The face value of an expired or cancelled pass, credited back to the funder (one per pass).
+
+    Append-only: the database refuses any UPDATE or DELETE (triggers of migration 0003), as for ``PassEvent``.
+    """
 
     pass_obj = models.OneToOneField(
         Pass, on_delete=models.PROTECT, related_name="credit", db_column="pass_id", verbose_name="pass"
@@ -410,8 +424,14 @@ class Credit(models.Model):
     )
     amount_cents = models.PositiveIntegerField("montant (centimes)")
     at = models.DateTimeField("le", auto_now_add=True)
+    # Append-only (database triggers): a deleted account leaves its identifier, as on the events.
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -436,7 +456,11 @@ class PassEventQuerySet(models.QuerySet):
 
 
 class PassEvent(models.Model):
-    """One change of one pass (append-only): who, when, what, from which state to which, which amount."""
+    """One change of one pass (append-only): who, when, what, from which state to which, which amount.
+
+    Refused here (``PassEventIsImmutable``) and, whatever the client, by the database (triggers of migration
+    0003 on PostgreSQL and SQLite).
+    """
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events", verbose_name="commande")
     pass_obj = models.ForeignKey(

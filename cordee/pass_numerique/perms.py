@@ -6,7 +6,8 @@
   the holding structure hand its passes out and may report it lost.
 - A pass is redeemed by a médiateur, conseiller numérique or gestionnaire of the structure running the place.
 - A statement is seen by the members of the claiming structure and by those who manage the funder's orders
-  (its gestionnaires, the national admin); the funder's gestionnaires and the national admin decide on it.
+  (its gestionnaires, the national admin); the funder's gestionnaires and the national admin decide on it; the
+  gestionnaires of the claiming structure answer a refusal and send the statement back.
 """
 
 from django.db.models import Q
@@ -98,6 +99,10 @@ def can_view_statement(user, statement: Statement) -> bool:
 def can_decide_statement(user, statement: Statement) -> bool:
     roles = roles_of(user)
     return roles.is_national_admin or roles.is_member(statement.funder_id, {MembershipRole.GESTIONNAIRE})
+
+
+def can_resubmit_statement(user, statement: Statement) -> bool:
+    return roles_of(user).is_member(statement.structure_id, {MembershipRole.GESTIONNAIRE})
 
 
 # --- Set-based helpers for lists --------------------------------------------------------------------------

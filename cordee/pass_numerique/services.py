@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import Conflict, Invalid, NotAllowed, NotFound, Refused
 from cordee.diagnostics.models import Diagnostic
@@ -361,8 +362,16 @@ def allocate_books(actor, order: Order, structure_id, count) -> list[Book]:
             )
         ids = [book.pk for book in books]
         Book.objects.filter(pk__in=ids).update(holder=structure, allocated_at=now)
-        passes = list(Pass.objects.filter(book_id__in=ids, state=PassState.IN_STOCK).order_by("pk"))
-        Pass.objects.filter(pk__in=[item.pk for item in passes]).update(state=PassState.ALLOCATED, updated_at=now)
+        passes = list(
+            Pass.objects.select_for_update(of=("self",), no_key=True)
+            .filter(book_id__in=ids, state=PassState.IN_STOCK)
+            .order_by("pk")
+        )
+        updated = Pass.objects.filter(pk__in=[item.pk for item in passes], state=PassState.IN_STOCK).update(
+            state=PassState.ALLOCATED, updated_at=now
+        )
+        if updated != len(passes):
+            raise Conflict("Des pass de ces carnets ont changé entre-temps : recommencez.", reason="concurrent_change")
         Allocation.objects.bulk_create([Allocation(book=book, to_structure=structure, by=actor) for book in books])
         write_events(
             passes,
@@ -395,7 +404,11 @@ def move_book(actor, book: Book, structure_id) -> Book:
         previous = book.holder_id
         Book.objects.filter(pk=book.pk).update(holder=structure, allocated_at=now)
         Allocation.objects.create(book=book, from_structure_id=previous, to_structure=structure, by=actor)
-        passes = list(Pass.objects.filter(book=book, state=PassState.ALLOCATED).order_by("pk"))
+        passes = list(
+            Pass.objects.select_for_update(of=("self",), no_key=True)
+            .filter(book=book, state=PassState.ALLOCATED)
+            .order_by("pk")
+        )
         write_events(
             passes, PassEventKind.MOVED, PassState.ALLOCATED, PassState.ALLOCATED, actor, structure=structure, at=now
         )
@@ -603,6 +616,8 @@ def expire_passes(*, now=None, orders=None, progress=None) -> int:
         if now < order.expires_at:
             continue
         with transaction.atomic():
+            # The order's lock serialises expiry with allocations and cancellations (they lock it too).
+            Order.objects.select_for_update(of=("self",), no_key=True).filter(pk=order.pk).first()
             passes = list(
                 Pass.objects.select_for_update(of=("self",), no_key=True)
                 .filter(order=order, state__in=OUTSTANDING_STATES)
@@ -645,14 +660,20 @@ def already_redeemed(redemption: Redemption) -> Conflict:
     )
 
 
+def _is_structure_activity(activity_pk, structure_id) -> bool:
+    """Whether the activity exists and was recorded for that structure (one query)."""
+    return Activity.objects.filter(pk=activity_pk, structure_id=structure_id).exists()
+
+
 def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
     """Use a pass at a place, exactly once whatever the concurrency.
 
     400 malformed code or check character; 403 the person is not a member (médiateur, conseiller numérique,
     gestionnaire) of the structure running the place; 409 ``already_redeemed`` (with ``redeemed_at`` and
     ``place``); 422 ``unknown_code``, ``cancelled``, ``expired``, ``not_distributed``, ``not_yet_valid``,
-    ``place_not_allowed``. The pass row is locked (PostgreSQL), SQLite's immediate transaction serialises the
-    writers, the state changes with a conditional UPDATE, and the one-to-one redemption is the last defence.
+    ``place_not_allowed``, ``unknown_activity`` (on ``activity_id``). The pass row is locked (PostgreSQL),
+    SQLite's immediate transaction serialises the writers, the state changes with a conditional UPDATE, and the
+    one-to-one redemption is the last defence.
     """
     normalised = codes.parse(code)
     errors: dict = {}
@@ -670,6 +691,9 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
             "peuvent y encaisser un pass.",
             reason="not_place_member",
         )
+    if activity_pk is not None and not _is_structure_activity(activity_pk, place.structure_id):
+        message = "Accompagnement inconnu de la structure qui gère ce lieu."
+        raise Refused(message, reason="unknown_activity", errors={"activity_id": message})
     with transaction.atomic():
         target = Pass.objects.select_for_update(of=("self",), no_key=True).filter(code=normalised).first()
         if target is None:
@@ -806,6 +830,8 @@ def pay_statement(actor, statement: Statement, payment_reference: str) -> Statem
     if not perms.can_decide_statement(actor, statement):
         raise NotAllowed()
     with transaction.atomic():
+        # Locked first: an approval or a refusal committed meanwhile is seen before the reference is written.
+        Statement.objects.select_for_update(of=("self",)).filter(pk=statement.pk).first()
         Statement.objects.filter(pk=statement.pk, state=StatementState.APPROVED).update(payment_reference=reference)
         STATEMENT.apply(statement, "pay", actor, total_cents=statement.total_cents)
         Statement.objects.filter(pk=statement.pk).update(paid_at=timezone.now())
@@ -820,11 +846,34 @@ def reject_statement(actor, statement: Statement, reason: str) -> Statement:
     if not perms.can_decide_statement(actor, statement):
         raise NotAllowed()
     with transaction.atomic():
+        Statement.objects.select_for_update(of=("self",)).filter(pk=statement.pk).first()
         Statement.objects.filter(
             pk=statement.pk, state__in=[StatementState.SUBMITTED, StatementState.APPROVED]
         ).update(rejection_reason=reason[:2000])
         STATEMENT.apply(statement, "reject", actor, reason=reason)
         Statement.objects.filter(pk=statement.pk).update(decided_at=timezone.now())
+    statement.refresh_from_db()
+    return statement
+
+
+def resubmit_statement(actor, statement: Statement, answer: str) -> Statement:
+    """A rejected claim, corrected by the structure (its answer to the reason), is submitted again with the same
+    passes: they stay on it, so that the claim's history and amount stay one piece and the next monthly
+    statement does not take them (``generate_statements`` only takes redemptions on no statement)."""
+    answer = str(answer or "").strip()
+    if not answer:
+        message = "Indiquez ce que vous avez corrigé ou votre réponse au motif du refus."
+        raise Invalid(message, reason="reason_required", errors={"answer": message})
+    if not perms.can_view_statement(actor, statement):
+        raise NotFound("Relevé introuvable, ou vous n'y avez pas accès.")
+    STATEMENT.apply(
+        statement,
+        "resubmit",
+        actor,
+        reason=answer,
+        total_cents=statement.total_cents,
+        passes=statement.passes_count,
+    )
     statement.refresh_from_db()
     return statement
 

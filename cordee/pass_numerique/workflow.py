@@ -1,7 +1,8 @@
 """Lifecycles of orders (draft → confirmed → closed) and of reimbursement claims.
 
 Claims: submitted → approved → paid (with a payment reference) | submitted or approved → rejected (with a
-reason). The effects that issue passes or write the payment reference live in ``services``.
+reason) → submitted again when the claiming structure answers the reason and sends it back (its passes stay
+on it). The effects that issue passes or write the payment reference live in ``services``.
 """
 
 from cordee.core.errors import Conflict
@@ -24,6 +25,11 @@ def nothing_outstanding(order, actor):
             "Des pass de cette commande peuvent encore être utilisés : la commande sera close après leur expiration.",
             reason="passes_outstanding",
         )
+
+
+def clear_decision(statement, actor):
+    """A claim sent back is decided afresh: the previous refusal stays in the transition log only."""
+    Statement.objects.filter(pk=statement.pk).update(rejection_reason="", decided_at=None)
 
 
 ORDER = Workflow(
@@ -75,6 +81,16 @@ STATEMENT = Workflow(
             "Refuser",
             permission=perms.can_decide_statement,
             requires_reason=True,
+        ),
+        Transition(
+            "resubmit",
+            {StatementState.REJECTED},
+            StatementState.SUBMITTED,
+            "Renvoyer",
+            permission=perms.can_resubmit_statement,
+            requires_reason=True,
+            denied_message="Seuls les gestionnaires de la structure remboursée renvoient un relevé refusé.",
+            effects=[clear_decision],
         ),
     ],
 )

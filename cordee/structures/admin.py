@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cordee.structures.models import CoordinatorScope, Invitation, Membership, Structure
+from cordee.structures.models import CoordinatorScope, Invitation, Membership, Structure, TeamMembership
 
 
 class MembershipInline(admin.TabularInline):
@@ -45,3 +45,22 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "structure__name"]
     readonly_fields = ["created_at", "accepted_at", "invited_by"]
     list_select_related = ["structure"]
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(admin.ModelAdmin):
+    """Read only: teams change through their pages (cordee.structures.teams), which journal every change."""
+
+    list_display = ["coordinator", "mediator", "state", "member_from", "member_until", "invited_at"]
+    list_filter = ["state"]
+    search_fields = ["coordinator__email", "mediator__email"]
+    list_select_related = ["coordinator", "mediator"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

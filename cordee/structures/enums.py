@@ -19,3 +19,13 @@ class MembershipRole(models.TextChoices):
     MEDIATEUR = "mediateur", "Médiateur numérique"
     CONSEILLER_NUMERIQUE = "conseiller_numerique", "Conseiller numérique"
     AIGUILLEUR = "aiguilleur", "Aiguilleur / prescripteur"
+
+
+class TeamMemberState(models.TextChoices):
+    """Where a coordinator's invitation of a mediator into their team stands."""
+
+    INVITED = "invited", "Invitation en attente"
+    ACCEPTED = "accepted", "Membre de l'équipe"
+    DECLINED = "declined", "Invitation refusée"
+    WITHDRAWN = "withdrawn", "Invitation retirée"
+    REMOVED = "removed", "Retiré de l'équipe"

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from cordee.structures.enums import MembershipRole, StructureKind
+from cordee.structures.enums import MembershipRole, StructureKind, TeamMemberState
 from cordee.structures.validators import validate_rna, validate_siret
 from cordee.territories.enums import TerritoryKind
 
@@ -95,3 +95,61 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.structure}"
+
+
+class TeamMembershipQuerySet(models.QuerySet):
+    def open(self):
+        """Invitations waiting for an answer and current members."""
+        return self.filter(state__in=[TeamMemberState.INVITED, TeamMemberState.ACCEPTED])
+
+    def counted(self):
+        """Memberships whose period counts in the team's figures: current and past members."""
+        return self.filter(state__in=[TeamMemberState.ACCEPTED, TeamMemberState.REMOVED], member_from__isnull=False)
+
+
+class TeamMembership(models.Model):
+    """A mediator in a coordinator's team: invited by the coordinator, accepted (or declined) by the mediator.
+
+    Never deleted: a removed member keeps their row, with the day they joined and the day they left, so that
+    the team's figures count their activities of that period (``cordee.dashboards.scope``). A mediator invited
+    again after leaving gets a new row: one row per period.
+    """
+
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="team_memberships_led",
+        verbose_name="coordinateur",
+    )
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships", verbose_name="médiateur"
+    )
+    state = models.CharField("état", max_length=12, choices=TeamMemberState.choices, default=TeamMemberState.INVITED)
+    invited_at = models.DateTimeField("invité le", auto_now_add=True)
+    answered_at = models.DateTimeField("réponse le", null=True, blank=True)
+    removed_at = models.DateTimeField("retiré le", null=True, blank=True)
+    # Local days (Europe/Paris) of acceptance and removal: the bounds, both included, of the counted activities.
+    member_from = models.DateField("membre depuis le", null=True, blank=True)
+    member_until = models.DateField("membre jusqu'au", null=True, blank=True)
+
+    objects = TeamMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "membre d'équipe"
+        verbose_name_plural = "membres d'équipe"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coordinator", "mediator"],
+                condition=Q(state__in=["invited", "accepted"]),
+                name="team_membership_one_open",
+            ),
+            models.CheckConstraint(condition=~Q(coordinator=models.F("mediator")), name="team_membership_not_self"),
+            models.CheckConstraint(
+                condition=Q(member_until__isnull=True) | Q(member_until__gte=models.F("member_from")),
+                name="team_membership_period_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["coordinator", "state"], name="team_coordinator_state")]
+
+    def __str__(self):
+        return f"{self.mediator} — équipe de {self.coordinator}"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tableau-de-bord/", include("cordee.www.dashboard.urls")),
     path("statistiques/", include("cordee.www.dashboards.urls")),
     path("structures/", include("cordee.www.structures.urls")),
+    path("equipe/", include("cordee.www.team.urls")),
     path("lieux/", include("cordee.www.places.urls")),
     path("lieux/", include("cordee.www.places_manage.public_urls")),
     path("gestion/lieux/", include("cordee.www.places_manage.urls")),

@@ -108,6 +108,18 @@ def test_a_conseiller_numerique_activity_is_flagged(structure, place):
             "returning",
             "Les personnes déjà accompagnées ne peuvent pas dépasser le total",
         ),
+        (
+            {"kind": "quick", "participants": 1, "gender_female": 1, "gender_male": 1},
+            "gender_breakdown",
+            "La répartition par genre dépasse le total des participants (1).",
+        ),
+        (
+            {"kind": "quick", "participants": 1, "status_retired": 1, "status_employed": 1},
+            "status_breakdown",
+            "La répartition par statut dépasse le total des participants (1).",
+        ),
+        ({"kind": "quick", "participants": 1, "returning": 2}, "returning", "ne peuvent pas dépasser le total"),
+        ({"kind": "quick", "age_18_24": -1}, "age_18_24", "Indiquez un nombre entier positif ou nul."),
         ({"kind": "workshop"}, "title", "Donnez un titre à l'activité."),
         ({"kind": "cours"}, "kind", "Type d'activité inconnu."),
         ({"location_kind": "home"}, "commune_code", "Indiquez la commune où l'activité a eu lieu."),

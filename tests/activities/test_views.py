@@ -275,3 +275,50 @@ def test_a_new_followed_person_may_give_gender_and_situation(client, team):
     assert response.status_code == 302
     person = Beneficiary.objects.get()
     assert (person.gender, person.status) == ("female", "retired")
+
+
+def test_a_quick_request_takes_the_persons_few_facts_as_counts_of_one(client, team):
+    _structure, mediator, place = team
+    client.force_login(mediator)
+    facts = {"gender": "male", "age_band": "18_24", "status": "student", "returning": "on"}
+
+    response = client.post(CREATE, form_data(place, kind="quick", **facts))
+
+    assert response.status_code == 302
+    activity = Activity.objects.get()
+    assert (activity.kind, activity.participants) == ("quick", 1)
+    assert (activity.gender_male, activity.age_18_24, activity.status_student, activity.returning) == (1, 1, 1, 1)
+    assert (activity.gender_unknown, activity.age_unknown, activity.status_unknown) == (0, 0, 0)
+    edit = client.get(reverse("www:activities:edit", kwargs={"pk": activity.pk})).context["form"]
+    assert {name: edit.initial[name] for name in ("gender", "age_band", "status", "returning")} == {
+        **facts,
+        "returning": True,
+    }
+
+
+def test_a_quick_request_without_facts_counts_one_person_not_communicated(client, team):
+    _structure, mediator, place = team
+    client.force_login(mediator)
+
+    client.post(CREATE, form_data(place, kind="quick"))
+
+    activity = Activity.objects.get()
+    assert (activity.participants, activity.gender_unknown, activity.age_unknown, activity.status_unknown) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert activity.returning == 0
+
+
+def test_a_quick_request_is_never_for_a_followed_person(client, team):
+    structure, mediator, place = team
+    person = BeneficiaryFactory(structure=structure)
+    client.force_login(mediator)
+
+    response = client.post(CREATE, form_data(place, kind="quick", beneficiary=person.pk))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["beneficiary"]
+    assert not Activity.objects.exists()

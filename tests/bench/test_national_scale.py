@@ -166,6 +166,7 @@ def _serve_and_load(database_url, url_file):
     env = _env(
         database_url,
         DJANGO_SETTINGS_MODULE="config.settings.prod",
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),  # production requires it
         SECRET_KEY="bench-only-not-secret",
         SECURE_SSL_REDIRECT="false",
         DEBUG="false",

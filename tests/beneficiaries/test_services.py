@@ -2,8 +2,8 @@ import pytest
 
 from cordee.beneficiaries import registry
 from cordee.beneficiaries.models import ANONYMISED_ALIAS
-from cordee.beneficiaries.services import anonymise, create_beneficiary
-from cordee.core.errors import Invalid, NotFound
+from cordee.beneficiaries.services import anonymise, create_beneficiary, update_beneficiary
+from cordee.core.errors import Conflict, Invalid, NotFound
 from cordee.journal.models import Entry
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.diagnostics.factories import DiagnosticFactory, answers
@@ -69,3 +69,33 @@ def test_anonymise_by_another_structure_is_not_found():
 
 def test_every_app_registers_its_eraser():
     assert "diagnostics" in registry.erasers()
+
+
+def test_update_changes_gender_and_status_and_journals_field_names_only():
+    person = BeneficiaryFactory()
+    member = MembershipFactory(structure=person.structure).user
+
+    update_beneficiary(member, person, gender="female", status="retired")
+
+    person.refresh_from_db()
+    assert (person.gender, person.status) == ("female", "retired")
+    entry = Entry.objects.get(action="beneficiary.updated")
+    assert entry.details == {"fields": ["gender", "status"]}
+    update_beneficiary(member, person, gender="female", status="")  # blank: « non communiqué »
+    person.refresh_from_db()
+    assert person.status == "unknown"
+    assert Entry.objects.filter(action="beneficiary.updated").count() == 2
+
+
+def test_update_refuses_unknown_values_other_structures_and_anonymised_people():
+    person = BeneficiaryFactory()
+    member = MembershipFactory(structure=person.structure).user
+    with pytest.raises(Invalid) as raised:
+        update_beneficiary(member, person, gender="other", status="retraite")
+    assert set(raised.value.errors) == {"gender", "status"}
+    with pytest.raises(NotFound):
+        update_beneficiary(MembershipFactory().user, person, gender="male", status="unknown")
+    anonymise(member, person)
+    with pytest.raises(Conflict):
+        update_beneficiary(member, person, gender="male", status="unknown")
+    assert not Entry.objects.filter(action="beneficiary.updated").exists()

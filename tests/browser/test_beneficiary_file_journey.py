@@ -78,3 +78,22 @@ def test_the_file_works_without_javascript(browser, live_server, follower):
         journey(page, follower, check=lambda page: None)
     finally:
         context.close()
+
+
+def test_a_mediator_sets_a_persons_gender_and_status_after_creation(page, follower, login_as, assert_accessible):
+    person = Beneficiary.objects.get(alias="M. Paul T.")
+    login_as(follower.user)
+
+    page.goto(f"/diagnostics/personnes/{person.pk}/")
+    page.get_by_role("link", name="Modifier le genre et la situation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modifier M. Paul T.")
+    assert_accessible(page)
+    page.get_by_label("Genre").select_option("male")
+    page.get_by_label("Situation").select_option("retired")
+    page.get_by_role("button", name="Enregistrer").click()
+
+    expect(page.get_by_text("Les informations de la personne sont enregistrées.")).to_be_visible()
+    expect(page.get_by_text("Genre : masculin. Situation : retraité.")).to_be_visible()
+    assert_accessible(page)
+    person.refresh_from_db()
+    assert (person.gender, person.status) == ("male", "retired")

@@ -63,3 +63,51 @@ def test_check_a_pass_then_a_mediateur_uses_it_by_typing(page, login_as, assert_
     page.goto(f"/pass/{shown}/")
     expect(page.get_by_role("heading", level=2).first).to_have_text("Ce pass a déjà été utilisé")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [MOBILE])
+def test_the_public_check_shows_the_accepting_places_near_the_person_on_a_map(page, assert_accessible):
+    world = build_world()
+    code = world.code("distributed")
+
+    page.goto(f"/pass/{code}/")
+    expect(page.locator("[data-cordee-map] .leaflet-marker-icon").first).to_be_visible()
+    expect(page.get_by_role("region", name="Carte des lieux qui acceptent ce pass")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Près de chez vous").fill("23000")
+    page.get_by_role("button", name="Voir les lieux les plus proches").click()
+    expect(page.get_by_text("les plus proches de Guéret")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text=world.place.name)).to_contain_text("km")
+    expect(page.locator("[data-cordee-map] .leaflet-marker-icon").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_mediateur_reports_an_activity_paid_by_a_pass(page, login_as, assert_accessible, console_errors):
+    world = build_world()
+    code = world.code("distributed")
+    shown = codes.display(code)
+    login_as(world.mediateur)
+
+    page.goto("/activites/nouvelle/")
+    page.get_by_text("30 min", exact=True).click()
+    page.get_by_text("E-mail", exact=True).click()
+    page.locator("summary", has_text="son Pass numérique").click()
+    page.get_by_label("Pass numérique utilisé").fill(shown)
+    assert_accessible(page)
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text(f"Pass {shown} utilisé")).to_be_visible()
+    assert_accessible(page)
+    redemption = Redemption.objects.get()
+    assert redemption.pass_obj.code == code and redemption.activity is not None
+
+    # The same pass again: the form comes back with the reason on the field, nothing is saved.
+    page.goto("/activites/nouvelle/")
+    page.get_by_text("30 min", exact=True).click()
+    page.get_by_text("E-mail", exact=True).click()
+    page.locator("summary", has_text="son Pass numérique").click()
+    page.get_by_label("Pass numérique utilisé").fill(shown)
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator("#id_pass_code-errors")).to_contain_text("déjà été utilisé")
+    assert_accessible(page)
+    expected_http_errors(console_errors, 1)
+    assert Redemption.objects.count() == 1

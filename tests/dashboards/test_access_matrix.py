@@ -14,7 +14,7 @@ from cordee.dashboards.models import DashboardExport
 from cordee.dashboards.scope import territory_scope
 from cordee.users.tokens import create_api_token
 from tests.dashboards.factories import ActivityFactory
-from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory
+from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, TeamMembershipFactory
 from tests.user_kinds import USER_KINDS, expect, login_as
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,8 @@ GET_EXPECTATIONS = {
     "www:dashboards:mine": expect(302, 200, 200, 200, 200, 200, 200),  # each their own activities
     "www:dashboards:structure": expect(302, 403, 200, 403, 403, 403, 200),
     "www:dashboards:territory": expect(302, 403, 403, 403, 200, 403, 200),
+    # Another coordinator's team (each coordinator sees their own: tests/dashboards/test_pages.py).
+    "www:dashboards:team": expect(302, 403, 403, 403, 403, 403, 200),
     "www:dashboards:export_task": expect(302, 404, 200, 404, 404, 404, 404),  # the gestionnaire's export
     "www:dashboards:export_file": expect(302, 404, 200, 404, 404, 404, 404),
     "www:dashboards:shared": expect(200, 200, 200, 200, 200, 200, 200),  # public with a valid token
@@ -47,6 +49,8 @@ def url_of(name, activity):
     structure = activity.structure
     if name == "www:dashboards:structure":
         return reverse(name, args=[structure.pk])
+    if name == "www:dashboards:team":
+        return reverse(name, args=[TeamMembershipFactory(mediator=activity.mediator).coordinator_id])
     if name == "www:dashboards:territory":
         return reverse(name, args=["departement:23"])
     if name in ("www:dashboards:export_task", "www:dashboards:export_file"):

@@ -10,7 +10,7 @@ from cordee.dashboards import exports
 from cordee.dashboards.models import DashboardExport
 from tests.core.test_tabular import _xlsx_cells
 from tests.dashboards.factories import ActivityFactory
-from tests.structures.factories import MembershipFactory
+from tests.structures.factories import MembershipFactory, TeamMembershipFactory
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +112,44 @@ def test_large_export_runs_in_the_background_with_a_download_link(
     assert body.startswith("\ufeffnumero,date,type")
     assert body.count("\r\n") == 4
     assert "calc" not in body  # the free note is never exported
+
+
+def test_coordinator_sees_their_team(client):
+    member = TeamMembershipFactory(member_from=datetime.date.today() - datetime.timedelta(days=30))
+    counted = ActivityFactory(mediator=member.mediator)
+    ActivityFactory(mediator=member.mediator, date=member.member_from - datetime.timedelta(days=1))
+    ActivityFactory(structure=counted.structure)  # a colleague outside the team
+    client.force_login(member.coordinator)
+
+    index = client.get(reverse("www:dashboards:index")).content.decode()
+    response = client.get(reverse("www:dashboards:team", args=[member.coordinator_id]))
+
+    assert reverse("www:dashboards:team", args=[member.coordinator_id]) in index
+    assert response.status_code == 200
+    assert response.context["figures"].activities == 1
+    assert f"Équipe de {member.coordinator}" in response.content.decode()
+
+
+def test_team_of_an_unknown_person_is_refused_before_being_looked_up(client):
+    coordinator = TeamMembershipFactory().coordinator
+    client.force_login(coordinator)
+    assert client.get(reverse("www:dashboards:team", args=[coordinator.pk + 1000])).status_code == 403
+    client.force_login(UserFactory(national_admin=True))
+    assert client.get(reverse("www:dashboards:team", args=[coordinator.pk + 1000])).status_code == 404
+
+
+def test_the_team_exports_its_members_activities_only(client):
+    member = TeamMembershipFactory(member_from=datetime.date.today() - datetime.timedelta(days=30))
+    counted = ActivityFactory(mediator=member.mediator)
+    before = ActivityFactory(mediator=member.mediator, date=member.member_from - datetime.timedelta(days=1))
+    client.force_login(member.coordinator)
+
+    data = {"vue": f"team:{member.coordinator_id}", "what": "activities", "format": "csv", "query": ""}
+    response = client.post(reverse("www:dashboards:export"), data)
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="cordee-activities-team-')
+    ids = {line.split(",")[0] for line in response.content.decode().splitlines()[1:]}
+    assert str(counted.pk) in ids and str(before.pk) not in ids
+    client.force_login(TeamMembershipFactory().coordinator)  # another coordinator
+    assert client.post(reverse("www:dashboards:export"), data).status_code == 403

@@ -21,6 +21,8 @@ def test_the_demo_has_a_creuse_order_with_books_passes_handed_out_redeemed_and_o
     assert statement.state == StatementState.SUBMITTED and statement.total_cents == 3000
     assert statement.funder.memberships.filter(user__email="financeur.creuse@cordee.example").exists()
     assert ledger.compute(order).reconciled
+    paid = Redemption.objects.exclude(activity=None).get()  # one paid for an accompaniment at the médiathèque
+    assert paid.activity.place == paid.place and paid.activity.structure_id == paid.structure_id
     assert report.created["commandes de Pass numérique"] == 1
     load_demo()
     assert Order.objects.count() == 1 and Redemption.objects.count() == 5

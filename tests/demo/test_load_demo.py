@@ -6,11 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cordee.demo import loader
-from cordee.demo.dataset import PLACES, PRINTED, STRUCTURES, USERS
+from cordee.demo.dataset import PLACES, PRINTED, STRUCTURES, TEAMS, USERS
 from cordee.demo.loader import DemoDataError, load_demo
 from cordee.places.models import Place
 from cordee.structures.enums import MembershipRole, StructureKind
-from cordee.structures.models import CoordinatorScope, Membership, Structure
+from cordee.structures.models import CoordinatorScope, Membership, Structure, TeamMembership
+from cordee.structures.teams import is_mediator
 from cordee.users.models import User
 from tests.territories.factories import CommuneFactory, DepartementFactory
 
@@ -44,10 +45,15 @@ def test_load_demo_creates_every_role_and_is_idempotent(demo_communes):
     assert demo_places.count() == len(PLACES)
     assert all(place.structure_id and place.hours_status == "valid" for place in demo_places)
     assert demo_places.filter(accepts_pass_numerique=True, qualification_state="qualified").exists()
+    teams = TeamMembership.objects.order_by("pk")
+    assert [row.state for row in teams] == ["accepted", "accepted", "invited"]
+    assert all(is_mediator(row.mediator) and row.coordinator.coordinator_scopes.exists() for row in teams)
+    assert report.created["membres d'équipes de coordinateurs"] == len(TEAMS)
 
     second = load_demo()
 
     assert second.created == {}
+    assert TeamMembership.objects.count() == len(TEAMS)
     assert Structure.objects.count() == len(STRUCTURES)
     assert User.objects.count() == len(USERS)
 

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from cordee.pass_numerique.enums import PassState
 from cordee.pass_numerique.models import Allocation, Book, Distribution, Order, Pass, PassEvent, Redemption
 from cordee.pass_numerique.services import create_order
+from tests.activities.factories import ActivityFactory
 from tests.pass_numerique.factories import build_world
 from tests.user_kinds import PASS_KINDS, expect_pass, make_pass_user
 
@@ -32,6 +33,8 @@ POST_EXPECTATIONS = {
     "api:pass-distributions": expect_pass(401, 403, 201, 403, 403, 403, 403, 403, 403),
     "api:pass-redemptions": expect_pass(401, 403, 403, 403, 201, 403, 403, 403, 403),
 }
+# A redemption naming the activity it paid for (an activity of the place's structure).
+REDEMPTION_WITH_ACTIVITY = expect_pass(401, 403, 403, 403, 201, 403, 403, 403, 403)
 
 
 @pytest.fixture
@@ -127,3 +130,18 @@ def test_post_access(world, name, kind):
     else:
         assert after["Redemption"] == before["Redemption"] + 1
         assert Pass.objects.filter(state=PassState.REDEEMED).count() == 1
+
+
+@pytest.mark.parametrize("kind", PASS_KINDS)
+def test_redemption_naming_its_activity_access(world, kind):
+    user = make_pass_user(kind, world)
+    activity = ActivityFactory(structure=world.place_structure, place=world.place, mediator=world.mediateur)
+    url, body = write_request("api:pass-redemptions", world)
+    before = snapshot()
+    response = client_for(user).post(url, {**body, "activity_id": activity.pk}, format="json")
+    assert response.status_code == REDEMPTION_WITH_ACTIVITY[kind], response.content
+    if response.status_code == 201:
+        assert Redemption.objects.get().activity_id == activity.pk
+        assert response.json()["activity_id"] == activity.pk
+    else:
+        assert snapshot() == before

@@ -104,11 +104,6 @@ def test_random_sequences_keep_the_ledger_reconciled(steps):
 
 
 @pytest.mark.postgresql
-@pytest.mark.xfail(
-    reason="Known money bug, open: two concurrent expiry runs can credit the same passes twice "
-    "(crédits d'expiration 9 ≠ pass expirés 6). To fix before the Pass numérique is used.",
-    strict=False,
-)
 @pytest.mark.django_db(transaction=True)
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
 @given(batches=st.lists(st.lists(STEP, min_size=2, max_size=5), min_size=1, max_size=6))

@@ -11,6 +11,7 @@ from cordee.journal.models import Entry
 from cordee.pass_numerique import codes, ledger, services
 from cordee.pass_numerique.enums import CreditKind, OrderState, PassEventKind, PassState, StatementState
 from cordee.pass_numerique.models import Book, Credit, Order, Pass, PassEvent, PassEventIsImmutable, Redemption
+from tests.activities.factories import ActivityFactory
 from tests.pass_numerique.factories import build_world
 from tests.places.factories import PlaceFactory
 from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
@@ -211,11 +212,12 @@ def test_the_funder_cancels_passes_not_yet_redeemed():
 def test_redemption_happens_once_and_is_journaled():
     world = build_world()
     code = world.code()
+    activity = ActivityFactory(structure=world.place_structure, place=world.place, mediator=world.mediateur)
     redemption = services.redeem(
-        world.mediateur, code=codes.display(code).lower(), place_id=world.place.pk, activity_id=7
+        world.mediateur, code=codes.display(code).lower(), place_id=world.place.pk, activity_id=activity.pk
     )
     assert redemption.value_cents == 1000 and redemption.structure == world.place_structure
-    assert redemption.activity_id == 7
+    assert redemption.activity == activity
     assert Pass.objects.get(code=code).state == PassState.REDEEMED
     assert Entry.objects.filter(action="pass_numerique.pass.redeem").count() == 1
     with pytest.raises(Conflict) as error:

@@ -70,6 +70,8 @@ POST_EXPECTATIONS = {
     # Only a member of the place's structure can choose the place: others get the form back (400).
     "www:pass_numerique:redeem": expect(302, 400, 403, 403, OK, 400, 403, 403, 403),
     "www:pass_numerique:statement_decide": expect(302, OK, 404, 404, 403, 404, 404, 404, OK),
+    # A rejected statement is sent back by the gestionnaires of the claiming structure only (test_claims.py).
+    "www:pass_numerique:statement_resubmit": expect(302, 403, 404, 404, 403, 404, 404, 404, 403),
 }
 
 
@@ -83,6 +85,10 @@ def world():
     last_month = timezone.now() - dt.timedelta(days=40)
     services.redeem(world.mediateur, code=world.code("distributed", 0), place_id=world.place.pk, now=last_month)
     world.statement = services.generate_statements()[0]
+    # Another claim of the same month, rejected.
+    services.redeem(world.mediateur, code=world.code("distributed", 0), place_id=world.place.pk, now=last_month)
+    world.rejected = services.generate_statements()[0]
+    services.reject_statement(world.funder_manager, world.rejected, "Attestation manquante")
     world.draft = OrderFactory(funder=world.funder)
     job = BookPrint.objects.create(order=world.order, requested_by=world.funder_manager)
     job.result_file.save("carnets.zip", ContentFile(b"PK"), save=False)
@@ -118,6 +124,7 @@ def url_of(name, world):
         "www:pass_numerique:statement_pdf": {"pk": world.statement.pk},
         "www:pass_numerique:statement_csv": {"pk": world.statement.pk},
         "www:pass_numerique:statement_decide": {"pk": world.statement.pk},
+        "www:pass_numerique:statement_resubmit": {"pk": world.rejected.pk},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 
@@ -149,6 +156,7 @@ def post_data(name, world):
         },
         "www:pass_numerique:redeem": {"code": world.code("distributed", 0), "place": world.place.pk},
         "www:pass_numerique:statement_decide": {"action": "approve"},
+        "www:pass_numerique:statement_resubmit": {"answer": "Attestation jointe au dossier"},
     }.get(name, {})
 
 
@@ -205,3 +213,33 @@ def test_post_matrix(client, world, name):
         except Rollback:
             pass
     assert not failures, failures
+
+
+# The activity report form with « Pass numérique utilisé » (www:activities:create): an activity at the accepting
+# place, paid by a pass. Only the place's team records it; the others are not recorders (404), cannot choose that
+# place (400), or record no activity there.
+ACTIVITY_WITH_PASS = expect(302, 400, 404, 404, OK, 400, 400, 400, 404)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_activity_form_redeems_for_the_place_team_only(client, world, kind):
+    sign_in(client, world, kind)
+    code = world.code("distributed", 0)
+    data = {
+        "kind": "individual",
+        "date": timezone.localdate().isoformat(),
+        "location_kind": "place",
+        "place": world.place.pk,
+        "duration": "60",
+        "themes": ["email"],
+        "pass_code": code,
+    }
+    before = snapshot()
+    response = client.post(reverse("www:activities:create"), data)
+    expected = ACTIVITY_WITH_PASS[kind]
+    if expected == OK:
+        assert response.status_code == 302
+        assert Redemption.objects.get(pass_obj__code=code).activity.place == world.place
+    else:
+        assert response.status_code == expected
+        assert snapshot() == before

@@ -101,7 +101,8 @@ def test_the_public_check_says_valid_until_when_and_where_without_personal_data(
     assert response.status_code == 200
     assert "Ce pass est valable" in page and world.place.name in page
     assert world.order.valid_until.strftime("%Y") in page
-    assert "P-" not in page  # the pseudonymous reference of the distribution is never shown
+    # The pseudonymous reference of the distribution (« P-… ») is never shown (the code itself may hold « P-»).
+    assert "P-" not in page.replace(codes.display(code), "")
     assert world.holder.name not in page
 
 
@@ -125,6 +126,15 @@ def test_an_unknown_code_is_a_404_and_a_mistyped_one_a_400(client):
     assert response.status_code == 400 and "erreur de saisie" in response.content.decode()
     response = client.get(reverse("www:pass_numerique:check_form"), {"code": "k7m3 xq9p"})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("typed", ["K7M3/XQ9P", "K7M3?x=1", "é/../..", "////"])
+def test_the_check_form_keeps_only_letters_and_digits_in_the_address(client, typed):
+    response = client.get(reverse("www:pass_numerique:check_form"), {"code": typed})
+    assert response.status_code == 302
+    target = response["Location"]
+    assert target.startswith("/pass/") and target.count("/") == 3 and "?" not in target
+    assert client.get(target).status_code in (400, 404)
 
 
 @override_settings(PASS_CHECK_RATE=(3, 600))

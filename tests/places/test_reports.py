@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from cordee.core.errors import Conflict, Invalid, NotAllowed
+from cordee.core.ratelimit import RateLimited
 from cordee.journal.models import Entry
 from cordee.places import reports
 from cordee.places.enums import ReportState
@@ -48,20 +50,20 @@ def test_submit_stores_the_report_without_any_address(place):
 
 
 def test_submit_checks_kind_and_length(place):
-    with pytest.raises(reports.ReportError):
+    with pytest.raises(Invalid):
         reports.submit_report(place, kind="nonsense")
-    with pytest.raises(reports.ReportError):
+    with pytest.raises(Invalid):
         reports.submit_report(place, kind="other", message="x" * 1001)
     assert not PlaceReport.objects.exists()
 
 
 def test_rate_limit_per_address(place):
-    for _ in range(reports.RATE_LIMIT):
+    for _ in range(reports.RATE_LIMIT.attempts):
         reports.submit_report(place, kind="other", client_address="192.0.2.1")
-    with pytest.raises(reports.TooManyReports):
+    with pytest.raises(RateLimited):
         reports.submit_report(place, kind="other", client_address="192.0.2.1")
     reports.submit_report(place, kind="other", client_address="192.0.2.2")
-    assert PlaceReport.objects.count() == reports.RATE_LIMIT + 1
+    assert PlaceReport.objects.count() == reports.RATE_LIMIT.attempts + 1
     assert not any("192.0.2" in str(key) for key in cache._cache)
 
 
@@ -85,7 +87,7 @@ def test_who_resolves(place, who, allowed):
         assert Entry.objects.filter(action="places.report.resolved", actor=actor).exists()
         assert list(reports.moderated_reports(actor)) == [resolved]
     else:
-        with pytest.raises(reports.ReportNotAllowed):
+        with pytest.raises(NotAllowed):
             reports.resolve(actor, report, accept=True)
         assert list(reports.moderated_reports(actor)) == []
 
@@ -94,7 +96,7 @@ def test_a_report_is_resolved_once(place):
     report = reports.submit_report(place, kind="closed")
     admin = UserFactory(national_admin=True)
     reports.resolve(admin, report, accept=True)
-    with pytest.raises(reports.ReportAlreadyResolved):
+    with pytest.raises(Conflict):
         reports.resolve(admin, report, accept=False)
     report.refresh_from_db()
     assert report.state == ReportState.ACCEPTED

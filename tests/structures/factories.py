@@ -1,8 +1,10 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
-from cordee.structures.enums import MembershipRole, StructureKind
-from cordee.structures.models import CoordinatorScope, Invitation, Membership, Structure
+from cordee.structures.enums import MembershipRole, StructureKind, TeamMemberState
+from cordee.structures.models import CoordinatorScope, Invitation, Membership, Structure, TeamMembership
 from cordee.territories.enums import TerritoryKind
 from tests.territories.factories import CommuneFactory
 from tests.users.factories import UserFactory
@@ -69,3 +71,19 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     class Params:
         gestionnaire = factory.Trait(role=MembershipRole.GESTIONNAIRE)
         accepted = factory.Trait(accepted_at=factory.LazyFunction(timezone.now))
+
+
+class TeamMembershipFactory(factory.django.DjangoModelFactory):
+    """A mediator in a coordinator's team; by default a member since 1 January 2025."""
+
+    class Meta:
+        model = TeamMembership
+
+    coordinator = factory.LazyFunction(lambda: CoordinatorScopeFactory().user)
+    mediator = factory.LazyFunction(lambda: MembershipFactory().user)
+    state = TeamMemberState.ACCEPTED
+    member_from = datetime.date(2025, 1, 1)
+
+    class Params:
+        invited = factory.Trait(state=TeamMemberState.INVITED, member_from=None)
+        removed = factory.Trait(state=TeamMemberState.REMOVED, member_until=datetime.date(2025, 6, 30))

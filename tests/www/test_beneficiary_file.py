@@ -31,6 +31,7 @@ GET_EXPECTATIONS = {
     "www:beneficiaries:index": FOLLOWERS,
     "www:beneficiaries:export": FOLLOWERS,
     "www:beneficiaries:duplicates": FOLLOWERS,
+    "www:beneficiaries:edit": expect(302, 200, 200, 404, 404, 404, 404),  # one person of the structure
 }
 THIS_STRUCTURE = expect(302, 200, 200, 404, 404, 404, 404)
 
@@ -38,6 +39,7 @@ THIS_STRUCTURE = expect(302, 200, 200, 404, 404, 404, 404)
 POST_EXPECTATIONS = {
     "www:beneficiaries:merge": expect(302, OK, OK, 404, 404, 404, 404),
     "www:beneficiaries:anonymise": expect(302, OK, OK, 404, 404, 404, 404),
+    "www:beneficiaries:edit": expect(302, OK, OK, 404, 404, 404, 404),
 }
 
 
@@ -58,7 +60,9 @@ def people(structure):
     return list(Beneficiary.objects.filter(structure=structure).order_by("pk"))
 
 
-def url_of(name):
+def url_of(name, structure):
+    if name.endswith(":edit"):
+        return reverse(name, args=[people(structure)[0].pk])
     return reverse(name, kwargs={"fmt": "csv"} if name.endswith(":export") else {})
 
 
@@ -71,7 +75,7 @@ def database_state():
 def test_access_matrix_get(client, structure, name, kind):
     login_as(client, kind, structure)
 
-    response = client.get(url_of(name))
+    response = client.get(url_of(name, structure))
 
     assert response.status_code == GET_EXPECTATIONS[name][kind]
     if response.status_code == 302:
@@ -86,7 +90,7 @@ def test_access_matrix_get(client, structure, name, kind):
 def test_naming_another_structure_is_a_404(client, structure, name, kind):
     login_as(client, kind, structure)
 
-    response = client.get(url_of(name), {"structure": structure.pk})
+    response = client.get(url_of(name, structure), {"structure": structure.pk})
 
     assert response.status_code == THIS_STRUCTURE[kind]
 
@@ -95,6 +99,8 @@ def post_data(name, structure):
     first, second = people(structure)
     if name == "www:beneficiaries:merge":
         return {"kept": first.pk, "members": [first.pk, second.pk]}
+    if name == "www:beneficiaries:edit":
+        return {"gender": "female", "status": "retired"}
     return {"personnes": [first.pk, second.pk], "confirmer": "oui"}
 
 
@@ -105,7 +111,7 @@ def test_access_matrix_post(client, structure, name, kind):
     login_as(client, kind, structure)
     before = database_state()
 
-    response = client.post(reverse(name), data)
+    response = client.post(url_of(name, structure), data)
 
     expected = POST_EXPECTATIONS[name][kind]
     if expected == OK:
@@ -202,3 +208,21 @@ def test_a_member_of_two_structures_chooses_the_file(client, structure):
     assert [p.pk for p in response.context["page"].object_list] == [theirs.pk]
     assert response.context["form"]["structure"].value() == other.pk
     assert 'name="structure"' in response.content.decode()
+
+
+def test_the_person_page_links_to_the_edit_form_which_saves_gender_and_status(client, structure):
+    person = people(structure)[0]
+    login_as(client, "member", structure)
+    page = client.get(reverse("www:diagnostics:beneficiary", args=[person.pk])).content.decode()
+    assert reverse("www:beneficiaries:edit", args=[person.pk]) in page
+
+    form = client.get(reverse("www:beneficiaries:edit", args=[person.pk])).context["form"]
+    assert form.initial == {"gender": "unknown", "status": "unknown"}
+    refused = client.post(reverse("www:beneficiaries:edit", args=[person.pk]), {"gender": "x", "status": "retired"})
+    assert refused.status_code == 400
+    response = client.post(
+        reverse("www:beneficiaries:edit", args=[person.pk]), {"gender": "male", "status": "retired"}
+    )
+    assert response["Location"] == reverse("www:diagnostics:beneficiary", args=[person.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Genre : masculin." in page and "Situation : retraité." in page

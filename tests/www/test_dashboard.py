@@ -6,7 +6,12 @@ from django.urls import reverse
 from cordee.territories.enums import TerritoryKind
 from cordee.www.dashboard.roles import Role, user_roles
 from tests.snapshots import sql_queries
-from tests.structures.factories import CoordinatorScopeFactory, MembershipFactory, StructureFactory
+from tests.structures.factories import (
+    CoordinatorScopeFactory,
+    MembershipFactory,
+    StructureFactory,
+    TeamMembershipFactory,
+)
 from tests.territories.factories import CommuneFactory
 from tests.user_kinds import make_user
 
@@ -172,3 +177,33 @@ def test_gestionnaire_reaches_the_places_of_each_structure(client):
     client.force_login(membership.user)
     html = client.get(DASHBOARD_URL).content.decode()
     assert f'href="{reverse("www:places_manage:structure_places", args=[membership.structure.pk])}"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "has_statistics"),
+    [
+        ("member", True),
+        ("conseiller_numerique", True),
+        ("gestionnaire", True),
+        ("coordinator_in_scope", True),
+        ("national_admin", True),
+        ("aiguilleur", False),
+        ("no_role", False),
+    ],
+)
+def test_roles_with_a_statistics_page_get_a_clear_link_to_it(client, kind, has_statistics):
+    client.force_login(make_user(kind))
+    html = client.get(DASHBOARD_URL).content.decode()
+    assert (">Voir les statistiques</a>" in html) == has_statistics
+    assert ('href="/statistiques/"' in html) == has_statistics
+    assert ('href="/equipe/"' in html) == (kind == "coordinator_in_scope")
+
+
+@pytest.mark.django_db
+def test_a_mediator_is_told_of_team_invitations_waiting(client):
+    invitation = TeamMembershipFactory(invited=True)
+    client.force_login(invitation.mediator)
+    html = client.get(DASHBOARD_URL).content.decode()
+    assert 'href="/equipe/invitations/"' in html
+    assert "(1 invitation en attente)" in html

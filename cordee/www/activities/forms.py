@@ -52,6 +52,10 @@ ERROR_FIELDS = {
 }
 
 
+# Kinds whose form describes one person with choices rather than counts.
+ONE_PERSON_KINDS = (ActivityKind.INDIVIDUAL, ActivityKind.QUICK)
+
+
 def duration_label(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if not hours:
@@ -130,9 +134,22 @@ class ActivityForm(DsfrFormMixin, forms.Form):
     )
     referral = forms.IntegerField(required=False, widget=forms.HiddenInput)
     diagnostic = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Only when one of the person's places accepts the Pass numérique (``accepts_pass``); not a service value:
+    # the view redeems it with the activity (``cordee.pass_numerique.activity_pass``).
+    pass_code = forms.CharField(
+        label="Pass numérique utilisé",
+        max_length=40,
+        required=False,
+        help_text="Le code imprimé sous le code QR du pass que la personne vous a remis (les tirets sont "
+        "facultatifs). Il est encaissé pour le lieu de l'activité en même temps qu'elle est enregistrée.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
 
-    def __init__(self, *args, structures, places, beneficiaries, durations, kinds, **kwargs):
+    def __init__(self, *args, structures, places, beneficiaries, durations, kinds, accepts_pass=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.accepts_pass = accepts_pass
+        if not accepts_pass:
+            del self.fields["pass_code"]
         for name in (*GENDER_COLUMNS, *CURRENT_AGE_COLUMNS, *STATUS_COLUMNS):
             self.fields[name] = forms.IntegerField(
                 label=COUNT_LABELS[name],
@@ -205,7 +222,9 @@ class ActivityForm(DsfrFormMixin, forms.Form):
             "referral_id": data["referral"],
             "diagnostic_id": data["diagnostic"],
         }
-        if kind == ActivityKind.INDIVIDUAL:
+        if kind in ONE_PERSON_KINDS:
+            # One person: a followed one (the service accepts it for an individual accompaniment only), or a
+            # few anonymous facts chosen, not counted, and stored as counts of 1 on the activity.
             values["beneficiary_id"] = data["beneficiary"].pk if data.get("beneficiary") else None
             values["participants"] = 1
             values["returning"] = int(bool(data["returning"]))

@@ -1,7 +1,8 @@
-"""A followed person's journey on one timeline: diagnostics, referrals and activities, the most recent first.
+"""A followed person's journey on one timeline: diagnostics, referrals, activities and Pass numérique (handed to
+the person, used for one of their activities), the most recent first.
 
 Only what the person's own structure holds: the page that shows it is already limited to that structure's
-members (``cordee.beneficiaries.perms``). Pass numérique distributions join it once they exist.
+members (``cordee.beneficiaries.perms``).
 """
 
 import datetime as dt
@@ -13,13 +14,14 @@ from django.utils import timezone
 
 from cordee.activities import perms as activity_perms
 from cordee.activities.models import Activity
+from cordee.pass_numerique.models import Distribution, Redemption
 from cordee.referrals import perms as referral_perms
 
 
 @dataclass(frozen=True)
 class Event:
     day: dt.date
-    kind: str  # "diagnostic", "referral", "activity"
+    kind: str  # "diagnostic", "referral", "activity", "pass"
     label: str
     text: str
     url: str = ""
@@ -81,4 +83,35 @@ def timeline(user, beneficiary) -> list[Event]:
                 activity.pk,
             )
         )
+    events += _pass_events(beneficiary, [activity.pk for activity in activities])
     return sorted(events, key=lambda event: (event.day, event.order), reverse=True)
+
+
+def _pass_events(beneficiary, activity_ids) -> list[Event]:
+    events = []
+    handed = Distribution.objects.filter(beneficiary=beneficiary, structure_id=beneficiary.structure_id)
+    for distribution in handed.select_related("pass_obj").order_by("-distributed_on", "-pk"):
+        events.append(
+            Event(
+                distribution.distributed_on,
+                "pass",
+                "Pass numérique remis",
+                f"Pass {distribution.pass_obj.display_code}",
+                "",
+                distribution.pk,
+            )
+        )
+    used = Redemption.objects.filter(activity_id__in=activity_ids).select_related("pass_obj", "place", "activity")
+    for redemption in used.order_by("-redeemed_at", "-pk"):
+        events.append(
+            Event(
+                _day(redemption.redeemed_at),
+                "pass",
+                "Pass numérique utilisé",
+                f"Pass {redemption.pass_obj.display_code} à {redemption.place.name}, pour l'accompagnement du "
+                f"{redemption.activity.date:%d/%m/%Y}",
+                "",
+                redemption.pk,
+            )
+        )
+    return events

@@ -8,16 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cordee.activities import enums, perms, services, suggestions
-from cordee.activities.enums import SERVICE_THEME, ActivityKind, LocationKind, Theme
+from cordee.activities.enums import SERVICE_THEME, LocationKind, Theme
 from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import DomainError
 from cordee.diagnostics.models import Diagnostic
+from cordee.pass_numerique import activity_pass
 from cordee.places.models import Place
 from cordee.referrals.models import Referral
 from cordee.structures.models import Structure
 from cordee.structures.roles import roles_of
-from cordee.www.activities.forms import COUNT_LABELS, OTHER_DURATION, ActivityForm, kinds_for
+from cordee.www.activities.forms import COUNT_LABELS, ONE_PERSON_KINDS, OTHER_DURATION, ActivityForm, kinds_for
 
 COUNT_FIELDS = list(COUNT_LABELS)
 
@@ -66,6 +67,7 @@ def _form(request, data=None, initial=None):
         beneficiaries=people,
         durations=suggestions.durations(user),
         kinds=kinds,
+        accepts_pass=places.filter(accepts_pass_numerique=True).exists(),
     )
     frequent = suggestions.themes(user)
     form.frequent_themes = [choice for choice in form["themes"] if choice.data["value"] in frequent]
@@ -174,7 +176,8 @@ def index(request):
         activities = activities.filter(mediator=user)
     activities = activities.select_related("place", "commune", "beneficiary", "mediator").order_by("-date", "-pk")
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(activity, perms.can_edit_activity(user, activity)) for activity in page.object_list]
+    paid = activity_pass.paid_activity_ids([activity.pk for activity in page.object_list])
+    rows = [(activity, perms.can_edit_activity(user, activity), activity.pk in paid) for activity in page.object_list]
     return render(
         request,
         "www/activities/index.html",
@@ -188,11 +191,13 @@ def create(request):
     form = _form(request, request.POST if request.method == "POST" else None, initial)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.record_activity(request.user, form.service_data())
+            activity, redemption = activity_pass.record_activity(
+                request.user, form.service_data(), pass_code=form.cleaned_data.get("pass_code", "")
+            )
         except DomainError as error:
             form.show_domain_errors(error)
         else:
-            messages.success(request, f"Activité du {activity.date:%d/%m/%Y} enregistrée.")
+            messages.success(request, f"Activité du {activity.date:%d/%m/%Y} enregistrée.{_pass_used(redemption)}")
             if "encore" in request.POST:
                 return redirect(f"{reverse('www:activities:create')}?dupliquer={activity.pk}")
             return redirect("www:activities:index")
@@ -226,17 +231,33 @@ def edit(request, pk):
     form = _form(request, request.POST if request.method == "POST" else None, initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_activity(request.user, activity, form.service_data())
+            _activity, redemption = activity_pass.update_activity(
+                request.user, activity, form.service_data(), pass_code=form.cleaned_data.get("pass_code", "")
+            )
         except DomainError as error:
             form.show_domain_errors(error)
         else:
-            messages.success(request, "Activité modifiée.")
+            messages.success(request, f"Activité modifiée.{_pass_used(redemption)}")
             return redirect("www:activities:index")
     return render(
         request,
         "www/activities/form.html",
-        {"form": form, "activity": activity, "title": f"Modifier l'activité du {activity.date:%d/%m/%Y}"},
+        {
+            "form": form,
+            "activity": activity,
+            "redemptions": activity_pass.redemptions_of(activity),
+            "title": f"Modifier l'activité du {activity.date:%d/%m/%Y}",
+        },
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _pass_used(redemption) -> str:
+    if redemption is None:
+        return ""
+    return (
+        f" Pass {redemption.pass_obj.display_code} utilisé à « {redemption.place.name} » : il sera remboursé à "
+        "votre structure sur le relevé du mois."
     )
 
 
@@ -257,7 +278,7 @@ def delete(request, pk):
 
 def _count_initial(activity) -> dict:
     """The counts as the form shows them: the breakdowns of a group, the single values of one person."""
-    if activity.kind != ActivityKind.INDIVIDUAL:
+    if activity.kind not in ONE_PERSON_KINDS:
         return {name: getattr(activity, name) or None for name in COUNT_FIELDS}
     initial = {}
     for field, columns in (

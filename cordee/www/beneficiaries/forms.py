@@ -1,6 +1,7 @@
 from django import forms
 
 from cordee.activities.beneficiary_file import DEFAULT_SORT, SORTS
+from cordee.beneficiaries.enums import Gender, Status
 from cordee.www.accounts.forms import DsfrFormMixin
 
 
@@ -30,3 +31,10 @@ class MergeForm(forms.Form):
         if kept is not None and kept not in members:
             raise forms.ValidationError("Choisissez la fiche à garder parmi celles du groupe.")
         return data
+
+
+class BeneficiaryEditForm(DsfrFormMixin, forms.Form):
+    """What a followed person's page lets the team change after creation: gender and status."""
+
+    gender = forms.ChoiceField(label="Genre", choices=Gender.choices, required=False)
+    status = forms.ChoiceField(label="Situation", choices=Status.choices, required=False)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("doublons/", views.duplicates, name="duplicates"),
     path("fusionner/", views.merge, name="merge"),
     path("anonymiser/", views.anonymise, name="anonymise"),
+    path("<int:pk>/modifier/", views.edit, name="edit"),
 ]

@@ -5,20 +5,20 @@ every other account gets a 404. Works without JavaScript: plain GET filters and 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cordee.activities.beneficiary_file import DEFAULT_SORT, SORTS, sorted_file, with_accompaniments
-from cordee.beneficiaries import anonymisation, merging, perms
+from cordee.beneficiaries import anonymisation, merging, perms, services
 from cordee.beneficiaries.duplicates import find_duplicates
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core import tabular
 from cordee.core.errors import DomainError
 from cordee.structures.models import Structure
 from cordee.structures.roles import roles_of
-from cordee.www.beneficiaries.forms import FileFilterForm, MergeForm
+from cordee.www.beneficiaries.forms import BeneficiaryEditForm, FileFilterForm, MergeForm
 
 PAGE_SIZE = 50
 EXPORT_HEADER = [
@@ -192,3 +192,29 @@ def anonymise(request):
     else:
         messages.success(request, f"{done} personne(s) anonymisée(s). Leurs accompagnements restent comptés.")
     return redirect(f"{back}?structure={people[0].structure_id}")
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    """Change a followed person's gender and status (the rest is set at creation)."""
+    beneficiary = get_object_or_404(perms.visible_beneficiaries(request.user).select_related("structure"), pk=pk)
+    if beneficiary.is_anonymised:
+        raise Http404("Personne anonymisée.")
+    initial = {"gender": beneficiary.gender, "status": beneficiary.status}
+    form = BeneficiaryEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_beneficiary(request.user, beneficiary, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+            for name, message in error.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, "Les informations de la personne sont enregistrées.")
+            return redirect("www:diagnostics:beneficiary", pk=beneficiary.pk)
+    return render(
+        request,
+        "www/beneficiaries/edit.html",
+        {"beneficiary": beneficiary, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from cordee.structures import teams
 from cordee.structures.models import Membership
 from cordee.www.dashboard.roles import Role, user_roles
 from cordee.www.dashboard.territories import scope_territories
@@ -13,6 +14,16 @@ SECTIONS = [
     (Role.COORDINATOR, "www/dashboard/sections/coordinator.html"),
     (Role.NATIONAL_ADMIN, "www/dashboard/sections/national_admin.html"),
 ]
+# Roles with a statistics page of their own (cordee.dashboards.scope): their activities, their structures', their
+# team's and territories', France's.
+STATISTICS_ROLES = {
+    Role.MEDIATEUR,
+    Role.CONSEILLER_NUMERIQUE,
+    Role.GESTIONNAIRE,
+    Role.COORDINATOR,
+    Role.NATIONAL_ADMIN,
+}
+MEDIATOR_ROLES = {Role.MEDIATEUR, Role.CONSEILLER_NUMERIQUE}
 
 
 def index(request):
@@ -38,8 +49,16 @@ def index(request):
     if Role.COORDINATOR in roles:
         territories = scope_territories(list(user.coordinator_scopes.order_by("territory_kind", "territory_code")))
 
+    is_mediator = bool(roles & MEDIATOR_ROLES)
     return render(
         request,
         "www/dashboard/index.html",
-        {"sections": sections, "territories": territories},
+        {
+            "sections": sections,
+            "territories": territories,
+            "has_statistics": bool(roles & STATISTICS_ROLES),
+            "is_coordinator": Role.COORDINATOR in roles,
+            "is_mediator": is_mediator,
+            "team_invitations": teams.invitations_for(user).count() if is_mediator else 0,
+        },
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("mes-activites/", views.mine, name="mine"),
     path("structure/<int:pk>/", views.structure, name="structure"),
+    path("equipe/<int:pk>/", views.team, name="team"),
     path("territoire/<str:territory>/", views.territory, name="territory"),
     path("export/", views.export, name="export"),
     path("exports/<int:pk>/", views.export_task, name="export_task"),

@@ -1,4 +1,5 @@
-"""Statistics pages: one dashboard per view (mine, a structure, a territory, France), exports and share links.
+"""Statistics pages: one dashboard per view (mine, a structure, a coordinator's team, a territory, France), exports
+and share links.
 
 Every page reads its filters with ``cordee.dashboards.filters.ActivityFilters`` from the query string, and
 every link it builds (exports, share link, API) carries the same query string.
@@ -22,6 +23,7 @@ from cordee.dashboards.filters import ActivityFilters
 from cordee.dashboards.models import DashboardExport, ExportFormat, ExportWhat
 from cordee.dashboards.tasks import run_export
 from cordee.structures.models import Structure
+from cordee.users.models import User
 from cordee.www.dashboards import charts
 from cordee.www.tasks import task_page, task_result
 
@@ -45,6 +47,13 @@ def structure(request, pk):
 
 
 @require_GET
+def team(request, pk):
+    """A coordinator's team: its members' activities while they were members (``cordee.dashboards.scope``)."""
+    scopes.check(request.user, scopes.Scope(scopes.ScopeKind.TEAM, str(pk), ""))  # 403 before saying who exists
+    return _dashboard(request, scopes.team_scope(get_object_or_404(User, pk=pk)))
+
+
+@require_GET
 def territory(request, territory):
     return _dashboard(request, scopes.territory_scope(territory))
 
@@ -54,6 +63,8 @@ def page_url(scope: scopes.Scope) -> str:
         return reverse("www:dashboards:mine")
     if scope.kind == scopes.ScopeKind.STRUCTURE:
         return reverse("www:dashboards:structure", args=[int(scope.key)])
+    if scope.kind == scopes.ScopeKind.TEAM:
+        return reverse("www:dashboards:team", args=[int(scope.key)])
     return reverse("www:dashboards:territory", args=[scope.key])
 
 
@@ -69,7 +80,7 @@ def _dashboard(request, scope):
     activities = Activity.objects.using(settings.READ_DATABASE).filter(scope.q()).filter(*filters.conditions())
     figures = aggregates.compute(
         activities,
-        with_geography=scope.is_territory or scope.kind == "structure",
+        with_geography=scope.kind != scopes.ScopeKind.MEDIATOR,
         scope=scope,
         filters=filters.cleaned_data,
     )

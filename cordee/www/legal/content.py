@@ -126,7 +126,8 @@ PROCESSINGS = [
         data=[
             "l'identifiant du compte qui a agi et une étiquette qui ne nomme personne (« utilisateur n° 42 ») : "
             "jamais son nom ni son adresse électronique ;",
-            "l'action, la date et l'objet concerné (son nom ; pour un compte, une appartenance ou une invitation, "
+            "l'action, la date et l'objet concerné (son nom ; pour un compte, une appartenance, une invitation ou un "
+            "membre d'équipe, "
             "seulement son type et son numéro) ; les détails de l'action ne contiennent que des identifiants ;",
             "une adresse électronique saisie à la connexion ou au mot de passe oublié, et l'adresse IP, seulement "
             "sous forme d'empreinte chiffrée avec une clé secrète, qui ne permet pas de les relire.",
@@ -292,6 +293,26 @@ PROCESSINGS = [
         "coordinateurs et les administrateurs nationaux ne voient que des chiffres.",
     ),
     Processing(
+        slug="equipes",
+        title="Les équipes des coordinateurs",
+        who="Les coordinateurs territoriaux et les médiateurs ou conseillers numériques qu'ils invitent dans leur "
+        "équipe.",
+        data=[
+            "qui coordonne qui : le compte du coordinateur et celui du médiateur ;",
+            "l'état de l'invitation (en attente, acceptée, refusée, retirée, membre retiré) et ses dates : "
+            "invitation, réponse, jour d'arrivée dans l'équipe et jour de départ.",
+        ],
+        why="Montrer au coordinateur les statistiques d'activité des médiateurs qu'il coordonne, seulement pour la "
+        "période où ils étaient dans son équipe et seulement s'ils l'ont accepté.",
+        legal_basis="Mission d'intérêt public (article 6.1.e du RGPD) ; le médiateur accepte ou refuse "
+        "l'invitation, et peut quitter l'équipe à tout moment.",
+        how_long="Aussi longtemps que les comptes existent : un membre retiré garde sa ligne, avec ses dates, pour "
+        "que les statistiques passées de l'équipe restent justes. Supprimer l'un des deux comptes supprime ses "
+        "lignes.",
+        recipients="Le coordinateur et le médiateur concernés, les administrateurs nationaux. Le coordinateur ne "
+        "voit que des chiffres, jamais les personnes accompagnées.",
+    ),
+    Processing(
         slug="pass-numerique",
         title="La remise et l'utilisation des Pass numérique",
         who="Les personnes à qui une structure remet un Pass numérique.",
@@ -309,7 +330,8 @@ PROCESSINGS = [
         "des pass) sont gardés comme pièces comptables, sans la référence de la personne.",
         recipients="La structure qui a remis le pass. Le lieu qui l'encaisse et le financeur voient le pass et "
         "son état, jamais la personne. La page publique de vérification d'un pass ne dit que s'il est valable et, "
-        "s'il a servi, la date.",
+        "s'il a servi, la date ; la commune ou le code postal qu'on y tape pour voir les lieux proches n'est pas "
+        "enregistré.",
     ),
 ]
 

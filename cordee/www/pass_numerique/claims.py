@@ -1,6 +1,6 @@
 """Reimbursement statements (claims): the structure that ran the places and the funder see them; the funder's
-gestionnaires (and the national admin) approve, mark paid with the payment reference, or reject with a reason.
-PDF and CSV of each statement."""
+gestionnaires (and the national admin) approve, mark paid with the payment reference, or reject with a reason;
+the structure's gestionnaires answer a refusal and send the statement back. PDF and CSV of each statement."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +13,7 @@ from cordee.core.tabular import csv_lines
 from cordee.pass_numerique import perms, services, statements
 from cordee.pass_numerique.enums import StatementState
 from cordee.pass_numerique.models import Statement
-from cordee.www.pass_numerique.forms import PayForm, RejectForm
+from cordee.www.pass_numerique.forms import PayForm, RejectForm, ResubmitForm, show_domain_error
 
 PAGE_SIZE = 100
 
@@ -30,14 +30,17 @@ def _statement(request, pk) -> Statement:
     return statement
 
 
-def statement_detail(request, pk):
+def statement_detail(request, pk, *, resubmit_form=None, status=200):
     statement = _statement(request, pk)
     decides = perms.can_decide_statement(request.user, statement)
+    may_resubmit = statement.state == StatementState.REJECTED and perms.can_resubmit_statement(request.user, statement)
     return render(
         request,
         "www/pass_numerique/statement_detail.html",
         {
             "statement": statement,
+            "may_resubmit": may_resubmit,
+            "resubmit_form": resubmit_form or ResubmitForm(),
             "lines": statements.lines(statement),
             "decides": decides,
             "may_approve": decides and statement.state == StatementState.SUBMITTED,
@@ -47,6 +50,7 @@ def statement_detail(request, pk):
             "reject_form": RejectForm(),
             "transitions": statement.transitions.order_by("at", "pk"),
         },
+        status=status,
     )
 
 
@@ -71,6 +75,24 @@ def statement_decide(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("www:pass_numerique:statement", pk=statement.pk)
+
+
+@require_POST
+def statement_resubmit(request, pk):
+    """The claiming structure answers the refusal and sends the statement back (same passes, same amount)."""
+    statement = _statement(request, pk)
+    if not perms.can_resubmit_statement(request.user, statement):
+        raise PermissionDenied("Seuls les gestionnaires de la structure remboursée renvoient un relevé refusé.")
+    form = ResubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resubmit_statement(request.user, statement, form.cleaned_data["answer"])
+        except DomainError as error:
+            show_domain_error(form, error)
+            return statement_detail(request, pk, resubmit_form=form, status=error.status)
+        messages.success(request, "Relevé renvoyé au financeur avec votre réponse.")
+        return redirect("www:pass_numerique:statement", pk=statement.pk)
+    return statement_detail(request, pk, resubmit_form=form, status=400)
 
 
 def statement_pdf(request, pk):

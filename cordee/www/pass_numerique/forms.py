@@ -204,3 +204,12 @@ class PayForm(DsfrFormMixin, forms.Form):
 
 class RejectForm(DsfrFormMixin, forms.Form):
     reason = forms.CharField(label="Motif du refus", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResubmitForm(DsfrFormMixin, forms.Form):
+    answer = forms.CharField(
+        label="Votre réponse au motif du refus",
+        max_length=2000,
+        help_text="Ce que vous avez corrigé ou précisé : le financeur la lit avant de décider à nouveau.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

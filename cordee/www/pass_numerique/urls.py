@@ -29,6 +29,7 @@ urlpatterns = [
     path("pass-numerique/releves/", claims.statement_list, name="statements"),
     path("pass-numerique/releves/<int:pk>/", claims.statement_detail, name="statement"),
     path("pass-numerique/releves/<int:pk>/decision/", claims.statement_decide, name="statement_decide"),
+    path("pass-numerique/releves/<int:pk>/renvoi/", claims.statement_resubmit, name="statement_resubmit"),
     path("pass-numerique/releves/<int:pk>/releve.pdf", claims.statement_pdf, name="statement_pdf"),
     path("pass-numerique/releves/<int:pk>/releve.csv", claims.statement_csv, name="statement_csv"),
     path("pass-numerique/statistiques/", figures.statistics, name="statistics"),

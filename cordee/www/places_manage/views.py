@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cordee.aggregation import export
 from cordee.aggregation.standard import unrecognised_values
-from cordee.core.errors import DomainError
+from cordee.core import ratelimit
+from cordee.core.errors import DomainError, Invalid
 from cordee.core.net import rate_limit_key
 from cordee.journal.services import record
 from cordee.places import contacts, hours, hours_grid, perms, quality, reports, services
@@ -399,10 +400,10 @@ def report_create(request, pk):
                 contact_email=form.cleaned_data["contact_email"],
                 client_address=_client_address(request),
             )
-        except reports.TooManyReports as error:
+        except ratelimit.RateLimited as error:
             form.add_error(None, error.message)
             status = 429
-        except reports.ReportError as error:
+        except Invalid as error:
             form.add_error(None, error.message)
         else:
             return redirect("www:place_reports:thanks", pk=place.pk)
@@ -450,7 +451,7 @@ def report_resolve(request, report_pk):
                 accept=form.cleaned_data["decision"] == ResolveForm.ACCEPT,
                 note=form.cleaned_data["note"],
             )
-        except reports.ReportError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, f"Le signalement sur « {report.place.name} » est traité.")

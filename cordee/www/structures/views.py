@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from cordee.structures import perms, services
+from cordee.structures import perms, services, teams
 from cordee.structures.models import Membership, Structure
 from cordee.www.accounts.forms import SignupFromInvitationForm
 from cordee.www.structures.forms import InvitationForm, RoleForm, StructureForm
@@ -72,7 +72,14 @@ def structure_detail(request, pk):
     return render(
         request,
         "www/structures/detail.html",
-        {"structure": structure, "members": members, "pending_invitations": pending, "can_manage": can_manage},
+        {
+            "structure": structure,
+            "members": members,
+            "pending_invitations": pending,
+            "can_manage": can_manage,
+            "can_invite_to_team": perms.is_coordinator(request.user),
+            "team_roles": teams.MEDIATOR_ROLES,
+        },
     )
 
 
