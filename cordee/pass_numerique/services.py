@@ -766,22 +766,20 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def previous_month(day: dt.date) -> dt.date:
-    return month_start(month_start(day) - dt.timedelta(days=1))
-
-
 def generate_statements(*, now=None) -> list[Statement]:
-    """Monthly statements: per structure and funder, the redemptions not yet claimed made before the current
-    month (judged in the funder's local time). Each statement is a claim in state ``submitted``."""
+    """Statements of the months that are over: per structure, funder and month, the redemptions not yet claimed,
+    each grouped by the month it was made in (judged in the order's, that is the funder's, local time) and only
+    once that month is over there. Each statement is a claim in state ``submitted``. Run it every day: a month
+    already claimed has no unclaimed redemption left, so a second run writes nothing."""
     now = _now(now)
     groups: dict[tuple[int, int, dt.date], list[Redemption]] = {}
     unclaimed = Redemption.objects.filter(statement__isnull=True).select_related("order").order_by("pk")
     for redemption in unclaimed:
         order = redemption.order
-        current = month_start(order.local_date(now))
-        if order.local_date(redemption.redeemed_at) >= current:
+        month = month_start(order.local_date(redemption.redeemed_at))
+        if month >= month_start(order.local_date(now)):
             continue
-        key = (redemption.structure_id, order.funder_id, previous_month(current))
+        key = (redemption.structure_id, order.funder_id, month)
         groups.setdefault(key, []).append(redemption)
     statements = []
     for (structure_id, funder_id, month), redemptions in sorted(groups.items()):
