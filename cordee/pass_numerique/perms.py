@@ -6,8 +6,9 @@
   the holding structure hand its passes out and may report it lost.
 - A pass is redeemed by a médiateur, conseiller numérique or gestionnaire of the structure running the place.
 - A statement is seen by the members of the claiming structure and by those who manage the funder's orders
-  (its gestionnaires, the national admin); the funder's gestionnaires and the national admin decide on it; the
-  gestionnaires of the claiming structure answer a refusal and send the statement back.
+  (its gestionnaires, the national admin); the funder's gestionnaires and the national admin decide on it, unless
+  they are members of the claiming structure (nobody approves or pays their own claim); the gestionnaires of the
+  claiming structure answer a refusal and send the statement back.
 """
 
 from django.db.models import Q
@@ -96,9 +97,20 @@ def can_view_statement(user, statement: Statement) -> bool:
     return roles.is_member(statement.structure_id) or can_decide_statement(user, statement)
 
 
-def can_decide_statement(user, statement: Statement) -> bool:
+def has_decider_role(user, statement: Statement) -> bool:
+    """The funder's gestionnaires and the national admin (before the separation of duties)."""
     roles = roles_of(user)
     return roles.is_national_admin or roles.is_member(statement.funder_id, {MembershipRole.GESTIONNAIRE})
+
+
+def is_claimant(user, statement: Statement) -> bool:
+    """A member of the structure that claims the reimbursement."""
+    return roles_of(user).is_member(statement.structure_id)
+
+
+def can_decide_statement(user, statement: Statement) -> bool:
+    """Approve, pay or reject: a decider who is not a member of the claiming structure."""
+    return has_decider_role(user, statement) and not is_claimant(user, statement)
 
 
 def can_resubmit_statement(user, statement: Statement) -> bool:

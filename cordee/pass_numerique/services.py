@@ -323,8 +323,9 @@ def confirm_order(actor, order: Order, progress=None) -> Order:
 
 
 def close_order(actor, order: Order) -> Order:
-    ORDER.apply(order, "close", actor)
-    Order.objects.filter(pk=order.pk).update(closed_at=timezone.now())
+    with transaction.atomic():
+        ORDER.apply(order, "close", actor)
+        Order.objects.filter(pk=order.pk).update(closed_at=timezone.now())
     order.refresh_from_db()
     return order
 
@@ -813,9 +814,28 @@ def generate_statements(*, now=None) -> list[Statement]:
     return statements
 
 
+OWN_CLAIM_MESSAGE = (
+    "Vous êtes membre de la structure qui demande ce remboursement : un autre gestionnaire du financeur doit "
+    "décider de ce relevé."
+)
+
+
+def _check_decider(actor, statement: Statement, transition: str) -> None:
+    """Separation of duties: a member of the claiming structure never approves, pays or rejects its claim (the
+    refusal is journaled like the workflow's refusals)."""
+    if perms.can_decide_statement(actor, statement):
+        return
+    if perms.has_decider_role(actor, statement):
+        record(actor, f"pass_numerique.statement.{transition}.refused", statement, reason="own_claim")
+        raise NotAllowed(OWN_CLAIM_MESSAGE, reason="own_claim", transition=transition)
+    raise NotAllowed()
+
+
 def approve_statement(actor, statement: Statement) -> Statement:
-    STATEMENT.apply(statement, "approve", actor, total_cents=statement.total_cents)
-    Statement.objects.filter(pk=statement.pk).update(decided_at=timezone.now())
+    _check_decider(actor, statement, "approve")
+    with transaction.atomic():
+        STATEMENT.apply(statement, "approve", actor, total_cents=statement.total_cents)
+        Statement.objects.filter(pk=statement.pk).update(decided_at=timezone.now())
     statement.refresh_from_db()
     return statement
 
@@ -825,13 +845,14 @@ def pay_statement(actor, statement: Statement, payment_reference: str) -> Statem
     if not reference or len(reference) > 100:
         message = "Indiquez la référence du paiement (100 caractères au plus)."
         raise Invalid(message, reason="payment_reference_required", errors={"payment_reference": message})
-    if not perms.can_decide_statement(actor, statement):
-        raise NotAllowed()
+    _check_decider(actor, statement, "pay")
     with transaction.atomic():
         # Locked first: an approval or a refusal committed meanwhile is seen before the reference is written.
         Statement.objects.select_for_update(of=("self",)).filter(pk=statement.pk).first()
         Statement.objects.filter(pk=statement.pk, state=StatementState.APPROVED).update(payment_reference=reference)
-        STATEMENT.apply(statement, "pay", actor, total_cents=statement.total_cents)
+        STATEMENT.apply(
+            statement, "pay", actor, total_cents=statement.total_cents, payment_reference=reference
+        )
         Statement.objects.filter(pk=statement.pk).update(paid_at=timezone.now())
     statement.refresh_from_db()
     return statement
@@ -841,8 +862,7 @@ def reject_statement(actor, statement: Statement, reason: str) -> Statement:
     reason = str(reason or "").strip()
     if not reason:
         raise Invalid("Indiquez le motif du refus.", reason="reason_required", errors={"reason": "Obligatoire."})
-    if not perms.can_decide_statement(actor, statement):
-        raise NotAllowed()
+    _check_decider(actor, statement, "reject")
     with transaction.atomic():
         Statement.objects.select_for_update(of=("self",)).filter(pk=statement.pk).first()
         Statement.objects.filter(
