@@ -258,6 +258,15 @@ def _managed_order(user, pk) -> Order:
     return order
 
 
+def _order_with_passes(user, pk) -> Order:
+    """The order, for an action on its codes or books (allocation): its funder's gestionnaires and the national
+    admin; 404 if not visible, 403 if only visible (a coordinator of the perimeter, a holder)."""
+    order = services.get_order_for(user, pk)
+    if not perms.can_handle_passes(user, order):
+        raise NotAllowed("Réservé aux gestionnaires du financeur.", reason="not_allowed")
+    return order
+
+
 # --- Views -----------------------------------------------------------------------------------------------------
 
 
@@ -317,7 +326,7 @@ class OrderAllocationsView(DomainErrorsMixin, ApiView):
         tags=TAGS,
     )
     def post(self, request, pk):
-        order = _managed_order(request.user, pk)
+        order = _order_with_passes(request.user, pk)
         values = _validated(AllocationInputSerializer, request)
         books = services.allocate_books(request.user, order, values["structure_id"], values["books"])
         return Response({"books": [book.pk for book in books]}, status=status.HTTP_201_CREATED)

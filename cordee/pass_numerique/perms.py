@@ -1,9 +1,12 @@
 """Who may do what with the Pass numérique.
 
-- An order is managed (edited, confirmed, allocated, cancelled, its ledger read) by the gestionnaires of the
+- An order is managed (placed, edited, confirmed, its counts and ledger read) by the gestionnaires of the
   funder structure, by a coordinator whose scopes cover the whole perimeter, and by the national admin.
-- A book is seen by those who manage its order and by the members of the structure holding it; the members of
-  the holding structure hand its passes out and may report it lost.
+- The codes and the money of an order (books and their codes, printing, allocating and moving books, cancelling
+  passes) belong to the funder's gestionnaires and the national admin only (``can_handle_passes``): a
+  coordinator sees the counts, never the codes of books held by others.
+- A book is seen by the funder's gestionnaires, the national admin and the members of the structure holding it;
+  the members of the holding structure hand its passes out and may report it lost.
 - A pass is redeemed by a médiateur, conseiller numérique or gestionnaire of the structure running the place.
 - A statement is seen by the members of the claiming structure and by those who manage the funder's orders
   (its gestionnaires, the national admin); the funder's gestionnaires and the national admin decide on it, unless
@@ -56,6 +59,12 @@ def can_manage_order(user, order: Order) -> bool:
     return can_order_for(user, order.funder, order.territories)
 
 
+def can_handle_passes(user, order: Order) -> bool:
+    """Codes, printing, allocation and cancellation: the funder's gestionnaires and the national admin."""
+    roles = roles_of(user)
+    return roles.is_national_admin or roles.is_member(order.funder_id, {MembershipRole.GESTIONNAIRE})
+
+
 def holder_structure_ids(user) -> frozenset[int]:
     return roles_of(user).structure_ids()
 
@@ -68,7 +77,7 @@ def can_view_order(user, order: Order) -> bool:
 
 
 def can_view_book(user, book: Book) -> bool:
-    return is_holder(user, book) or can_manage_order(user, book.order)
+    return is_holder(user, book) or can_handle_passes(user, book.order)
 
 
 def is_holder(user, book: Book) -> bool:
@@ -80,7 +89,7 @@ def can_distribute(user, book: Book) -> bool:
 
 
 def can_report_lost(user, book: Book) -> bool:
-    return is_holder(user, book) or can_manage_order(user, book.order)
+    return is_holder(user, book) or can_handle_passes(user, book.order)
 
 
 def can_redeem_at(user, place) -> bool:

@@ -340,7 +340,7 @@ def _confirmed(order: Order):
 
 def allocate_books(actor, order: Order, structure_id, count) -> list[Book]:
     """Give ``count`` books of the stock (lowest numbers first) to a structure; its passes become ``allocated``."""
-    if not perms.can_manage_order(actor, order):
+    if not perms.can_handle_passes(actor, order):
         raise NotAllowed()
     structure = _structure(structure_id, "structure_id")
     errors: dict = {}
@@ -391,7 +391,7 @@ def allocate_books(actor, order: Order, structure_id, count) -> list[Book]:
 
 def move_book(actor, book: Book, structure_id) -> Book:
     """Move an allocated book to another structure (its undistributed passes follow)."""
-    if not perms.can_manage_order(actor, book.order):
+    if not perms.can_handle_passes(actor, book.order):
         raise NotAllowed()
     structure = _structure(structure_id, "structure_id")
     now = timezone.now()
@@ -549,7 +549,7 @@ def cancel_passes(actor, order: Order, *, codes_list=(), book_ids=(), reason=Can
 
     Returns the number of passes cancelled (those already redeemed, expired or cancelled are left as they are).
     """
-    if not perms.can_manage_order(actor, order):
+    if not perms.can_handle_passes(actor, order):
         raise NotAllowed()
     normalised = []
     errors = {}
@@ -902,7 +902,8 @@ def statement_total(statement: Statement) -> int:
 
 
 def get_book_for(actor, book_id) -> Book:
-    """A book the person may see (funder's managers and the holding structure), else ``NotFound``."""
+    """A book the person may see (the funder's gestionnaires, the national admin and the holding structure),
+    else ``NotFound``."""
     book = Book.objects.select_related("order").filter(pk=book_id).first()
     if book is None or not perms.can_view_book(actor, book):
         raise NotFound("Carnet introuvable, ou vous n'y avez pas accès.")
