@@ -8,7 +8,7 @@ redemption, expiry, cancellation, claims) is journaled (``cordee.journal.service
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from cordee.activities.models import Activity
@@ -159,6 +159,16 @@ def _structure(structure_id, field_name) -> Structure:
     if structure is None:
         message = "Structure inconnue."
         raise Invalid(message, reason="unknown_structure", errors={field_name: message})
+    return structure
+
+
+def _structure_in_perimeter(order: Order, structure_id, field_name) -> Structure:
+    """A structure that can receive books of ``order``: its commune lies in the order's perimeter."""
+    structure = _structure(structure_id, field_name)
+    inside = Structure.objects.filter(pk=structure.pk).filter(territories_q(order.territory_pairs(), "commune__"))
+    if not inside.exists():
+        message = f"{structure.name} n'est pas dans le périmètre de la commande : choisissez une structure de ses territoires."
+        raise Invalid(message, reason="structure_outside_perimeter", errors={field_name: message})
     return structure
 
 
@@ -342,7 +352,7 @@ def allocate_books(actor, order: Order, structure_id, count) -> list[Book]:
     """Give ``count`` books of the stock (lowest numbers first) to a structure; its passes become ``allocated``."""
     if not perms.can_handle_passes(actor, order):
         raise NotAllowed()
-    structure = _structure(structure_id, "structure_id")
+    structure = _structure_in_perimeter(order, structure_id, "structure_id")
     errors: dict = {}
     count = _integer(errors, "books", count, 1, MAX_BOOKS, "Carnets")
     _raise(errors)
@@ -352,7 +362,9 @@ def allocate_books(actor, order: Order, structure_id, count) -> list[Book]:
         _confirmed(order)
         books = list(
             Book.objects.select_for_update(of=("self",), no_key=True)
+            # A book of the stock whose passes were all cancelled has nothing left to hand out: never allocated.
             .filter(order=order, holder__isnull=True, lost_at__isnull=True)
+            .filter(Exists(Pass.objects.filter(book=OuterRef("pk"), state=PassState.IN_STOCK)))
             .order_by("number")[:count]
         )
         if len(books) < count:
@@ -393,7 +405,7 @@ def move_book(actor, book: Book, structure_id) -> Book:
     """Move an allocated book to another structure (its undistributed passes follow)."""
     if not perms.can_handle_passes(actor, book.order):
         raise NotAllowed()
-    structure = _structure(structure_id, "structure_id")
+    structure = _structure_in_perimeter(book.order, structure_id, "structure_id")
     now = timezone.now()
     with transaction.atomic():
         book = Book.objects.select_for_update(of=("self",), no_key=True).get(pk=book.pk)

@@ -459,3 +459,26 @@ def test_the_statement_job_runs_every_day():
     # Huey schedules in UTC; on 1 December at 04:00 UTC it is still November in Tahiti, so the job runs daily.
     assert tasks.monthly_statements.task_class().validate_datetime(dt.datetime(2026, 12, 2, 4, 0))
     assert tasks.monthly_statements.task_class().validate_datetime(dt.datetime(2026, 12, 1, 4, 0))
+
+
+def test_books_go_only_to_a_structure_of_the_perimeter():
+    world = build_world(books=3, allocate=1, distribute=0)
+    outside = StructureFactory(in_lille=True, name="Association lilloise")
+    with pytest.raises(Invalid) as error:
+        services.allocate_books(world.funder_manager, world.order, outside.pk, 1)
+    assert error.value.reason == "structure_outside_perimeter" and "structure_id" in error.value.errors
+    with pytest.raises(Invalid) as error:
+        services.move_book(world.funder_manager, world.books[0], outside.pk)
+    assert "périmètre" in error.value.errors["structure_id"]
+    assert not Book.objects.filter(holder=outside).exists()
+
+
+def test_a_stock_book_with_every_pass_cancelled_is_not_allocated():
+    world = build_world(books=3, allocate=0, distribute=0)
+    first = Book.objects.get(order=world.order, number=1)
+    services.cancel_passes(world.funder_manager, world.order, book_ids=[first.pk])
+    (book,) = services.allocate_books(world.funder_manager, world.order, world.holder.pk, 1)
+    assert book.number == 2
+    with pytest.raises(Refused):
+        services.allocate_books(world.funder_manager, world.order, world.holder.pk, 2)
+    assert_reconciled(world.order)

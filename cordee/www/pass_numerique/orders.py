@@ -158,7 +158,11 @@ def order_detail(request, pk):
             allocate_form=AllocateForm(structures=structures),
             move_form=MoveForm(structures=structures),
             cancel_form=CancelForm(),
-            in_stock=order.books.filter(holder__isnull=True, lost_at__isnull=True).count(),
+            in_stock=order.books.filter(
+                holder__isnull=True, lost_at__isnull=True, passes__state=PassState.IN_STOCK
+            )
+            .distinct()
+            .count(),
         )
     return render(request, "www/pass_numerique/order_detail.html", context)
 
