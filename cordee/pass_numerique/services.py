@@ -452,15 +452,21 @@ def _optional_id(errors, name, value):
         return None
 
 
+NOT_HOLDER_MESSAGE = "Ce pass appartient à un carnet confié à une autre structure."
+
+
 def distribute(
     actor, *, code, reference="", beneficiary_id=None, diagnostic_id=None, distributed_on=None
 ) -> Distribution:
     """Hand one pass to a person: by a member of the structure holding its book. Nothing personal beyond a
     pseudonymous reference or the followed person (and optionally their diagnostic)."""
+    # Someone whose structures hold no book gets the same answer whether the code exists or not (no oracle).
+    if not perms.held_books(actor).exists():
+        raise NotAllowed(NOT_HOLDER_MESSAGE, reason="not_holder")
     target = find_pass(code)
     book = Book.objects.select_related("order").get(pk=target.book_id)
     if not perms.can_distribute(actor, book):
-        raise NotAllowed("Ce pass appartient à un carnet confié à une autre structure.", reason="not_holder")
+        raise NotAllowed(NOT_HOLDER_MESSAGE, reason="not_holder")
     errors: dict = {}
     reference = str(reference or "").strip()
     if len(reference) > MAX_REFERENCE_LENGTH:
@@ -486,6 +492,17 @@ def distribute(
     _raise(errors)
     now = timezone.now()
     with transaction.atomic():
+        # The book is locked and read again: a move or a loss committed meanwhile is seen before handing out.
+        book = Book.objects.select_for_update(of=("self",), no_key=True).select_related("holder").get(pk=book.pk)
+        if not perms.can_distribute(actor, book):
+            raise NotAllowed(NOT_HOLDER_MESSAGE, reason="not_holder")
+        allocated_on = order.local_date(book.allocated_at) if book.allocated_at else None
+        if allocated_on and day < allocated_on:
+            message = (
+                f"La date de remise ne peut pas précéder la date où le carnet a été confié à votre structure "
+                f"({allocated_on:%d/%m/%Y})."
+            )
+            raise Invalid(message, reason="before_allocation", errors={"distributed_on": message})
         locked = Pass.objects.select_for_update(of=("self",), no_key=True).get(pk=target.pk)
         if locked.state != PassState.ALLOCATED:
             label = PassState(locked.state).label.lower()
@@ -600,6 +617,9 @@ def report_book_lost(actor, book: Book) -> int:
     now = timezone.now()
     with transaction.atomic():
         book = Book.objects.select_for_update(of=("self",), no_key=True).get(pk=book.pk)
+        # Checked again on the locked row: the book may have moved to another structure meanwhile.
+        if not perms.can_report_lost(actor, book):
+            raise NotAllowed()
         order = book.order
         _confirmed(order)
         if book.lost_at is not None:
@@ -665,8 +685,10 @@ def is_place_allowed(order: Order, place: Place) -> bool:
 
 def already_redeemed(redemption: Redemption) -> Conflict:
     place = redemption.place
+    # The time is the order's (the funder's) local time, like every date of the pass.
+    moment = local_time.wall_clock(redemption.redeemed_at, redemption.order.zone)
     return Conflict(
-        f"Ce pass a déjà été utilisé le {timezone.localtime(redemption.redeemed_at):%d/%m/%Y à %H:%M} ({place.name}).",
+        f"Ce pass a déjà été utilisé le {moment:%d/%m/%Y à %H:%M} ({place.name}).",
         reason="already_redeemed",
         redeemed_at=redemption.redeemed_at.isoformat().replace("+00:00", "Z"),
         place={"id": place.pk, "name": place.name},
@@ -714,7 +736,7 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
         moment = _now(now)
         order = Order.objects.get(pk=target.order_id)
         if target.state == PassState.REDEEMED:
-            raise already_redeemed(Redemption.objects.select_related("place").get(pass_obj=target))
+            raise already_redeemed(Redemption.objects.select_related("place", "order").get(pass_obj=target))
         if target.state == PassState.CANCELLED:
             raise Refused("Ce pass a été annulé (carnet perdu ou annulation du financeur).", reason="cancelled")
         if target.state == PassState.EXPIRED or moment >= order.expires_at:
