@@ -167,7 +167,10 @@ def _structure_in_perimeter(order: Order, structure_id, field_name) -> Structure
     structure = _structure(structure_id, field_name)
     inside = Structure.objects.filter(pk=structure.pk).filter(territories_q(order.territory_pairs(), "commune__"))
     if not inside.exists():
-        message = f"{structure.name} n'est pas dans le périmètre de la commande : choisissez une structure de ses territoires."
+        message = (
+            f"{structure.name} n'est pas dans le périmètre de la commande : choisissez une structure de ses "
+            "territoires."
+        )
         raise Invalid(message, reason="structure_outside_perimeter", errors={field_name: message})
     return structure
 
@@ -884,9 +887,7 @@ def pay_statement(actor, statement: Statement, payment_reference: str) -> Statem
         # Locked first: an approval or a refusal committed meanwhile is seen before the reference is written.
         Statement.objects.select_for_update(of=("self",)).filter(pk=statement.pk).first()
         Statement.objects.filter(pk=statement.pk, state=StatementState.APPROVED).update(payment_reference=reference)
-        STATEMENT.apply(
-            statement, "pay", actor, total_cents=statement.total_cents, payment_reference=reference
-        )
+        STATEMENT.apply(statement, "pay", actor, total_cents=statement.total_cents, payment_reference=reference)
         Statement.objects.filter(pk=statement.pk).update(paid_at=timezone.now())
     statement.refresh_from_db()
     return statement

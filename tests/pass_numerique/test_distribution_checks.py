@@ -25,17 +25,15 @@ def world():
 
 def test_the_holder_is_checked_again_under_the_lock(world):
     # The first check passes (before the transaction), the book moves meanwhile: refused under the lock.
-    with mock.patch.object(perms, "can_distribute", side_effect=[True, False]):
-        with pytest.raises(NotAllowed) as error:
-            services.distribute(world.aiguilleur, code=world.code("allocated"), reference="R-1")
+    with mock.patch.object(perms, "can_distribute", side_effect=[True, False]), pytest.raises(NotAllowed) as error:
+        services.distribute(world.aiguilleur, code=world.code("allocated"), reference="R-1")
     assert error.value.reason == "not_holder"
     assert not Distribution.objects.exists()
 
 
 def test_a_lost_report_is_checked_again_under_the_lock(world):
-    with mock.patch.object(perms, "can_report_lost", side_effect=[True, False]):
-        with pytest.raises(NotAllowed):
-            services.report_book_lost(world.aiguilleur, world.books[0])
+    with mock.patch.object(perms, "can_report_lost", side_effect=[True, False]), pytest.raises(NotAllowed):
+        services.report_book_lost(world.aiguilleur, world.books[0])
     assert Book.objects.get(pk=world.books[0].pk).lost_at is None
 
 

@@ -44,7 +44,8 @@ def statement_detail(request, pk, *, resubmit_form=None, status=200):
             "lines": statements.lines(statement),
             "decides": decides,
             "same_hands": statements.same_hands(statement),
-            "own_claim": perms.has_decider_role(request.user, statement) and perms.is_claimant(request.user, statement),
+            "own_claim": perms.has_decider_role(request.user, statement)
+            and perms.is_claimant(request.user, statement),
             "may_approve": decides and statement.state == StatementState.SUBMITTED,
             "may_pay": decides and statement.state == StatementState.APPROVED,
             "may_reject": decides and statement.state in (StatementState.SUBMITTED, StatementState.APPROVED),

@@ -158,9 +158,7 @@ def order_detail(request, pk):
             allocate_form=AllocateForm(structures=structures),
             move_form=MoveForm(structures=structures),
             cancel_form=CancelForm(),
-            in_stock=order.books.filter(
-                holder__isnull=True, lost_at__isnull=True, passes__state=PassState.IN_STOCK
-            )
+            in_stock=order.books.filter(holder__isnull=True, lost_at__isnull=True, passes__state=PassState.IN_STOCK)
             .distinct()
             .count(),
         )
