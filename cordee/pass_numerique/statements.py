@@ -1,7 +1,8 @@
 """Reimbursement statements as files: the CSV and the tagged PDF of one statement, one line per redeemed pass.
 
-The statements themselves are written by ``cordee.pass_numerique.services.generate_statements`` (scheduled on
-the 1st of each month, and ``python manage.py pass_statements``); their claim follows
+The statements themselves are written by ``cordee.pass_numerique.services.generate_statements`` (scheduled
+every day, one statement per structure, funder and month that is over, and ``python manage.py
+pass_monthly_statements``); their claim follows
 ``cordee.pass_numerique.workflow.STATEMENT`` (submitted → approved → paid | rejected). Amounts are integer cents.
 """
 
