@@ -20,7 +20,10 @@ class Command(CordeeCommand):
     def add_options(self, parser):
         parser.add_argument(
             "--as-of",
-            help="faire comme si l'on était ce jour (AAAA-MM-JJ) : les pass utilisés dans les mois terminés ce jour-là sont relevés, chacun sous son mois",
+            help=(
+                "faire comme si l'on était ce jour (AAAA-MM-JJ) : les pass utilisés dans les mois terminés ce "
+                "jour-là sont relevés, chacun sous son mois"
+            ),
         )
 
     def run(self, *args, as_of=None, **options):
