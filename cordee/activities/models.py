@@ -213,6 +213,10 @@ class Activity(models.Model):
             models.Index(fields=["structure", "date"], name="activity_structure_date"),
             models.Index(fields=["mediator", "date"], name="activity_mediator_date"),
             models.Index(fields=["date"], name="activity_date"),
+            # Distinct followed people of a period (not summable, so never in the dashboards' rollups).
+            models.Index(
+                fields=["date", "beneficiary"], condition=Q(beneficiary__isnull=False), name="activity_followed_date"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="activity_duration_positive"),

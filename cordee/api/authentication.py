@@ -3,6 +3,7 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from cordee.structures.roles import attach_roles
 from cordee.users.tokens import authenticate_key
 
 
@@ -27,7 +28,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "Jeton invalide ou révoqué : créez-en un nouveau sur votre compte.", code="invalid_token"
             )
-        return token.user, token
+        # The person's roles, computed once for the request and read by every permission check.
+        return attach_roles(token.user), token
 
     def authenticate_header(self, request):
         return self.keyword

@@ -90,7 +90,7 @@ class ActivityStatsView(ApiView):
         filters = ActivityFilters(params)
         values = filters.values()
         activities = Activity.objects.using(settings.READ_DATABASE).filter(scope.q()).filter(*filters.conditions())
-        groups = aggregates.grouped(activities, group_by)
+        groups = aggregates.grouped(activities, group_by, scope=scope, filters=values)
         return Response(
             {
                 "territory": scope.key,
@@ -98,7 +98,7 @@ class ActivityStatsView(ApiView):
                 "group_by": group_by,
                 "from": values["from"].isoformat(),
                 "to": values["to"].isoformat(),
-                "totals": aggregates.totals(activities),
+                "totals": aggregates.totals(activities, scope=scope, filters=values),
                 "groups": [
                     {
                         "key": row.code,

@@ -9,12 +9,16 @@
 - grouped scans give the open lists: by month, by day, by département, by commune, by place, by tag;
 - distinct followed beneficiaries: those named on an individual activity or listed on a workshop.
 
+Given the view and filters that built the queryset (``compute(…, scope=, filters=)``), the same figures are read
+from the rollups (``cordee.dashboards.rollups``) whenever they can answer; the rows are read otherwise.
+
 Measures: an *activity* is one report; *participants* the people accompanied (a workshop counts each);
 *new people* the participants not already accompanied (``participants - returning``); *time* the minutes
 reported. Multi-valued breakdowns (themes…) count activities and do not add up to the total.
 """
 
 import functools
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, connections
@@ -23,41 +27,15 @@ from django.db.models.functions import Coalesce, TruncDay, TruncMonth
 from django.db.models.lookups import GreaterThan
 
 from cordee.activities import enums
-from cordee.activities.models import Activity, ActivityParticipant
+from cordee.activities.models import Activity, ActivityParticipant, ActivityTag
+from cordee.dashboards import rollups
+from cordee.dashboards.measures import COLUMNS, DURATION_BANDS, MASKS, PEOPLE
+from cordee.places.models import Place
 from cordee.territories.models import Commune, Departement
 
 MAX_COMMUNES = 100
 MAX_PLACES = 30
 MAX_TAGS = 30
-# (code, label, lowest minutes, highest minutes or None)
-DURATION_BANDS = [
-    ("15", "15 min ou moins", 0, 15),
-    ("30", "16 à 30 min", 16, 30),
-    ("45", "31 à 45 min", 31, 45),
-    ("60", "46 min à 1 h", 46, 60),
-    ("90", "1 h à 1 h 30", 61, 90),
-    ("120", "1 h 30 à 2 h", 91, 120),
-    ("more", "Plus de 2 h", 121, None),
-]
-# Breakdowns over a mask: (key, title, mask field, choices)
-MASKS = [
-    ("theme", "Thématiques", "themes_mask", enums.Theme),
-    ("admin_subtheme", "Démarches administratives", "admin_subthemes_mask", enums.AdminSubTheme),
-    ("equipment", "Matériel utilisé", "equipment_mask", enums.Equipment),
-    ("redirection", "Orientations", "redirections_mask", enums.Redirection),
-]
-# Breakdowns over one column: (key, title, column, choices)
-COLUMNS = [
-    ("kind", "Types d'activité", "kind", enums.ActivityKind),
-    ("location", "Lieux d'accompagnement", "location_kind", enums.LocationKind),
-    ("autonomy", "Autonomie atteinte", "autonomy", enums.Autonomy),
-]
-# Anonymous counts of participants: (key, title, [(code, label, column)])
-PEOPLE = [
-    ("age", "Tranches d'âge", [(band.value, band.label, f"age_{band.value}") for band in enums.AgeBand]),
-    ("gender", "Genre", [(g.value, g.label, f"gender_{g.value}") for g in enums.Gender]),
-    ("status", "Statut", [(s.value, s.label, f"status_{s.value}") for s in enums.Status]),
-]
 
 
 @dataclass
@@ -181,10 +159,32 @@ def wide_scan(activities) -> dict:
     return dict(zip(names, (value or 0 for value in row), strict=True))
 
 
-def compute(activities, *, with_days=True, with_geography=True) -> Figures:
-    """The figures of the filtered ``activities`` queryset (see the module)."""
+def compute(activities, *, with_days=True, with_geography=True, scope=None, filters=None) -> Figures:
+    """The figures of the filtered ``activities`` queryset (see the module).
+
+    With the view (``scope``) and the cleaned ``filters`` that built the queryset, the figures are read from the
+    rollups whenever they can answer (``rollups.selection``); the same figures either way."""
     activities = activities.order_by()
-    wide = wide_scan(activities)
+    sel = _selection(activities, scope, filters)
+    if sel is not None:
+        return _compute_from_rollups(activities, sel, with_days=with_days, with_geography=with_geography)
+    figures = _figures(wide_scan(activities))
+    figures.followed = followed_count(activities)
+    if with_days:
+        figures.by_day = _trend(activities, TruncDay("date"), "%Y-%m-%d")
+        figures.by_month = _months(figures.by_day)
+    else:
+        figures.by_month = _trend(activities, TruncMonth("date"), "%Y-%m")
+    figures.breakdowns["place"] = _places(activities)
+    figures.breakdowns["tag"] = _tags(activities)
+    if with_geography:
+        figures.by_departement = _departements(activities)
+        figures.by_commune = _communes(activities)
+    return figures
+
+
+def _figures(wide: dict) -> Figures:
+    """Totals and closed breakdowns from the sums of the wide scan (or of the rollups)."""
     figures = Figures(
         activities=wide["activities"],
         participants=wide["participants"],
@@ -212,26 +212,138 @@ def compute(activities, *, with_days=True, with_geography=True) -> Figures:
         if counted < figures.participants:
             rows.append(Row("", "Non renseigné", participants=figures.participants - counted))
         figures.breakdowns[key] = Breakdown(key, title, rows, measure="participants")
-
-    figures.followed = followed_count(activities)
-    if with_days:
-        # One scan by day; the months add the days up.
-        figures.by_day = _trend(activities, TruncDay("date"), "%Y-%m-%d")
-        months = {}
-        for day in figures.by_day:
-            month = months.setdefault(day.code[:7], Row(day.code[:7], day.code[:7]))
-            month.activities += day.activities
-            month.participants += day.participants
-            month.minutes += day.minutes
-        figures.by_month = list(months.values())
-    else:
-        figures.by_month = _trend(activities, TruncMonth("date"), "%Y-%m")
-    figures.breakdowns["place"] = _places(activities)
-    figures.breakdowns["tag"] = _tags(activities)
-    if with_geography:
-        figures.by_departement = _departements(activities)
-        figures.by_commune = _communes(activities)
     return figures
+
+
+def _months(days: list[Row]) -> list[Row]:
+    """The months of a daily trend, adding its days up."""
+    months = {}
+    for day in days:
+        month = months.setdefault(day.code[:7], Row(day.code[:7], day.code[:7]))
+        month.activities += day.activities
+        month.participants += day.participants
+        month.minutes += day.minutes
+    return list(months.values())
+
+
+# --- From the rollups (cordee.dashboards.rollups) ---
+
+
+def _compute_from_rollups(activities, sel, *, with_days, with_geography) -> Figures:
+    period = sel.period()
+    wide_grain = sel.grain(rollups.MONTH_TERRITORY, rollups.MONTH_MEDIATOR)
+    # One scan gives the totals and, by département, the map.
+    by_departement = rollups.sums(wide_grain, sel, period, group=("departement_code",) if with_geography else ())
+    wide = {m.key: sum(values[m.column] for values in by_departement.values()) for m in rollups.measures.WIDE}
+    figures = _figures(wide)
+    figures.followed = followed_count(activities)
+    if sel.grain(rollups.DAY):
+        days = rollups.read(rollups.DAY, sel, sel.start, sel.end, group=("day",), columns=_NARROW, order='"day"')
+        by_day = [_rollup_row(_day_code(day), _day_code(day), values) for day, *values in days]
+    else:
+        by_day = _trend(activities, TruncDay("date"), "%Y-%m-%d") if with_days else None
+    if with_days:
+        figures.by_day = by_day
+        figures.by_month = _months(by_day)
+    else:
+        figures.by_month = _months(by_day) if by_day is not None else _trend(activities, TruncMonth("date"), "%Y-%m")
+    place_grain = sel.grain(rollups.MONTH_PLACE)
+    if place_grain:
+        # One scan by place and commune gives both lists.
+        places, communes = (
+            defaultdict(lambda: dict.fromkeys(_NARROW, 0)),
+            defaultdict(lambda: dict.fromkeys(_NARROW, 0)),
+        )
+        for (place_id, commune_id), values in rollups.sums(
+            place_grain, sel, period, group=("place_id", "commune_id")
+        ).items():
+            for column in _NARROW:
+                places[(place_id,)][column] += values[column]
+                communes[(commune_id,)][column] += values[column]
+        figures.breakdowns["place"] = _top_places(places)
+    else:
+        figures.breakdowns["place"] = _places(activities)
+    tag_grain = sel.grain(rollups.MONTH_TAG)
+    if tag_grain:
+        figures.breakdowns["tag"] = _top_tags(_tag_sums(tag_grain, sel, period))
+    else:
+        figures.breakdowns["tag"] = _tags(activities)
+    if with_geography:
+        names = dict(Departement.objects.values_list("code", "name"))
+        figures.by_departement = [
+            _rollup_row(code, names.get(code, "?"), _narrow(values))
+            for (code,), values in sorted(by_departement.items())
+            if code
+        ]
+        figures.by_commune = _top_communes(communes) if place_grain else _communes(activities)
+    return figures
+
+
+_NARROW = ["activities", "participants", "minutes"]
+
+
+def _narrow(values: dict) -> list[int]:
+    return [values[column] for column in _NARROW]
+
+
+def _rollup_row(code, label, values) -> Row:
+    activities, participants, minutes = (int(value) for value in values)
+    return Row(str(code), label, activities=activities, participants=participants, minutes=minutes)
+
+
+def _day_code(day) -> str:
+    return day.isoformat() if hasattr(day, "isoformat") else str(day)[:10]
+
+
+def _ranked(sums: dict, limit: int, empty) -> list:
+    """(key, values) by activities, most first, then key; ``empty`` keys (no place, no commune) left out."""
+    rows = [(key[0], values) for key, values in sums.items() if key[0] not in empty and values["activities"]]
+    rows.sort(key=lambda item: (-item[1]["activities"], item[0]))
+    return rows[:limit]
+
+
+def _top_places(sums) -> Breakdown:
+    rows = _ranked(sums, MAX_PLACES, (0, None))
+    names = dict(Place.objects.filter(pk__in=[key for key, _v in rows]).values_list("pk", "name"))
+    return Breakdown(
+        "place",
+        "Lieux les plus actifs",
+        [_rollup_row(key, names.get(key, "?"), _narrow(values)) for key, values in rows],
+        additive=False,
+    )
+
+
+def _top_communes(sums) -> list[Row]:
+    rows = _ranked(sums, MAX_COMMUNES, ("", None))
+    names = dict(Commune.objects.filter(pk__in=[key for key, _v in rows]).values_list("code_insee", "name"))
+    return [_rollup_row(key, names.get(key, "?"), _narrow(values)) for key, values in rows]
+
+
+def _tag_sums(grain, sel, period) -> dict:
+    """Tags of the period: the months from the rollup, the days at the ends from the rows and their tags."""
+    result = {}
+    if period.months:
+        for tag_id, *values in rollups.read(grain, sel, *period.months, group=("tag_id",), columns=_NARROW):
+            result[(tag_id,)] = dict(zip(_NARROW, (int(v) for v in values), strict=True))
+    for sign, first, last in period.days:
+        rows = sel.rows(first, last).filter(tags__isnull=False).values("tags__pk").annotate(**_measures())
+        for values in rows:
+            target = result.setdefault((values["tags__pk"],), dict.fromkeys(_NARROW, 0))
+            target["activities"] += sign * values["n"]
+            target["participants"] += sign * values["people"]
+            target["minutes"] += sign * values["time"]
+    return {key: values for key, values in result.items() if values["activities"]}
+
+
+def _top_tags(sums) -> Breakdown:
+    rows = _ranked(sums, MAX_TAGS, (0, None))
+    names = dict(ActivityTag.objects.filter(pk__in=[key for key, _v in rows]).values_list("pk", "name"))
+    return Breakdown(
+        "tag",
+        "Étiquettes",
+        [_rollup_row(key, names.get(key, "?"), _narrow(values)) for key, values in rows],
+        additive=False,
+    )
 
 
 def _measures():
@@ -314,10 +426,13 @@ def followed_count(activities) -> int:
 GROUP_BY = ["month", "theme", "kind"]
 
 
-def grouped(activities, group_by: str) -> list[Row]:
+def grouped(activities, group_by: str, *, scope=None, filters=None) -> list[Row]:
     """Activities, participants and minutes by month, by theme (an activity counts in each of its themes) or by
-    kind, for the statistics API."""
+    kind, for the statistics API (from the rollups when the view and filters allow it, as ``compute``)."""
     activities = activities.order_by()
+    sel = _selection(activities, scope, filters)
+    if sel is not None:
+        return _grouped_from_rollups(sel, group_by)
     if group_by == "month":
         return _trend(activities, TruncMonth("date"), "%Y-%m")
     if group_by == "kind":
@@ -336,6 +451,45 @@ def grouped(activities, group_by: str) -> list[Row]:
     ]
 
 
-def totals(activities) -> dict:
+def totals(activities, *, scope=None, filters=None) -> dict:
+    sel = _selection(activities, scope, filters)
+    if sel is not None:
+        grain = sel.grain(rollups.MONTH_TERRITORY, rollups.MONTH_MEDIATOR)
+        values = rollups.sums(grain, sel, sel.period()).get((), {})
+        return {name: int(values.get(name, 0)) for name in ("activities", "participants", "minutes")}
     values = activities.order_by().aggregate(**_measures())
     return {"activities": values["n"], "participants": values["people"], "minutes": values["time"]}
+
+
+def _selection(activities, scope, filters):
+    """The rollup selection of the view and filters, when a wide rollup can answer them."""
+    if scope is None or filters is None:
+        return None
+    sel = rollups.selection(scope, filters, activities.db)
+    if sel is None or sel.grain(rollups.MONTH_TERRITORY, rollups.MONTH_MEDIATOR) is None:
+        return None
+    return sel
+
+
+def _grouped_from_rollups(sel, group_by) -> list[Row]:
+    grain = sel.grain(rollups.MONTH_TERRITORY, rollups.MONTH_MEDIATOR)
+    if group_by == "month":
+        if sel.grain(rollups.DAY):
+            days = rollups.read(rollups.DAY, sel, sel.start, sel.end, group=("day",), columns=_NARROW, order='"day"')
+            return _months([_rollup_row(_day_code(day), _day_code(day), values) for day, *values in days])
+        months = rollups.sums(grain, sel, sel.period(), group=("month",))
+        return [_rollup_row(month[:7], month[:7], _narrow(values)) for (month,), values in sorted(months.items())]
+    period = sel.period()
+    if group_by == "kind":
+        kinds = rollups.sums(grain, sel, period, group=("kind",))
+        return [
+            _rollup_row(kind, label, _narrow(kinds[(kind,)]))
+            for kind, label in enums.ActivityKind.choices
+            if (kind,) in kinds
+        ]
+    values = rollups.sums(grain, sel, period).get((), {})
+    wide = {m.key: int(values.get(m.column, 0)) for m in rollups.measures.WIDE}
+    return [
+        _rollup_row(theme, label, [wide[f"theme__{theme}"], wide[f"people__{theme}"], wide[f"time__{theme}"]])
+        for theme, label in enums.Theme.choices
+    ]

@@ -183,7 +183,8 @@ def run(export) -> None:
                     count = total
                 else:
                     export.beat(0, 1, force=True)
-                    rows = list(aggregate_rows(aggregates.compute(activities)))
+                    figures = aggregates.compute(activities, scope=scope, filters=filters.values())
+                    rows = list(aggregate_rows(figures))
                     write(file, rows, AGGREGATE_HEADER, export.file_format)
                     count = len(rows)
             with path.open("rb") as file, transaction.atomic():

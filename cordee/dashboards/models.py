@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from cordee.core.models import BackgroundTask
+from cordee.dashboards.measures import NARROW, WIDE
 
 
 class ExportWhat(models.TextChoices):
@@ -38,3 +39,204 @@ class DashboardExport(BackgroundTask):
 
     def __str__(self):
         return f"Export {self.get_what_display()} {self.scope_ref} ({self.file_format})"
+
+
+# --- Rollups (cordee.dashboards.rollups) ---
+#
+# Sums of the activity rows at a few grains, kept equal to the rows by database triggers. Dimensions are plain
+# columns, not foreign keys: 0 (or "") stands for « none », so that every combination is one row.
+
+
+def _measure_fields(measures):
+    fields = {}
+    for measure in measures:
+        fields[measure.column] = models.BigIntegerField(default=0)
+    return fields
+
+
+class _Narrow(models.Model):
+    class Meta:
+        abstract = True
+
+
+class _Wide(models.Model):
+    class Meta:
+        abstract = True
+
+
+for _name, _field in _measure_fields(NARROW).items():
+    _Narrow.add_to_class(_name, _field)
+for _name, _field in _measure_fields(WIDE).items():
+    _Wide.add_to_class(_name, _field)
+
+
+def _id():
+    return models.BigIntegerField(default=0)
+
+
+def _code(length):
+    return models.CharField(max_length=length, default="", blank=True)
+
+
+class MonthlyTerritoryRollup(_Wide):
+    """Every measure by month, département, région, kind, source and conseiller numérique: territories."""
+
+    month = models.DateField()
+    departement_code = _code(3)
+    region_code = _code(3)
+    kind = _code(20)
+    source = _code(12)
+    is_conseiller_numerique = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "dashboards_rollup_month_territory"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "departement_code", "region_code", "kind", "source", "is_conseiller_numerique"],
+                name="rollup_month_territory_key",
+            )
+        ]
+        indexes = [models.Index(fields=["departement_code", "month"], name="rollup_month_territory_dep")]
+
+    def __str__(self):
+        return f"{self.month} : {self.activities} activités"
+
+
+class MonthlyMediatorRollup(_Wide):
+    """Every measure by month, mediator, structure and the territory's dimensions: mediators and structures."""
+
+    month = models.DateField()
+    mediator_id = _id()
+    structure_id = _id()
+    departement_code = _code(3)
+    region_code = _code(3)
+    kind = _code(20)
+    source = _code(12)
+    is_conseiller_numerique = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "dashboards_rollup_month_mediator"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "month",
+                    "mediator_id",
+                    "structure_id",
+                    "departement_code",
+                    "region_code",
+                    "kind",
+                    "source",
+                    "is_conseiller_numerique",
+                ],
+                name="rollup_month_mediator_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["mediator_id", "month"], name="rollup_month_mediator_med"),
+            models.Index(fields=["structure_id", "month"], name="rollup_month_mediator_str"),
+            models.Index(fields=["departement_code", "month"], name="rollup_month_mediator_dep"),
+        ]
+
+    def __str__(self):
+        return f"{self.month} : {self.activities} activités"
+
+
+class DailyRollup(_Narrow):
+    """Activities, participants and minutes by day and the territory's dimensions: the daily trend."""
+
+    day = models.DateField()
+    departement_code = _code(3)
+    region_code = _code(3)
+    kind = _code(20)
+    source = _code(12)
+    is_conseiller_numerique = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "dashboards_rollup_day"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "departement_code", "region_code", "kind", "source", "is_conseiller_numerique"],
+                name="rollup_day_key",
+            )
+        ]
+        indexes = [models.Index(fields=["departement_code", "day"], name="rollup_day_dep")]
+
+    def __str__(self):
+        return f"{self.day} : {self.activities} activités"
+
+
+class MonthlyPlaceRollup(_Narrow):
+    """Activities, participants and minutes by month, place and commune: the most active places and communes."""
+
+    month = models.DateField()
+    place_id = _id()
+    commune_id = _code(5)
+    structure_id = _id()
+    departement_code = _code(3)
+    region_code = _code(3)
+    kind = _code(20)
+    source = _code(12)
+    is_conseiller_numerique = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "dashboards_rollup_month_place"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "month",
+                    "place_id",
+                    "commune_id",
+                    "structure_id",
+                    "departement_code",
+                    "region_code",
+                    "kind",
+                    "source",
+                    "is_conseiller_numerique",
+                ],
+                name="rollup_month_place_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["departement_code", "month"], name="rollup_month_place_dep"),
+            models.Index(fields=["structure_id", "month"], name="rollup_month_place_str"),
+        ]
+
+    def __str__(self):
+        return f"{self.month} : {self.activities} activités"
+
+
+class MonthlyTagRollup(_Narrow):
+    """Activities, participants and minutes by month and tag (an activity counts in each of its tags)."""
+
+    month = models.DateField()
+    tag_id = _id()
+    mediator_id = _id()
+    structure_id = _id()
+    departement_code = _code(3)
+    region_code = _code(3)
+    kind = _code(20)
+    source = _code(12)
+    is_conseiller_numerique = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "dashboards_rollup_month_tag"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "month",
+                    "tag_id",
+                    "mediator_id",
+                    "structure_id",
+                    "departement_code",
+                    "region_code",
+                    "kind",
+                    "source",
+                    "is_conseiller_numerique",
+                ],
+                name="rollup_month_tag_key",
+            )
+        ]
+        indexes = [models.Index(fields=["structure_id", "month"], name="rollup_month_tag_str")]
+
+    def __str__(self):
+        return f"{self.month} : {self.activities} activités"

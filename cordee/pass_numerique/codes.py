@@ -22,6 +22,7 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 BASE = len(ALPHABET)  # 31, a prime
 RANDOM_LENGTH = 13
 LENGTH = RANDOM_LENGTH + 1
+BODIES = BASE**RANDOM_LENGTH
 VALUES = {symbol: index for index, symbol in enumerate(ALPHABET)}
 GROUPS = (4, 4, 4, 2)
 SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.]+")
@@ -52,8 +53,17 @@ def is_valid(code: str) -> bool:
 
 
 def generate() -> str:
-    """A new normalised code: 13 random symbols (``secrets``) and the check symbol."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
+    """A new normalised code: 13 random symbols and the check symbol.
+
+    One draw of ``secrets.randbelow(31 ** 13)`` written in base 31: every body is equally likely, as with 13 draws
+    of ``secrets.choice``, for one call to the system's random source instead of thirteen (an order of 10,000
+    passes draws its codes in a few milliseconds)."""
+    number = secrets.randbelow(BODIES)
+    symbols = []
+    for _ in range(RANDOM_LENGTH):
+        number, value = divmod(number, BASE)
+        symbols.append(ALPHABET[value])
+    body = "".join(symbols)
     return body + check_symbol(body)
 
 

@@ -14,10 +14,12 @@
   claiming structure answer a refusal and send the statement back.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
 
 from cordee.pass_numerique.models import Book, Order, Statement
+from cordee.places.models import Place
 from cordee.structures.enums import MembershipRole
+from cordee.structures.models import Membership
 from cordee.structures.roles import roles_of
 from cordee.territories.models import Commune, territories_q
 
@@ -94,6 +96,32 @@ def can_report_lost(user, book: Book) -> bool:
 
 def can_redeem_at(user, place) -> bool:
     return place.structure_id is not None and roles_of(user).is_member(place.structure_id, REDEEMING_ROLES)
+
+
+def redeeming_place(user, place_pk):
+    """The place ``place_pk`` with its structure and ``may_redeem`` (the rule of ``can_redeem_at``), in one query;
+    None when there is no such place. The membership is read in the same query rather than through the person's
+    roles (two queries): a redemption over the API asks nothing else about the person. Only the fields a
+    redemption needs are loaded (name, structure)."""
+    if not _is_active_user(user):
+        may_redeem = Value(False)
+    else:
+        may_redeem = Exists(
+            Membership.objects.active().filter(
+                user_id=user.pk, structure_id=OuterRef("structure_id"), role__in=REDEEMING_ROLES
+            )
+        )
+    return (
+        Place.objects.select_related("structure")
+        .only("name", "structure_id", "structure__id")
+        .annotate(may_redeem=may_redeem)
+        .filter(pk=place_pk)
+        .first()
+    )
+
+
+def _is_active_user(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
 
 
 def may_redeem_anywhere(user) -> bool:

@@ -670,20 +670,27 @@ def expire_passes(*, now=None, orders=None, progress=None) -> int:
 # --- Redemption: exactly once ------------------------------------------------------------------------------
 
 
+def _perimeter_q() -> Q:
+    return Q(accepts_pass_numerique=True, qualification_state=QualificationState.QUALIFIED)
+
+
 def allowed_places(order: Order):
     """Where the passes of ``order`` can be used: its accepted places, else the qualified places of its perimeter
     that accept the Pass numérique."""
     if order.accepted_places.exists():
         return order.accepted_places.all()
-    return Place.objects.filter(
-        territories_q(order.territory_pairs(), "commune_ref__"),
-        accepts_pass_numerique=True,
-        qualification_state=QualificationState.QUALIFIED,
-    )
+    return Place.objects.filter(territories_q(order.territory_pairs(), "commune_ref__"), _perimeter_q())
 
 
 def is_place_allowed(order: Order, place: Place) -> bool:
-    return allowed_places(order).filter(pk=place.pk).exists()
+    """The rule of ``allowed_places`` for one place, in one query."""
+    accepted = Order.accepted_places.through.objects.filter(order_id=order.pk)
+    in_perimeter = territories_q(order.territory_pairs(), "commune_ref__") & _perimeter_q()
+    return (
+        Place.objects.filter(pk=place.pk)
+        .filter(Exists(accepted.filter(place_id=OuterRef("pk"))) | (~Exists(accepted) & in_perimeter))
+        .exists()
+    )
 
 
 def already_redeemed(redemption: Redemption) -> Conflict:
@@ -720,10 +727,10 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
     if place_id in (None, "") and "place_id" not in errors:
         errors["place_id"] = "Obligatoire."
     _raise(errors)
-    place = Place.objects.filter(pk=place_pk).first()
+    place = perms.redeeming_place(actor, place_pk)
     if place is None:
         raise Invalid("Lieu inconnu.", reason="unknown_place", errors={"place_id": "Lieu inconnu."})
-    if not perms.can_redeem_at(actor, place):
+    if not place.may_redeem:
         raise NotAllowed(
             "Seuls les médiateurs, conseillers numériques et gestionnaires de la structure qui gère ce lieu "
             "peuvent y encaisser un pass.",
@@ -732,69 +739,82 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
     if activity_pk is not None and not _is_structure_activity(activity_pk, place.structure_id):
         message = "Accompagnement inconnu de la structure qui gère ce lieu."
         raise Refused(message, reason="unknown_activity", errors={"activity_id": message})
-    with transaction.atomic():
-        target = Pass.objects.select_for_update(of=("self",), no_key=True).filter(code=normalised).first()
-        if target is None:
-            raise Refused("Aucun Pass numérique ne porte ce code.", reason="unknown_code")
-        moment = _now(now)
-        order = Order.objects.get(pk=target.order_id)
-        if target.state == PassState.REDEEMED:
-            raise already_redeemed(Redemption.objects.select_related("place", "order").get(pass_obj=target))
-        if target.state == PassState.CANCELLED:
-            raise Refused("Ce pass a été annulé (carnet perdu ou annulation du financeur).", reason="cancelled")
-        if target.state == PassState.EXPIRED or moment >= order.expires_at:
-            last = f"{order.last_valid_day:%d/%m/%Y}"
-            raise Refused(f"Ce pass a expiré (utilisable jusqu'au {last}).", reason="expired")
-        if target.state != PassState.DISTRIBUTED:
-            raise Refused(
-                "Ce pass n'a pas encore été remis à une personne par une structure : il ne peut pas être utilisé.",
-                reason="not_distributed",
+    writing_redemption = False
+    try:
+        with transaction.atomic():
+            target = (
+                Pass.objects.select_for_update(of=("self",), no_key=True)
+                .select_related("order")
+                .filter(code=normalised)
+                .first()
             )
-        if moment < order.starts_at:
-            raise Refused(
-                f"Ce pass n'est utilisable qu'à partir du {order.valid_from:%d/%m/%Y}.", reason="not_yet_valid"
+            if target is None:
+                raise Refused("Aucun Pass numérique ne porte ce code.", reason="unknown_code")
+            moment = _now(now)
+            order = target.order
+            _check_redeemable(target, order, place, moment)
+            updated = Pass.objects.filter(pk=target.pk, state=PassState.DISTRIBUTED).update(
+                state=PassState.REDEEMED, updated_at=moment
             )
-        if not is_place_allowed(order, place):
-            raise Refused("Ce pass ne peut pas être utilisé dans ce lieu.", reason="place_not_allowed")
-        updated = Pass.objects.filter(pk=target.pk, state=PassState.DISTRIBUTED).update(
-            state=PassState.REDEEMED, updated_at=moment
-        )
-        if updated != 1:
-            raise Conflict("Ce pass vient d'être utilisé.", reason="already_redeemed")
-        try:
-            with transaction.atomic():
-                redemption = Redemption.objects.create(
-                    pass_obj=target,
-                    order=order,
-                    place=place,
-                    structure_id=place.structure_id,
-                    value_cents=target.value_cents,
-                    redeemed_at=moment,
-                    by=actor,
-                    activity_id=activity_pk,
-                )
-        except IntegrityError:
+            if updated != 1:
+                raise Conflict("Ce pass vient d'être utilisé.", reason="already_redeemed")
+            writing_redemption = True
+            redemption = Redemption.objects.create(
+                pass_obj=target,
+                order=order,
+                place=place,
+                structure_id=place.structure_id,
+                value_cents=target.value_cents,
+                redeemed_at=moment,
+                by=actor,
+                activity_id=activity_pk,
+            )
+            writing_redemption = False
+            write_events(
+                [target],
+                PassEventKind.REDEEMED,
+                PassState.DISTRIBUTED,
+                PassState.REDEEMED,
+                actor,
+                structure=place.structure,
+                place=place,
+                at=moment,
+            )
+            record(
+                actor,
+                "pass_numerique.pass.redeem",
+                target,
+                order_id=order.pk,
+                place_id=place.pk,
+                structure_id=place.structure_id,
+                amount_cents=target.value_cents,
+            )
+    except IntegrityError:
+        # The one-to-one redemption refused a second one: the whole block is rolled back (no savepoint needed).
+        if writing_redemption:
             raise Conflict("Ce pass vient d'être utilisé.", reason="already_redeemed") from None
-        write_events(
-            [target],
-            PassEventKind.REDEEMED,
-            PassState.DISTRIBUTED,
-            PassState.REDEEMED,
-            actor,
-            structure=place.structure,
-            place=place,
-            at=moment,
-        )
-        record(
-            actor,
-            "pass_numerique.pass.redeem",
-            target,
-            order_id=order.pk,
-            place_id=place.pk,
-            structure_id=place.structure_id,
-            amount_cents=target.value_cents,
-        )
+        raise
     return redemption
+
+
+def _check_redeemable(target: Pass, order: Order, place: Place, moment) -> None:
+    """The refusals of ``redeem``, in the order a person needs them (the pass row is locked)."""
+    if target.state == PassState.REDEEMED:
+        raise already_redeemed(Redemption.objects.select_related("place", "order").get(pass_obj=target))
+    if target.state == PassState.CANCELLED:
+        raise Refused("Ce pass a été annulé (carnet perdu ou annulation du financeur).", reason="cancelled")
+    if target.state == PassState.EXPIRED or moment >= order.expires_at:
+        last = f"{order.last_valid_day:%d/%m/%Y}"
+        raise Refused(f"Ce pass a expiré (utilisable jusqu'au {last}).", reason="expired")
+    if target.state != PassState.DISTRIBUTED:
+        raise Refused(
+            "Ce pass n'a pas encore été remis à une personne par une structure : il ne peut pas être utilisé.",
+            reason="not_distributed",
+        )
+    if moment < order.starts_at:
+        raise Refused(f"Ce pass n'est utilisable qu'à partir du {order.valid_from:%d/%m/%Y}.", reason="not_yet_valid")
+    if not is_place_allowed(order, place):
+        raise Refused("Ce pass ne peut pas être utilisé dans ce lieu.", reason="place_not_allowed")
 
 
 # --- Reimbursement ---------------------------------------------------------------------------------------

@@ -125,3 +125,17 @@ def test_mine_takes_true_or_false_only(team):
 
     assert response.status_code == 400
     assert response.json()["errors"] == {"mine": "mine doit valoir true ou false."}
+
+
+def test_recording_with_a_token_computes_the_roles_once(team, django_assert_max_num_queries):
+    from cordee.users.tokens import create_api_token
+
+    structure, mediator, place = team
+    _, key = create_api_token(mediator)
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.post(URL, body(place), format="json", HTTP_IDEMPOTENCY_KEY="first").status_code == 201
+    # Token, idempotency key, roles (2), structure, place, commune, département, activity, tags, journal,
+    # the answer's tags and people, savepoints: 22 today; roles computed per check made it 31.
+    with django_assert_max_num_queries(22):
+        response = client.post(URL, body(place), format="json", HTTP_IDEMPOTENCY_KEY="second")
+    assert response.status_code == 201

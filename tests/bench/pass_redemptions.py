@@ -4,12 +4,13 @@
     python -m tests.bench.pass_redemptions verify OUT_DIR                 # double redemptions? ledgers?
 
 ``prepare`` creates a funder's order of 1,000 books × 10 passes (timed: issuing, with the peak memory), hands out
-all its passes (5,000 of them are hammered), and, when HTTP_PASSES > 0, a second order whose codes are written for
-the HTTP load (wrk), with an API token of a médiateur of the accepting place. ``hammer`` sends 20,000 requests
-over 5,000 codes from 32 threads (each its own connection) through the API stack (idempotency included): every
-code once, then duplicates (a new key: 409 expected) and retries (the same key: the first answer replayed),
-shuffled. It checks that no pass is redeemed twice, that no request failed with a server error, and that the
-ledger reconciles.
+all its passes (5,000 of them are hammered, one more is contended), and, when HTTP_PASSES > 0, a second order
+whose codes are written for the HTTP load (wrk), with an API token of a médiateur of the accepting place.
+``contend`` sends 64 requests for one code at once (64 threads, each its own connection, released together by a
+barrier, each with its own idempotency key): exactly one 201 and 63 × 409 are expected. ``hammer`` sends 20,000
+requests over 5,000 codes from 32 threads (each its own connection) through the API stack (idempotency
+included): every code once, then duplicates (a new key: 409 expected) and retries (the same key: the first
+answer replayed), shuffled. ``verify`` checks that no pass is redeemed twice and that the ledgers reconcile.
 """
 
 import json
@@ -30,7 +31,9 @@ BOOKS, PASSES_PER_BOOK = 1000, 10
 HAMMERED_CODES = int(os.environ.get("BENCH_PASS_CODES", "5000"))
 REQUESTS = int(os.environ.get("BENCH_PASS_REQUESTS", "20000"))
 CLIENTS = 32
+CONTENDERS = 64
 SEED = 20261201
+REDEEM_PATH = "/api/v1/pass-numerique/redemptions/"
 
 
 def _setup():
@@ -93,6 +96,7 @@ def prepare(out_dir: str, http_passes: str = "0"):
                 "token": key,
                 "place_id": world.place.pk,
                 "codes": codes[:HAMMERED_CODES],
+                "contended_code": codes[HAMMERED_CODES],
             }
         )
     )
@@ -135,12 +139,16 @@ def verify(out_dir: str):
     from cordee.pass_numerique.models import Order, Redemption
 
     result = {}
+    hammer_setup = Path(out_dir) / "hammer.json"
+    contended = json.loads(hammer_setup.read_text())["contended_code"] if hammer_setup.exists() else ""
+    result["contended_redemptions"] = Redemption.objects.filter(pass_obj__code=contended).count()
     for name in ("hammer", "http"):
         path = Path(out_dir) / f"{name}.json"
         if not path.exists():
             continue
         order = Order.objects.get(pk=json.loads(path.read_text())["order_id"])
-        per_pass = Counter(Redemption.objects.filter(order=order).values_list("pass_obj_id", flat=True))
+        redemptions = Redemption.objects.filter(order=order).exclude(pass_obj__code=contended)
+        per_pass = Counter(redemptions.values_list("pass_obj_id", flat=True))
         result[name] = {
             "redemptions": sum(per_pass.values()),
             "double_redemptions": sum(1 for count in per_pass.values() if count > 1),
@@ -176,7 +184,7 @@ def hammer(base_url: str, out_dir: str) -> dict:
                 return
             body = json.dumps({"code": code, "place_id": setup["place_id"], "idempotency_key": key})
             try:
-                connection.request("POST", "/api/v1/pass-numerique/redemptions/", body, headers)
+                connection.request("POST", REDEEM_PATH, body, headers)
                 response = connection.getresponse()
                 status, payload = response.status, json.loads(response.read() or b"{}")
             except Exception as error:  # a failure of the server is what the benchmark looks for
@@ -210,6 +218,55 @@ def hammer(base_url: str, out_dir: str) -> dict:
         "server_errors": sum(value for key, value in statuses.items() if key >= 500) + len(failures),
         "failures": failures[:5],
         "replay_mismatches": len(replay_mismatch),
+    }
+
+
+def contend(base_url: str, out_dir: str) -> dict:
+    """64 clients redeem the same code at the same instant (a barrier releases them): statuses and reasons."""
+    import http.client
+    import urllib.parse
+
+    setup = json.loads((Path(out_dir) / "hammer.json").read_text())
+    parts = urllib.parse.urlsplit(base_url)
+    headers = {"Authorization": f"Token {setup['token']}", "Content-Type": "application/json"}
+    barrier = threading.Barrier(CONTENDERS)
+    statuses, reasons, failures = Counter(), Counter(), []
+    lock = threading.Lock()
+
+    def client(number):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        body = json.dumps(
+            {"code": setup["contended_code"], "place_id": setup["place_id"], "idempotency_key": f"contend-{number}"}
+        )
+        try:
+            connection.connect()
+            barrier.wait(timeout=60)
+            connection.request("POST", REDEEM_PATH, body, headers)
+            response = connection.getresponse()
+            status, payload = response.status, json.loads(response.read() or b"{}")
+        except Exception as error:  # a failure of the server is what the benchmark looks for
+            with lock:
+                failures.append(repr(error)[:300])
+            return
+        finally:
+            connection.close()
+        with lock:
+            statuses[status] += 1
+            reasons[payload.get("reason", "")] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(CONTENDERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "clients": CONTENDERS,
+        "seconds": round(time.perf_counter() - started, 2),
+        "statuses": {str(key): value for key, value in sorted(statuses.items())},
+        "reasons": {key: value for key, value in reasons.items() if key},
+        "server_errors": sum(value for key, value in statuses.items() if key >= 500) + len(failures),
+        "failures": failures[:5],
     }
 
 

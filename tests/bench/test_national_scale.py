@@ -18,19 +18,17 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.bench import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "var" / "bench"
@@ -41,7 +39,8 @@ PAUSE_MS = int(os.environ.get("BENCH_PAUSE_MS", "60"))
 DURATION = int(os.environ.get("BENCH_DURATION", "30"))
 CONNECTIONS = 16
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-LUA = """
+LUA = (
+    """
 local urls = {}
 for line in io.lines(os.getenv("BENCH_URLS")) do urls[#urls + 1] = line end
 local threads = 0
@@ -53,35 +52,18 @@ request = function()
   counter = counter + 1
   return wrk.format("GET", urls[(counter % #urls) + 1])
 end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_JSON {"p50": %.3f, "p95": %.3f, "p99": %.3f, "requests": %d, "duration_us": %d, ' ..
-    '"errors": %d, "non2xx": %d}\\n',
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status))
-end
 """
+    + serving.WRK_DONE
+)
 
 pytestmark = pytest.mark.bench
-
-
-def _env(database_url, **extra):
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-        **extra,
-    }
 
 
 def _step(database_url, *arguments):
     started = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, "-m", "tests.bench.national", *arguments],
-        env=_env(database_url),
+        env=serving.env(database_url),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -94,137 +76,35 @@ def _step(database_url, *arguments):
     return result
 
 
-def _postgres_available():
-    import psycopg
-
-    parts = urllib.parse.urlsplit(POSTGRES_URL)
-    admin = parts._replace(path="/postgres").geturl()
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as connection:
-            name = parts.path.lstrip("/")
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{name}"')
-        return True
-    except psycopg.Error:
-        return False
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _process_tree(pid):
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    pids = [pid]
-    if children.exists():
-        for child in children.read_text().split():
-            pids.extend(_process_tree(int(child)))
-    return pids
-
-
-def _memory_kib(pids):
-    rss = pss = 0
-    for pid in pids:
-        try:
-            rss += int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1))
-            pss += int(re.search(r"Pss:\s+(\d+)", Path(f"/proc/{pid}/smaps_rollup").read_text()).group(1))
-        except (OSError, AttributeError):
-            continue
-    return rss, pss
-
-
-def _wrk(url_file, port, seconds, pause_ms=0):
+def _wrk(url_file, server, seconds, pause_ms=0):
     script = WORK / "cycle.lua"
     script.write_text(LUA)
-    completed = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{CONNECTIONS}",
-            f"-d{seconds}s",
-            "--timeout",
-            "5s",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{port}",
-        ],
-        env={**os.environ, "BENCH_URLS": str(url_file), "BENCH_PAUSE_MS": str(pause_ms)},
-        capture_output=True,
-        text=True,
-        check=True,
+    return serving.wrk(
+        server.url,
+        script,
+        connections=CONNECTIONS,
+        seconds=seconds,
+        extra_env={"BENCH_URLS": str(url_file), "BENCH_PAUSE_MS": str(pause_ms)},
     )
-    line = next(line for line in completed.stdout.splitlines() if line.startswith("BENCH_JSON "))
-    figures = json.loads(line.removeprefix("BENCH_JSON "))
-    figures["rps"] = round(figures["requests"] / (figures["duration_us"] / 1e6), 1)
-    return figures
 
 
 def _serve_and_load(database_url, url_file):
-    port = _free_port()
-    env = _env(
-        database_url,
-        DJANGO_SETTINGS_MODULE="config.settings.prod",
-        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),  # production requires it
-        SECRET_KEY="bench-only-not-secret",
-        SECURE_SSL_REDIRECT="false",
-        DEBUG="false",
-        API_ANON_RATE="off",  # a huge rate would make DRF keep and pickle a huge history per request
-        API_USER_RATE="off",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-    )
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    log = open(WORK / "gunicorn.log", "a")  # noqa: SIM115 - closed when the server stops
-    server = subprocess.Popen(
-        [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--log-level", "warning"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
+    first = url_file.read_text().splitlines()[0]
+    server = serving.Server(database_url, WORK / "gunicorn.log", workers=WORKERS, ready_path=first)
     try:
-        first = url_file.read_text().splitlines()[0]
-        for _attempt in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}{first}", timeout=5) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                time.sleep(0.2)
-        _wrk(url_file, port, 5)  # warm-up: connections, parsed hours, page cache
-        peak = [0, 0]
-        running = True
-
-        def sample():
-            while running:
-                rss, pss = _memory_kib(_process_tree(server.pid))
-                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
-                time.sleep(0.5)
-
-        sampler = threading.Thread(target=sample)
-        sampler.start()
+        _wrk(url_file, server, 5)  # warm-up: connections, parsed hours, page cache
+        server.sample_memory()
         try:
-            figures = _wrk(url_file, port, DURATION)
-            figures["paced"] = _wrk(url_file, port, DURATION, pause_ms=PAUSE_MS)
+            figures = _wrk(url_file, server, DURATION)
+            figures["paced"] = _wrk(url_file, server, DURATION, pause_ms=PAUSE_MS)
         finally:
-            running = False
-            sampler.join()
+            peak_rss, peak_pss = server.stop_sampling()
         figures["loadavg"] = round(os.getloadavg()[0], 1)
-        figures["peak_rss_mib"] = round(peak[0] / 1024, 1)
-        figures["peak_pss_mib"] = round(peak[1] / 1024, 1)
+        figures["peak_rss_mib"] = peak_rss
+        figures["peak_pss_mib"] = peak_pss
         return figures
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
-
-
-def _machine():
-    cores = os.cpu_count()
-    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) / 1024 / 1024
-    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-    return f"{cores} cœurs ({cpu.group(1).strip() if cpu else platform.processor()}), {memory:.0f} Gio de mémoire"
+        server.stop()
 
 
 def _int(number):
@@ -326,9 +206,9 @@ def test_national_scale_search():
     for path in WORK.glob("cordee-bench.sqlite3*"):
         path.unlink()
     databases = {"sqlite": f"sqlite:///{sqlite_path}"}
-    if _postgres_available():
+    if serving.fresh_postgres(POSTGRES_URL):
         databases["postgresql"] = POSTGRES_URL
-    report = {"date": dt.date.today().isoformat(), "machine": _machine(), "backends": {}}
+    report = {"date": dt.date.today().isoformat(), "machine": serving.machine(), "backends": {}}
 
     queries = WORK / "queries.json"
     for vendor, url in databases.items():

@@ -482,3 +482,21 @@ def test_a_stock_book_with_every_pass_cancelled_is_not_allocated():
     with pytest.raises(Refused):
         services.allocate_books(world.funder_manager, world.order, world.holder.pk, 2)
     assert_reconciled(world.order)
+
+
+def test_the_one_to_one_redemption_is_the_last_defence_and_nothing_is_half_written():
+    """A pass still marked handed out although a redemption exists (a state the locks never let happen): the
+    conditional update passes, the unique redemption refuses the second one, and the whole redemption is undone."""
+    world = build_world()
+    target = world.passes("distributed")[0]
+    other = world.passes("distributed")[1]
+    first = services.redeem(world.mediateur, code=other.code, place_id=world.place.pk)
+    Redemption.objects.filter(pk=first.pk).update(pass_obj=target)
+    events, entries = PassEvent.objects.count(), Entry.objects.count()
+    with pytest.raises(Conflict) as refused:
+        services.redeem(world.mediateur, code=target.code, place_id=world.place.pk)
+    assert refused.value.reason == "already_redeemed"
+    target.refresh_from_db()
+    assert target.state == PassState.DISTRIBUTED
+    assert Redemption.objects.filter(pass_obj=target).count() == 1
+    assert (PassEvent.objects.count(), Entry.objects.count()) == (events, entries)

@@ -78,7 +78,12 @@ def _dashboard(request, scope):
     if not filters.is_valid():
         return render(request, "www/dashboards/dashboard.html", context, status=400)
     activities = Activity.objects.using(settings.READ_DATABASE).filter(scope.q()).filter(*filters.conditions())
-    figures = aggregates.compute(activities, with_geography=scope.kind != scopes.ScopeKind.MEDIATOR)
+    figures = aggregates.compute(
+        activities,
+        with_geography=scope.kind != scopes.ScopeKind.MEDIATOR,
+        scope=scope,
+        filters=filters.cleaned_data,
+    )
     query = filters.query_string()
     context.update(
         figures=figures,
@@ -150,7 +155,7 @@ def export(request):
     if what == ExportWhat.ACTIVITIES:
         exports.write(response, exports.activity_rows(activities), exports.ACTIVITY_HEADER, file_format)
     else:
-        rows = exports.aggregate_rows(aggregates.compute(activities))
+        rows = exports.aggregate_rows(aggregates.compute(activities, scope=scope, filters=filters.values()))
         exports.write(response, rows, exports.AGGREGATE_HEADER, file_format)
     name = exports.filename(scope.ref, what, file_format, today=timezone.localdate())
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -200,7 +205,7 @@ def shared(request, token):
         return render(request, "www/dashboards/shared_invalid.html", status=404)
     filters = ActivityFilters(QueryDict(query))
     activities = Activity.objects.using(settings.READ_DATABASE).filter(scope.q()).filter(*filters.conditions())
-    figures = aggregates.compute(activities, with_days=False)
+    figures = aggregates.compute(activities, with_days=False, scope=scope, filters=filters.values())
     public = share.public_figures(figures)
     return render(
         request,

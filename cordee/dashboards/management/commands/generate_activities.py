@@ -27,7 +27,7 @@ class Command(CordeeCommand):
         bar = self.progress_bar(count, "Activités", unit=" activités")
         rollups = self.progress_bar(None, "Tables agrégées", unit=" tables") if generator.has_rollups() else None
         arguments = {"mediators": mediators, "structures": structures, "years": years, "seed": seed}
-        arguments.update(progress=bar.callback, rollup_progress=rollups.callback if rollups else None)
+        arguments.update(progress=bar.callback, rollup_progress=rollups.callback if rollups is not None else None)
         if self.dry_run:
             with transaction.atomic():
                 result = generator.generate(count, **arguments)
@@ -35,7 +35,7 @@ class Command(CordeeCommand):
         else:
             result = generator.generate(count, **arguments)
         bar.close()
-        if rollups:
+        if rollups is not None:
             rollups.close()
         for name, label in (
             ("structures", "structures"),
