@@ -798,7 +798,10 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
 
 
 def _check_redeemable(target: Pass, order: Order, place: Place, moment) -> None:
-    """The refusals of ``redeem``, in the order a person needs them (the pass row is locked)."""
+    """The refusals of ``redeem``, in the order a person needs them (the pass row is locked). The place comes first:
+    a member of a place where the pass is not accepted never learns where and when it was used."""
+    if not is_place_allowed(order, place):
+        raise Refused("Ce pass ne peut pas être utilisé dans ce lieu.", reason="place_not_allowed")
     if target.state == PassState.REDEEMED:
         raise already_redeemed(Redemption.objects.select_related("place", "order").get(pass_obj=target))
     if target.state == PassState.CANCELLED:
@@ -813,8 +816,6 @@ def _check_redeemable(target: Pass, order: Order, place: Place, moment) -> None:
         )
     if moment < order.starts_at:
         raise Refused(f"Ce pass n'est utilisable qu'à partir du {order.valid_from:%d/%m/%Y}.", reason="not_yet_valid")
-    if not is_place_allowed(order, place):
-        raise Refused("Ce pass ne peut pas être utilisé dans ce lieu.", reason="place_not_allowed")
 
 
 # --- Reimbursement ---------------------------------------------------------------------------------------

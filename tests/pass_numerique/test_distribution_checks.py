@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cordee.core.errors import Conflict, Invalid, NotAllowed
+from cordee.core.errors import Conflict, Invalid, NotAllowed, Refused
 from cordee.pass_numerique import codes, perms, services
 from cordee.pass_numerique.models import Book, Distribution, Order
 from tests.pass_numerique.factories import build_world
@@ -66,3 +66,13 @@ def test_the_already_used_message_is_in_the_order_s_time_zone(world):
     with pytest.raises(Conflict) as error:
         services.redeem(world.mediateur, code=code, place_id=world.place.pk)
     assert "à 10:15" in error.value.message  # 20:15 UTC is 10:15 in Tahiti
+
+
+def test_a_place_outside_the_perimeter_never_learns_where_a_pass_was_used():
+    world = build_world(distribute=1)
+    code = world.code()
+    services.redeem(world.mediateur, code=code, place_id=world.place.pk)
+    with pytest.raises(Refused) as error:
+        services.redeem(world.other_mediateur, code=code, place_id=world.other_place.pk)
+    assert error.value.reason == "place_not_allowed"
+    assert world.place.name not in error.value.message
