@@ -7,6 +7,8 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cordee.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER
+from cordee.api.idempotency import idempotent
 from cordee.beneficiaries import perms as beneficiary_perms
 from cordee.core.errors import DomainError, Invalid, NotFound
 from cordee.diagnostics import perms, services
@@ -77,6 +79,7 @@ class DiagnosticCreateView(DomainErrorsMixin, APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
+        parameters=[IDEMPOTENCY_PARAMETER],
         operation_id="diagnostics_create",
         summary="Calculer (et enregistrer) un diagnostic",
         description=(
@@ -96,6 +99,7 @@ class DiagnosticCreateView(DomainErrorsMixin, APIView):
             404: OpenApiResponse(description="Personne inconnue ou suivie par une autre structure."),
         },
     )
+    @idempotent()
     def post(self, request):
         data = DiagnosticInputSerializer(data=request.data)
         if not data.is_valid():

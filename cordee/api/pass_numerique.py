@@ -258,11 +258,21 @@ def _managed_order(user, pk) -> Order:
     return order
 
 
+def _order_with_passes(user, pk) -> Order:
+    """The order, for an action on its codes or books (allocation): its funder's gestionnaires and the national
+    admin; 404 if not visible, 403 if only visible (a coordinator of the perimeter, a holder)."""
+    order = services.get_order_for(user, pk)
+    if not perms.can_handle_passes(user, order):
+        raise NotAllowed("Réservé aux gestionnaires du financeur.", reason="not_allowed")
+    return order
+
+
 # --- Views -----------------------------------------------------------------------------------------------------
 
 
 class OrderListView(DomainErrorsMixin, ApiView):
     @extend_schema(
+        parameters=[IDEMPOTENCY_PARAMETER],
         operation_id="pass_numerique_orders_create",
         summary="Commander des carnets de Pass numérique (brouillon)",
         description=(
@@ -274,6 +284,7 @@ class OrderListView(DomainErrorsMixin, ApiView):
         responses={201: OrderSerializer, **error_responses(400, 401, 403, 415, 429)},
         tags=TAGS,
     )
+    @idempotent()
     def post(self, request):
         values = _validated(OrderInputSerializer, request)
         order = services.create_order(request.user, dict(values))
@@ -294,6 +305,7 @@ class OrderDetailView(DomainErrorsMixin, ApiView):
 
 class OrderConfirmView(DomainErrorsMixin, ApiView):
     @extend_schema(
+        parameters=[IDEMPOTENCY_PARAMETER],
         operation_id="pass_numerique_orders_confirm",
         summary="Confirmer une commande : les pass sont émis",
         description="Une commande déjà confirmée : 409. Sa valeur ne change plus ensuite.",
@@ -301,6 +313,7 @@ class OrderConfirmView(DomainErrorsMixin, ApiView):
         responses={200: OrderSerializer, **error_responses(401, 403, 404, 409, 429)},
         tags=TAGS,
     )
+    @idempotent()
     def post(self, request, pk):
         order = _managed_order(request.user, pk)
         order = services.confirm_order(request.user, order)
@@ -309,6 +322,7 @@ class OrderConfirmView(DomainErrorsMixin, ApiView):
 
 class OrderAllocationsView(DomainErrorsMixin, ApiView):
     @extend_schema(
+        parameters=[IDEMPOTENCY_PARAMETER],
         operation_id="pass_numerique_orders_allocate",
         summary="Confier des carnets à une structure",
         description="Les carnets en stock de plus petit numéro. Pas assez de carnets : 422 « not_enough_books ».",
@@ -316,8 +330,9 @@ class OrderAllocationsView(DomainErrorsMixin, ApiView):
         responses={201: AllocationSerializer, **error_responses(400, 401, 403, 404, 409, 415, 422, 429)},
         tags=TAGS,
     )
+    @idempotent()
     def post(self, request, pk):
-        order = _managed_order(request.user, pk)
+        order = _order_with_passes(request.user, pk)
         values = _validated(AllocationInputSerializer, request)
         books = services.allocate_books(request.user, order, values["structure_id"], values["books"])
         return Response({"books": [book.pk for book in books]}, status=status.HTTP_201_CREATED)
@@ -366,6 +381,7 @@ class BookDetailView(DomainErrorsMixin, ApiView):
 
 class DistributionListView(DomainErrorsMixin, ApiView):
     @extend_schema(
+        parameters=[IDEMPOTENCY_PARAMETER],
         operation_id="pass_numerique_distributions_create",
         summary="Remettre un pass à une personne",
         description=(
@@ -377,6 +393,7 @@ class DistributionListView(DomainErrorsMixin, ApiView):
         responses={201: DistributionSerializer, **error_responses(400, 401, 403, 409, 415, 422, 429)},
         tags=TAGS,
     )
+    @idempotent()
     def post(self, request):
         values = _validated(DistributionInputSerializer, request)
         distribution = services.distribute(

@@ -510,6 +510,7 @@ class PlaceDetailView(ApiView):
         return Response(detail(place))
 
     @extend_schema(
+        parameters=[idempotency.PARAMETER],
         summary="Modifier un lieu",
         description=(
             "Authentification par jeton. Réservé aux gestionnaires de la structure du lieu, aux coordinateurs "
@@ -520,6 +521,7 @@ class PlaceDetailView(ApiView):
         request=PlaceWriteSerializer,
         responses={200: PlaceDetailSerializer, **error_responses(400, 401, 403, 404, 415, 429)},
     )
+    @idempotency.idempotent()
     def patch(self, request, pk):
         _check_may_write(request)
         place = get_object_or_404(Place, pk=pk)

@@ -12,6 +12,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cordee.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER
+from cordee.api.idempotency import idempotent
 from cordee.api.pagination import PageNumberPagination
 from cordee.api.schema import error_responses
 from cordee.beneficiaries.perms import following_structure_ids
@@ -257,6 +259,7 @@ class ReferralListView(DomainErrorsMixin, APIView):
         return paginator.get_paginated_response([referral_payload(referral, user) for referral in page])
 
     @extend_schema(
+        parameters=[IDEMPOTENCY_PARAMETER],
         operation_id="referrals_create",
         summary="Orienter une personne vers un lieu",
         description=(
@@ -267,6 +270,7 @@ class ReferralListView(DomainErrorsMixin, APIView):
         responses={201: ReferralOutputSerializer, **ERRORS},
         tags=["Orientations"],
     )
+    @idempotent()
     def post(self, request):
         data = ReferralInputSerializer(data=request.data)
         if not data.is_valid():
@@ -306,6 +310,7 @@ class ReferralDetailView(DomainErrorsMixin, APIView):
 
 class ReferralTransitionView(DomainErrorsMixin, APIView):
     @extend_schema(
+        parameters=[IDEMPOTENCY_PARAMETER],
         operation_id="referrals_transition",
         summary="Faire avancer une orientation",
         description=(
@@ -321,6 +326,7 @@ class ReferralTransitionView(DomainErrorsMixin, APIView):
         },
         tags=["Orientations"],
     )
+    @idempotent()
     def post(self, request, pk):
         referral = _visible(request.user, pk)
         data = TransitionInputSerializer(data=request.data)
@@ -362,12 +368,14 @@ class ReferralMessagesView(DomainErrorsMixin, APIView):
         return Response(MessageSerializer(referral.messages.all(), many=True).data)
 
     @extend_schema(
+        parameters=[IDEMPOTENCY_PARAMETER],
         operation_id="referrals_messages_create",
         summary="Écrire à l'autre partie (le lieu ou la structure qui a orienté)",
         request=MessageSerializer,
         responses={201: MessageSerializer, **ERRORS},
         tags=["Orientations"],
     )
+    @idempotent()
     def post(self, request, pk):
         referral = _visible(request.user, pk)
         data = MessageSerializer(data=request.data)

@@ -10,7 +10,7 @@ from cordee.activities.models import Activity
 from cordee.demo.dataset import STRUCTURES, USERS
 from cordee.pass_numerique import services
 from cordee.pass_numerique.enums import PassState
-from cordee.pass_numerique.models import Order, Pass
+from cordee.pass_numerique.models import Book, Order, Pass
 from cordee.places.models import Place
 from cordee.structures.models import Structure
 from cordee.users.models import User
@@ -66,6 +66,11 @@ def load_demo_pass_numerique(report) -> None:
     ccas, bourganeuf = _structure("ccas-gueret"), _structure("fs-bourganeuf")
     services.allocate_books(manager, order, ccas.pk, 2)
     services.allocate_books(manager, order, bourganeuf.pk, 1)
+    # The demo tells a story that began two months ago: the books were handed to the structures back then (a
+    # pass cannot be handed out before its book was).
+    Book.objects.filter(order=order, holder__isnull=False).update(
+        allocated_at=dt.datetime.combine(order.valid_from, dt.time(9), tzinfo=order.zone)
+    )
     report.count("commandes de Pass numérique", True)
 
     def hand_out(structure, local, count, day):

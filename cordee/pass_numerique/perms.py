@@ -1,13 +1,17 @@
 """Who may do what with the Pass numérique.
 
-- An order is managed (edited, confirmed, allocated, cancelled, its ledger read) by the gestionnaires of the
+- An order is managed (placed, edited, confirmed, its counts and ledger read) by the gestionnaires of the
   funder structure, by a coordinator whose scopes cover the whole perimeter, and by the national admin.
-- A book is seen by those who manage its order and by the members of the structure holding it; the members of
-  the holding structure hand its passes out and may report it lost.
+- The codes and the money of an order (books and their codes, printing, allocating and moving books, cancelling
+  passes) belong to the funder's gestionnaires and the national admin only (``can_handle_passes``): a
+  coordinator sees the counts, never the codes of books held by others.
+- A book is seen by the funder's gestionnaires, the national admin and the members of the structure holding it;
+  the members of the holding structure hand its passes out and may report it lost.
 - A pass is redeemed by a médiateur, conseiller numérique or gestionnaire of the structure running the place.
 - A statement is seen by the members of the claiming structure and by those who manage the funder's orders
-  (its gestionnaires, the national admin); the funder's gestionnaires and the national admin decide on it; the
-  gestionnaires of the claiming structure answer a refusal and send the statement back.
+  (its gestionnaires, the national admin); the funder's gestionnaires and the national admin decide on it, unless
+  they are members of the claiming structure (nobody approves or pays their own claim); the gestionnaires of the
+  claiming structure answer a refusal and send the statement back.
 """
 
 from django.db.models import Exists, OuterRef, Q, Value
@@ -57,6 +61,12 @@ def can_manage_order(user, order: Order) -> bool:
     return can_order_for(user, order.funder, order.territories)
 
 
+def can_handle_passes(user, order: Order) -> bool:
+    """Codes, printing, allocation and cancellation: the funder's gestionnaires and the national admin."""
+    roles = roles_of(user)
+    return roles.is_national_admin or roles.is_member(order.funder_id, {MembershipRole.GESTIONNAIRE})
+
+
 def holder_structure_ids(user) -> frozenset[int]:
     return roles_of(user).structure_ids()
 
@@ -69,7 +79,7 @@ def can_view_order(user, order: Order) -> bool:
 
 
 def can_view_book(user, book: Book) -> bool:
-    return is_holder(user, book) or can_manage_order(user, book.order)
+    return is_holder(user, book) or can_handle_passes(user, book.order)
 
 
 def is_holder(user, book: Book) -> bool:
@@ -81,7 +91,7 @@ def can_distribute(user, book: Book) -> bool:
 
 
 def can_report_lost(user, book: Book) -> bool:
-    return is_holder(user, book) or can_manage_order(user, book.order)
+    return is_holder(user, book) or can_handle_passes(user, book.order)
 
 
 def can_redeem_at(user, place) -> bool:
@@ -124,9 +134,20 @@ def can_view_statement(user, statement: Statement) -> bool:
     return roles.is_member(statement.structure_id) or can_decide_statement(user, statement)
 
 
-def can_decide_statement(user, statement: Statement) -> bool:
+def has_decider_role(user, statement: Statement) -> bool:
+    """The funder's gestionnaires and the national admin (before the separation of duties)."""
     roles = roles_of(user)
     return roles.is_national_admin or roles.is_member(statement.funder_id, {MembershipRole.GESTIONNAIRE})
+
+
+def is_claimant(user, statement: Statement) -> bool:
+    """A member of the structure that claims the reimbursement."""
+    return roles_of(user).is_member(statement.structure_id)
+
+
+def can_decide_statement(user, statement: Statement) -> bool:
+    """Approve, pay or reject: a decider who is not a member of the claiming structure."""
+    return has_decider_role(user, statement) and not is_claimant(user, statement)
 
 
 def can_resubmit_statement(user, statement: Statement) -> bool:

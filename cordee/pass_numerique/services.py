@@ -162,6 +162,19 @@ def _structure(structure_id, field_name) -> Structure:
     return structure
 
 
+def _structure_in_perimeter(order: Order, structure_id, field_name) -> Structure:
+    """A structure that can receive books of ``order``: its commune lies in the order's perimeter."""
+    structure = _structure(structure_id, field_name)
+    inside = Structure.objects.filter(pk=structure.pk).filter(territories_q(order.territory_pairs(), "commune__"))
+    if not inside.exists():
+        message = (
+            f"{structure.name} n'est pas dans le périmètre de la commande : choisissez une structure de ses "
+            "territoires."
+        )
+        raise Invalid(message, reason="structure_outside_perimeter", errors={field_name: message})
+    return structure
+
+
 def _funder_time_zone(funder: Structure) -> str:
     departement_id = Commune.objects.filter(pk=funder.commune_id).values_list("departement_id", flat=True).first()
     return local_time.time_zone_name(departement_id or "")
@@ -323,8 +336,9 @@ def confirm_order(actor, order: Order, progress=None) -> Order:
 
 
 def close_order(actor, order: Order) -> Order:
-    ORDER.apply(order, "close", actor)
-    Order.objects.filter(pk=order.pk).update(closed_at=timezone.now())
+    with transaction.atomic():
+        ORDER.apply(order, "close", actor)
+        Order.objects.filter(pk=order.pk).update(closed_at=timezone.now())
     order.refresh_from_db()
     return order
 
@@ -339,9 +353,9 @@ def _confirmed(order: Order):
 
 def allocate_books(actor, order: Order, structure_id, count) -> list[Book]:
     """Give ``count`` books of the stock (lowest numbers first) to a structure; its passes become ``allocated``."""
-    if not perms.can_manage_order(actor, order):
+    if not perms.can_handle_passes(actor, order):
         raise NotAllowed()
-    structure = _structure(structure_id, "structure_id")
+    structure = _structure_in_perimeter(order, structure_id, "structure_id")
     errors: dict = {}
     count = _integer(errors, "books", count, 1, MAX_BOOKS, "Carnets")
     _raise(errors)
@@ -351,7 +365,9 @@ def allocate_books(actor, order: Order, structure_id, count) -> list[Book]:
         _confirmed(order)
         books = list(
             Book.objects.select_for_update(of=("self",), no_key=True)
+            # A book of the stock whose passes were all cancelled has nothing left to hand out: never allocated.
             .filter(order=order, holder__isnull=True, lost_at__isnull=True)
+            .filter(Exists(Pass.objects.filter(book=OuterRef("pk"), state=PassState.IN_STOCK)))
             .order_by("number")[:count]
         )
         if len(books) < count:
@@ -390,9 +406,9 @@ def allocate_books(actor, order: Order, structure_id, count) -> list[Book]:
 
 def move_book(actor, book: Book, structure_id) -> Book:
     """Move an allocated book to another structure (its undistributed passes follow)."""
-    if not perms.can_manage_order(actor, book.order):
+    if not perms.can_handle_passes(actor, book.order):
         raise NotAllowed()
-    structure = _structure(structure_id, "structure_id")
+    structure = _structure_in_perimeter(book.order, structure_id, "structure_id")
     now = timezone.now()
     with transaction.atomic():
         book = Book.objects.select_for_update(of=("self",), no_key=True).get(pk=book.pk)
@@ -439,15 +455,21 @@ def _optional_id(errors, name, value):
         return None
 
 
+NOT_HOLDER_MESSAGE = "Ce pass appartient à un carnet confié à une autre structure."
+
+
 def distribute(
     actor, *, code, reference="", beneficiary_id=None, diagnostic_id=None, distributed_on=None
 ) -> Distribution:
     """Hand one pass to a person: by a member of the structure holding its book. Nothing personal beyond a
     pseudonymous reference or the followed person (and optionally their diagnostic)."""
+    # Someone whose structures hold no book gets the same answer whether the code exists or not (no oracle).
+    if not perms.held_books(actor).exists():
+        raise NotAllowed(NOT_HOLDER_MESSAGE, reason="not_holder")
     target = find_pass(code)
     book = Book.objects.select_related("order").get(pk=target.book_id)
     if not perms.can_distribute(actor, book):
-        raise NotAllowed("Ce pass appartient à un carnet confié à une autre structure.", reason="not_holder")
+        raise NotAllowed(NOT_HOLDER_MESSAGE, reason="not_holder")
     errors: dict = {}
     reference = str(reference or "").strip()
     if len(reference) > MAX_REFERENCE_LENGTH:
@@ -473,6 +495,17 @@ def distribute(
     _raise(errors)
     now = timezone.now()
     with transaction.atomic():
+        # The book is locked and read again: a move or a loss committed meanwhile is seen before handing out.
+        book = Book.objects.select_for_update(of=("self",), no_key=True).select_related("holder").get(pk=book.pk)
+        if not perms.can_distribute(actor, book):
+            raise NotAllowed(NOT_HOLDER_MESSAGE, reason="not_holder")
+        allocated_on = order.local_date(book.allocated_at) if book.allocated_at else None
+        if allocated_on and day < allocated_on:
+            message = (
+                f"La date de remise ne peut pas précéder la date où le carnet a été confié à votre structure "
+                f"({allocated_on:%d/%m/%Y})."
+            )
+            raise Invalid(message, reason="before_allocation", errors={"distributed_on": message})
         locked = Pass.objects.select_for_update(of=("self",), no_key=True).get(pk=target.pk)
         if locked.state != PassState.ALLOCATED:
             label = PassState(locked.state).label.lower()
@@ -548,7 +581,7 @@ def cancel_passes(actor, order: Order, *, codes_list=(), book_ids=(), reason=Can
 
     Returns the number of passes cancelled (those already redeemed, expired or cancelled are left as they are).
     """
-    if not perms.can_manage_order(actor, order):
+    if not perms.can_handle_passes(actor, order):
         raise NotAllowed()
     normalised = []
     errors = {}
@@ -587,6 +620,9 @@ def report_book_lost(actor, book: Book) -> int:
     now = timezone.now()
     with transaction.atomic():
         book = Book.objects.select_for_update(of=("self",), no_key=True).get(pk=book.pk)
+        # Checked again on the locked row: the book may have moved to another structure meanwhile.
+        if not perms.can_report_lost(actor, book):
+            raise NotAllowed()
         order = book.order
         _confirmed(order)
         if book.lost_at is not None:
@@ -659,8 +695,10 @@ def is_place_allowed(order: Order, place: Place) -> bool:
 
 def already_redeemed(redemption: Redemption) -> Conflict:
     place = redemption.place
+    # The time is the order's (the funder's) local time, like every date of the pass.
+    moment = local_time.wall_clock(redemption.redeemed_at, redemption.order.zone)
     return Conflict(
-        f"Ce pass a déjà été utilisé le {timezone.localtime(redemption.redeemed_at):%d/%m/%Y à %H:%M} ({place.name}).",
+        f"Ce pass a déjà été utilisé le {moment:%d/%m/%Y à %H:%M} ({place.name}).",
         reason="already_redeemed",
         redeemed_at=redemption.redeemed_at.isoformat().replace("+00:00", "Z"),
         place={"id": place.pk, "name": place.name},
@@ -760,9 +798,12 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
 
 
 def _check_redeemable(target: Pass, order: Order, place: Place, moment) -> None:
-    """The refusals of ``redeem``, in the order a person needs them (the pass row is locked)."""
+    """The refusals of ``redeem``, in the order a person needs them (the pass row is locked). The place comes first:
+    a member of a place where the pass is not accepted never learns where and when it was used."""
+    if not is_place_allowed(order, place):
+        raise Refused("Ce pass ne peut pas être utilisé dans ce lieu.", reason="place_not_allowed")
     if target.state == PassState.REDEEMED:
-        raise already_redeemed(Redemption.objects.select_related("place").get(pass_obj=target))
+        raise already_redeemed(Redemption.objects.select_related("place", "order").get(pass_obj=target))
     if target.state == PassState.CANCELLED:
         raise Refused("Ce pass a été annulé (carnet perdu ou annulation du financeur).", reason="cancelled")
     if target.state == PassState.EXPIRED or moment >= order.expires_at:
@@ -775,8 +816,6 @@ def _check_redeemable(target: Pass, order: Order, place: Place, moment) -> None:
         )
     if moment < order.starts_at:
         raise Refused(f"Ce pass n'est utilisable qu'à partir du {order.valid_from:%d/%m/%Y}.", reason="not_yet_valid")
-    if not is_place_allowed(order, place):
-        raise Refused("Ce pass ne peut pas être utilisé dans ce lieu.", reason="place_not_allowed")
 
 
 # --- Reimbursement ---------------------------------------------------------------------------------------
@@ -786,22 +825,20 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def previous_month(day: dt.date) -> dt.date:
-    return month_start(month_start(day) - dt.timedelta(days=1))
-
-
 def generate_statements(*, now=None) -> list[Statement]:
-    """Monthly statements: per structure and funder, the redemptions not yet claimed made before the current
-    month (judged in the funder's local time). Each statement is a claim in state ``submitted``."""
+    """Statements of the months that are over: per structure, funder and month, the redemptions not yet claimed,
+    each grouped by the month it was made in (judged in the order's, that is the funder's, local time) and only
+    once that month is over there. Each statement is a claim in state ``submitted``. Run it every day: a month
+    already claimed has no unclaimed redemption left, so a second run writes nothing."""
     now = _now(now)
     groups: dict[tuple[int, int, dt.date], list[Redemption]] = {}
     unclaimed = Redemption.objects.filter(statement__isnull=True).select_related("order").order_by("pk")
     for redemption in unclaimed:
         order = redemption.order
-        current = month_start(order.local_date(now))
-        if order.local_date(redemption.redeemed_at) >= current:
+        month = month_start(order.local_date(redemption.redeemed_at))
+        if month >= month_start(order.local_date(now)):
             continue
-        key = (redemption.structure_id, order.funder_id, previous_month(current))
+        key = (redemption.structure_id, order.funder_id, month)
         groups.setdefault(key, []).append(redemption)
     statements = []
     for (structure_id, funder_id, month), redemptions in sorted(groups.items()):
@@ -835,9 +872,28 @@ def generate_statements(*, now=None) -> list[Statement]:
     return statements
 
 
+OWN_CLAIM_MESSAGE = (
+    "Vous êtes membre de la structure qui demande ce remboursement : un autre gestionnaire du financeur doit "
+    "décider de ce relevé."
+)
+
+
+def _check_decider(actor, statement: Statement, transition: str) -> None:
+    """Separation of duties: a member of the claiming structure never approves, pays or rejects its claim (the
+    refusal is journaled like the workflow's refusals)."""
+    if perms.can_decide_statement(actor, statement):
+        return
+    if perms.has_decider_role(actor, statement):
+        record(actor, f"pass_numerique.statement.{transition}.refused", statement, reason="own_claim")
+        raise NotAllowed(OWN_CLAIM_MESSAGE, reason="own_claim", transition=transition)
+    raise NotAllowed()
+
+
 def approve_statement(actor, statement: Statement) -> Statement:
-    STATEMENT.apply(statement, "approve", actor, total_cents=statement.total_cents)
-    Statement.objects.filter(pk=statement.pk).update(decided_at=timezone.now())
+    _check_decider(actor, statement, "approve")
+    with transaction.atomic():
+        STATEMENT.apply(statement, "approve", actor, total_cents=statement.total_cents)
+        Statement.objects.filter(pk=statement.pk).update(decided_at=timezone.now())
     statement.refresh_from_db()
     return statement
 
@@ -847,13 +903,12 @@ def pay_statement(actor, statement: Statement, payment_reference: str) -> Statem
     if not reference or len(reference) > 100:
         message = "Indiquez la référence du paiement (100 caractères au plus)."
         raise Invalid(message, reason="payment_reference_required", errors={"payment_reference": message})
-    if not perms.can_decide_statement(actor, statement):
-        raise NotAllowed()
+    _check_decider(actor, statement, "pay")
     with transaction.atomic():
         # Locked first: an approval or a refusal committed meanwhile is seen before the reference is written.
         Statement.objects.select_for_update(of=("self",)).filter(pk=statement.pk).first()
         Statement.objects.filter(pk=statement.pk, state=StatementState.APPROVED).update(payment_reference=reference)
-        STATEMENT.apply(statement, "pay", actor, total_cents=statement.total_cents)
+        STATEMENT.apply(statement, "pay", actor, total_cents=statement.total_cents, payment_reference=reference)
         Statement.objects.filter(pk=statement.pk).update(paid_at=timezone.now())
     statement.refresh_from_db()
     return statement
@@ -863,8 +918,7 @@ def reject_statement(actor, statement: Statement, reason: str) -> Statement:
     reason = str(reason or "").strip()
     if not reason:
         raise Invalid("Indiquez le motif du refus.", reason="reason_required", errors={"reason": "Obligatoire."})
-    if not perms.can_decide_statement(actor, statement):
-        raise NotAllowed()
+    _check_decider(actor, statement, "reject")
     with transaction.atomic():
         Statement.objects.select_for_update(of=("self",)).filter(pk=statement.pk).first()
         Statement.objects.filter(
@@ -904,7 +958,8 @@ def statement_total(statement: Statement) -> int:
 
 
 def get_book_for(actor, book_id) -> Book:
-    """A book the person may see (funder's managers and the holding structure), else ``NotFound``."""
+    """A book the person may see (the funder's gestionnaires, the national admin and the holding structure),
+    else ``NotFound``."""
     book = Book.objects.select_related("order").filter(pk=book_id).first()
     if book is None or not perms.can_view_book(actor, book):
         raise NotFound("Carnet introuvable, ou vous n'y avez pas accès.")

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 # with its order, the allowed place, the conditional update, the redemption, its event, the journal entry, and
 # the savepoints of the idempotency key, of the view and of the service.
 MAX_QUERIES_REDEEMED = 18
-# The same up to the locked pass, then the first redemption with its place.
-MAX_QUERIES_ALREADY_REDEEMED = 16
+# The same up to the locked pass, then whether the place accepts the pass (checked first, so that a place
+# outside the perimeter never learns where the pass was used), then the first redemption with its place.
+MAX_QUERIES_ALREADY_REDEEMED = 17
 # Token, the key's claim refused and the stored answer read.
 MAX_QUERIES_REPLAYED = 8
 

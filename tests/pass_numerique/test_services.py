@@ -404,6 +404,86 @@ def test_check_pass_ledger_names_the_order_and_the_broken_equation(capsys):
     assert "montants" in message and "utilisations" in message
 
 
+def _redeem_at(world, moment, index=0):
+    order = world.order
+    order.valid_from, order.valid_until = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    order.save()
+    return services.redeem(world.mediateur, code=world.code(), place_id=world.place.pk, now=moment)
+
+
+def test_a_missed_run_claims_each_month_under_its_own_label():
+    world = build_world(distribute=3)
+    _redeem_at(world, dt.datetime(2026, 9, 15, 10, tzinfo=dt.UTC))
+    _redeem_at(world, dt.datetime(2026, 10, 20, 10, tzinfo=dt.UTC))
+    _redeem_at(world, dt.datetime(2026, 11, 5, 10, tzinfo=dt.UTC))
+    # The runs of October, November and December were missed; the first one comes on 2 December.
+    statements = services.generate_statements(now=dt.datetime(2026, 12, 2, 4, tzinfo=dt.UTC))
+    assert sorted((item.month, item.passes_count) for item in statements) == [
+        (dt.date(2026, 9, 1), 1),
+        (dt.date(2026, 10, 1), 1),
+        (dt.date(2026, 11, 1), 1),
+    ]
+    assert services.generate_statements(now=dt.datetime(2026, 12, 3, 4, tzinfo=dt.UTC)) == []
+
+
+def test_the_month_is_the_funder_s_month_in_tahiti():
+    world = build_world(distribute=2)
+    Order.objects.filter(pk=world.order.pk).update(time_zone="Pacific/Tahiti")
+    world.order.refresh_from_db()
+    # 1 December 05:00 UTC is still 30 November 19:00 in Tahiti: a November redemption there.
+    _redeem_at(world, dt.datetime(2026, 12, 1, 5, tzinfo=dt.UTC))
+    # The daily run at 04:00 UTC on 1 December (30 November in Tahiti): November is not over.
+    assert services.generate_statements(now=dt.datetime(2026, 12, 1, 4, tzinfo=dt.UTC)) == []
+    # 1 December 10:00 UTC is 1 December 00:00 in Tahiti: November is over, labelled November.
+    assert services.generate_statements(now=dt.datetime(2026, 12, 1, 9, 59, tzinfo=dt.UTC)) == []
+    (statement,) = services.generate_statements(now=dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC))
+    assert statement.month == dt.date(2026, 11, 1)
+
+
+def test_the_month_is_the_funder_s_month_in_paris():
+    world = build_world(distribute=2)
+    assert world.order.time_zone == "Europe/Paris"
+    # 30 November 23:30 UTC is 1 December 00:30 in Paris: a December redemption.
+    _redeem_at(world, dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC))
+    _redeem_at(world, dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC))  # 23:30 in Paris: November
+    (statement,) = services.generate_statements(now=dt.datetime(2026, 12, 1, 4, tzinfo=dt.UTC))
+    assert (statement.month, statement.passes_count) == (dt.date(2026, 11, 1), 1)
+    assert services.generate_statements(now=dt.datetime(2026, 12, 31, 22, 59, tzinfo=dt.UTC)) == []
+    (december,) = services.generate_statements(now=dt.datetime(2026, 12, 31, 23, tzinfo=dt.UTC))
+    assert (december.month, december.passes_count) == (dt.date(2026, 12, 1), 1)
+
+
+def test_the_statement_job_runs_every_day():
+    from cordee.pass_numerique.jobs import tasks
+
+    # Huey schedules in UTC; on 1 December at 04:00 UTC it is still November in Tahiti, so the job runs daily.
+    assert tasks.monthly_statements.task_class().validate_datetime(dt.datetime(2026, 12, 2, 4, 0))
+    assert tasks.monthly_statements.task_class().validate_datetime(dt.datetime(2026, 12, 1, 4, 0))
+
+
+def test_books_go_only_to_a_structure_of_the_perimeter():
+    world = build_world(books=3, allocate=1, distribute=0)
+    outside = StructureFactory(in_lille=True, name="Association lilloise")
+    with pytest.raises(Invalid) as error:
+        services.allocate_books(world.funder_manager, world.order, outside.pk, 1)
+    assert error.value.reason == "structure_outside_perimeter" and "structure_id" in error.value.errors
+    with pytest.raises(Invalid) as error:
+        services.move_book(world.funder_manager, world.books[0], outside.pk)
+    assert "périmètre" in error.value.errors["structure_id"]
+    assert not Book.objects.filter(holder=outside).exists()
+
+
+def test_a_stock_book_with_every_pass_cancelled_is_not_allocated():
+    world = build_world(books=3, allocate=0, distribute=0)
+    first = Book.objects.get(order=world.order, number=1)
+    services.cancel_passes(world.funder_manager, world.order, book_ids=[first.pk])
+    (book,) = services.allocate_books(world.funder_manager, world.order, world.holder.pk, 1)
+    assert book.number == 2
+    with pytest.raises(Refused):
+        services.allocate_books(world.funder_manager, world.order, world.holder.pk, 2)
+    assert_reconciled(world.order)
+
+
 def test_the_one_to_one_redemption_is_the_last_defence_and_nothing_is_half_written():
     """A pass still marked handed out although a redemption exists (a state the locks never let happen): the
     conditional update passes, the unique redemption refuses the second one, and the whole redemption is undone."""

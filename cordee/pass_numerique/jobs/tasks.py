@@ -16,9 +16,11 @@ def print_books(job_id: int):
     return printing.run_print(job_id)
 
 
-@db_periodic_task(crontab(day=1, hour=4, minute=0))
+@db_periodic_task(crontab(hour=4, minute=0))
 def monthly_statements():
-    """On the 1st: one statement per structure and funder of the passes redeemed before this month."""
+    """Every day (Huey runs in UTC, the funders live from Tahiti to Mayotte): one statement per structure, funder
+    and month of the passes redeemed in a month that is over in the funder's time zone. Idempotent: a month
+    already claimed is not claimed again."""
     written = services.generate_statements()
     logger.info("Pass numérique : %d relevé(s) mensuel(s)", len(written))
     return len(written)

@@ -43,6 +43,9 @@ def statement_detail(request, pk, *, resubmit_form=None, status=200):
             "resubmit_form": resubmit_form or ResubmitForm(),
             "lines": statements.lines(statement),
             "decides": decides,
+            "same_hands": statements.same_hands(statement),
+            "own_claim": perms.has_decider_role(request.user, statement)
+            and perms.is_claimant(request.user, statement),
             "may_approve": decides and statement.state == StatementState.SUBMITTED,
             "may_pay": decides and statement.state == StatementState.APPROVED,
             "may_reject": decides and statement.state in (StatementState.SUBMITTED, StatementState.APPROVED),
@@ -57,7 +60,7 @@ def statement_detail(request, pk, *, resubmit_form=None, status=200):
 @require_POST
 def statement_decide(request, pk):
     statement = _statement(request, pk)
-    if not perms.can_decide_statement(request.user, statement):
+    if not perms.has_decider_role(request.user, statement):
         raise PermissionDenied("Seuls les gestionnaires du financeur décident d'un relevé.")
     action = request.POST.get("action")
     try:

@@ -58,12 +58,16 @@ def structures_in_perimeter(order):
     return Structure.objects.filter(territories_q(order.territory_pairs(), "commune__")).order_by("name", "pk")
 
 
-def _order(request, pk, *, manage=False) -> Order:
+def _order(request, pk, *, manage=False, passes=False) -> Order:
+    """``manage``: edit and confirm (coordinators of the perimeter included); ``passes``: codes, printing,
+    allocation, cancellation (the funder's gestionnaires and the national admin)."""
     order = Order.objects.select_related("funder").filter(pk=pk).first()
     if order is None or not perms.can_view_order(request.user, order):
         raise Http404
     if manage and not perms.can_manage_order(request.user, order):
         raise PermissionDenied("Seuls le financeur et les coordinateurs de son territoire gèrent cette commande.")
+    if passes and not perms.can_handle_passes(request.user, order):
+        raise PermissionDenied("Seuls les gestionnaires du financeur confient, impriment et annulent ces pass.")
     return order
 
 
@@ -128,28 +132,35 @@ def order_detail(request, pk):
     order = _order(request, pk)
     user = request.user
     manages = perms.can_manage_order(user, order)
+    handles = perms.can_handle_passes(user, order)
+    holder_ids = roles_of(user).structure_ids()
     books = order.books.select_related("holder").annotate(
         left=Count("passes", filter=Q(passes__state=PassState.ALLOCATED)),
         handed=Count("passes", filter=Q(passes__state=PassState.DISTRIBUTED)),
         used=Count("passes", filter=Q(passes__state=PassState.REDEEMED)),
     )
     if not manages:
-        books = books.filter(holder_id__in=roles_of(user).structure_ids())
+        books = books.filter(holder_id__in=holder_ids)
     context = {
         "order": order,
         "manages": manages,
+        "handles": handles,
+        "holder_ids": holder_ids,
         "books": books.order_by("number"),
-        "ledger": ledger.compute(order) if order.state != OrderState.DRAFT else None,
+        # The ledger (the funder's money) for those who manage the order; a holder sees its books and counts.
+        "ledger": ledger.compute(order) if manages and order.state != OrderState.DRAFT else None,
         "places": services.allowed_places(order).order_by("name", "pk")[:20] if manages else [],
-        "last_print": order.prints.order_by("-created_at", "-pk").first() if manages else None,
+        "last_print": order.prints.order_by("-created_at", "-pk").first() if handles else None,
     }
-    if manages and order.state == OrderState.CONFIRMED:
+    if handles and order.state == OrderState.CONFIRMED:
         structures = structures_in_perimeter(order)
         context.update(
             allocate_form=AllocateForm(structures=structures),
             move_form=MoveForm(structures=structures),
             cancel_form=CancelForm(),
-            in_stock=order.books.filter(holder__isnull=True, lost_at__isnull=True).count(),
+            in_stock=order.books.filter(holder__isnull=True, lost_at__isnull=True, passes__state=PassState.IN_STOCK)
+            .distinct()
+            .count(),
         )
     return render(request, "www/pass_numerique/order_detail.html", context)
 
@@ -189,7 +200,7 @@ def order_delete(request, pk):
 
 @require_POST
 def order_allocate(request, pk):
-    order = _order(request, pk, manage=True)
+    order = _order(request, pk, passes=True)
     form = AllocateForm(request.POST, structures=structures_in_perimeter(order))
     if not form.is_valid():
         messages.error(request, "Choisissez une structure du périmètre et un nombre de carnets.")
@@ -208,7 +219,7 @@ def book_move(request, pk):
     book = Book.objects.select_related("order__funder").filter(pk=pk).first()
     if book is None or not perms.can_view_book(request.user, book):
         raise Http404
-    order = _order(request, book.order_id, manage=True)
+    order = _order(request, book.order_id, passes=True)
     form = MoveForm(request.POST, structures=structures_in_perimeter(order))
     if not form.is_valid():
         messages.error(request, "Choisissez une structure du périmètre.")
@@ -222,7 +233,7 @@ def book_move(request, pk):
 
 @require_POST
 def order_cancel(request, pk):
-    order = _order(request, pk, manage=True)
+    order = _order(request, pk, passes=True)
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Indiquez les codes des pass à annuler.")
@@ -253,7 +264,7 @@ def book_detail(request, pk):
             "book": book,
             "label": book_label(book),
             "passes": book.passes.select_related("distribution", "redemption").order_by("position"),
-            "manages": perms.can_manage_order(request.user, book.order),
+            "manages": perms.can_handle_passes(request.user, book.order),
             "may_report_lost": perms.can_report_lost(request.user, book) and book.lost_at is None,
         },
     )
@@ -270,7 +281,7 @@ def book_pdf(request, pk):
 
 @require_POST
 def print_request(request, pk):
-    order = _order(request, pk, manage=True)
+    order = _order(request, pk, passes=True)
     if order.state != OrderState.CONFIRMED:
         messages.error(request, "Seuls les carnets d'une commande confirmée s'impriment.")
         return redirect("www:pass_numerique:order", pk=order.pk)
@@ -280,7 +291,7 @@ def print_request(request, pk):
 
 
 def _job(request, pk, job) -> BookPrint:
-    order = _order(request, pk, manage=True)
+    order = _order(request, pk, passes=True)
     found = BookPrint.objects.filter(pk=job, order=order).select_related("order").first()
     if found is None:
         raise Http404

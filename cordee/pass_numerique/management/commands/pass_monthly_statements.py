@@ -1,8 +1,8 @@
-"""Write the monthly reimbursement statements now (the scheduled task does it on the 1st of each month).
+"""Write the monthly reimbursement statements now (the scheduled task does it every day).
 
-``manage.py pass_monthly_statements`` simulates; ``--wet-run`` writes: one statement per structure and funder of
-the passes redeemed before the current month (funder's local time) and not yet claimed. Running it twice claims
-nothing twice.
+``manage.py pass_monthly_statements`` simulates; ``--wet-run`` writes: one statement per structure, funder and
+month of the passes not yet claimed, each under the month it was redeemed in, for the months that are over
+(funder's local time). Running it twice claims nothing twice.
 """
 
 import datetime as dt
@@ -20,7 +20,10 @@ class Command(CordeeCommand):
     def add_options(self, parser):
         parser.add_argument(
             "--as-of",
-            help="faire comme si l'on était ce jour (AAAA-MM-JJ) : les pass utilisés avant son mois sont relevés",
+            help=(
+                "faire comme si l'on était ce jour (AAAA-MM-JJ) : les pass utilisés dans les mois terminés ce "
+                "jour-là sont relevés, chacun sous son mois"
+            ),
         )
 
     def run(self, *args, as_of=None, **options):
