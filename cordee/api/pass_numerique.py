@@ -310,7 +310,7 @@ class OrderConfirmView(DomainErrorsMixin, ApiView):
         summary="Confirmer une commande : les pass sont émis",
         description="Une commande déjà confirmée : 409. Sa valeur ne change plus ensuite.",
         request=None,
-        responses={200: OrderSerializer, **error_responses(401, 403, 404, 409, 429)},
+        responses={200: OrderSerializer, **error_responses(400, 401, 403, 404, 409, 429)},
         tags=TAGS,
     )
     @idempotent()
