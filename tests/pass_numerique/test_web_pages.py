@@ -22,6 +22,7 @@ from cordee.pass_numerique.models import Redemption, Statement
 from cordee.pass_numerique.pdf import BookSheet, PassCard, format_euros, render_books
 from tests.pass_numerique.factories import build_world
 from tests.referrals.test_views import pdf_objects
+from tests.structures.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +235,23 @@ def test_structures_holding_passes_are_told_once_before_the_end():
     assert len(mail.outbox) == 1 and world.aiguilleur.email in mail.outbox[0].to
     assert "2 pass" in mail.outbox[0].subject  # 5 allocated, 3 handed out
     assert alerts.alert_before_end() == 0 and ExpiryAlert.objects.count() == 1
+
+
+def test_an_alert_the_mail_server_refused_is_sent_the_next_day(monkeypatch):
+    import smtplib
+
+    world = past_world(valid_until=timezone.localdate() + dt.timedelta(days=20))
+    MembershipFactory(structure=world.holder, gestionnaire=True)
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("connexion perdue")
+
+    monkeypatch.setattr(alerts, "send_mass_mail", refuse)
+    assert alerts.alert_before_end() == 0 and not ExpiryAlert.objects.exists()
+    monkeypatch.undo()
+    assert alerts.alert_before_end() == 1 and ExpiryAlert.objects.count() == 1
+    # One message per person: nobody sees another's address.
+    assert len(mail.outbox) == 2 and all(len(message.to) == 1 for message in mail.outbox)
 
 
 def test_no_alert_long_before_the_end():

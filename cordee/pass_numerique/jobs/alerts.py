@@ -2,13 +2,13 @@
 
 Every day, for each confirmed order ending within ``ALERT_DAYS`` days (the funder's local date), each structure
 holding books of it with passes not yet handed out gets one e-mail (its gestionnaires and aiguilleurs), recorded
-as an ``ExpiryAlert`` so that it is sent once.
+as an ``ExpiryAlert`` so that it is sent once (recorded only once the mail server took it).
 """
 
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -56,11 +56,6 @@ def alert_before_end(now=None) -> int:
             structure_id, left = row["book__holder_id"], row["left"]
             if ExpiryAlert.objects.filter(order=order, structure_id=structure_id).exists():
                 continue
-            try:
-                with transaction.atomic():
-                    ExpiryAlert.objects.create(order=order, structure_id=structure_id, passes_left=left)
-            except IntegrityError:  # another run sent it meanwhile
-                continue
             structure = Structure.objects.get(pk=structure_id)
             body = render_to_string(
                 "pass_numerique/emails/expiry_alert.txt",
@@ -72,14 +67,22 @@ def alert_before_end(now=None) -> int:
                     "stock_url": links.absolute_url(links.PASS_STOCK),
                 },
             )
-            to = recipients(structure_id)
-            if to:
-                send_mail(
-                    f"Pass numérique : {left} pass à remettre avant le {order.valid_until:%d/%m/%Y}",
-                    body,
-                    settings.DEFAULT_FROM_EMAIL,
-                    to,
-                )
+            subject = f"Pass numérique : {left} pass à remettre avant le {order.valid_until:%d/%m/%Y}"
+            # One message per person (nobody sees the others' addresses). The alert is recorded in the same
+            # transaction as the sending: if the mail server fails, nothing is recorded and tomorrow's run retries.
+            messages = [
+                (subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients(structure_id)
+            ]
+            try:
+                with transaction.atomic():
+                    ExpiryAlert.objects.create(order=order, structure_id=structure_id, passes_left=left)
+                    if messages:
+                        send_mass_mail(messages)
+            except IntegrityError:  # another run sent it meanwhile
+                continue
+            except OSError:  # smtplib's errors are OSError: logged without any address, retried tomorrow
+                logger.warning("Pass numérique : alerte de fin de validité non envoyée (commande %s)", order.pk)
+                continue
             sent += 1
     logger.info("Pass numérique : %d alerte(s) de fin de validité", sent)
     return sent
