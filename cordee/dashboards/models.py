@@ -78,10 +78,14 @@ def _code(length):
     return models.CharField(max_length=length, default="", blank=True)
 
 
-class MonthlyTerritoryRollup(_Wide):
-    """Every measure by month, département, région, kind, source and conseiller numérique: territories."""
+# The territory's dimensions, last in every rollup's key (the order of a key is that of its index).
+TERRITORY_DIMENSIONS = ["departement_code", "region_code", "kind", "source", "is_conseiller_numerique"]
 
-    month = models.DateField()
+
+class _Dimensions(models.Model):
+    """The territory's dimensions every rollup has; ``period`` names its date column (month or day)."""
+
+    period = "month"
     departement_code = _code(3)
     region_code = _code(3)
     kind = _code(20)
@@ -89,30 +93,34 @@ class MonthlyTerritoryRollup(_Wide):
     is_conseiller_numerique = models.BooleanField(default=False)
 
     class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{getattr(self, self.period)} : {self.activities} activités"
+
+
+class MonthlyTerritoryRollup(_Dimensions, _Wide):
+    """Every measure by month, département, région, kind, source and conseiller numérique: territories."""
+
+    month = models.DateField()
+
+    class Meta:
         db_table = "dashboards_rollup_month_territory"
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "departement_code", "region_code", "kind", "source", "is_conseiller_numerique"],
+                fields=["month", *TERRITORY_DIMENSIONS],
                 name="rollup_month_territory_key",
             )
         ]
         indexes = [models.Index(fields=["departement_code", "month"], name="rollup_month_territory_dep")]
 
-    def __str__(self):
-        return f"{self.month} : {self.activities} activités"
 
-
-class MonthlyMediatorRollup(_Wide):
+class MonthlyMediatorRollup(_Dimensions, _Wide):
     """Every measure by month, mediator, structure and the territory's dimensions: mediators and structures."""
 
     month = models.DateField()
     mediator_id = _id()
     structure_id = _id()
-    departement_code = _code(3)
-    region_code = _code(3)
-    kind = _code(20)
-    source = _code(12)
-    is_conseiller_numerique = models.BooleanField(default=False)
 
     class Meta:
         db_table = "dashboards_rollup_month_mediator"
@@ -122,11 +130,7 @@ class MonthlyMediatorRollup(_Wide):
                     "month",
                     "mediator_id",
                     "structure_id",
-                    "departement_code",
-                    "region_code",
-                    "kind",
-                    "source",
-                    "is_conseiller_numerique",
+                    *TERRITORY_DIMENSIONS,
                 ],
                 name="rollup_month_mediator_key",
             )
@@ -137,46 +141,31 @@ class MonthlyMediatorRollup(_Wide):
             models.Index(fields=["departement_code", "month"], name="rollup_month_mediator_dep"),
         ]
 
-    def __str__(self):
-        return f"{self.month} : {self.activities} activités"
 
-
-class DailyRollup(_Narrow):
+class DailyRollup(_Dimensions, _Narrow):
     """Activities, participants and minutes by day and the territory's dimensions: the daily trend."""
 
+    period = "day"
     day = models.DateField()
-    departement_code = _code(3)
-    region_code = _code(3)
-    kind = _code(20)
-    source = _code(12)
-    is_conseiller_numerique = models.BooleanField(default=False)
 
     class Meta:
         db_table = "dashboards_rollup_day"
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "departement_code", "region_code", "kind", "source", "is_conseiller_numerique"],
+                fields=["day", *TERRITORY_DIMENSIONS],
                 name="rollup_day_key",
             )
         ]
         indexes = [models.Index(fields=["departement_code", "day"], name="rollup_day_dep")]
 
-    def __str__(self):
-        return f"{self.day} : {self.activities} activités"
 
-
-class MonthlyPlaceRollup(_Narrow):
+class MonthlyPlaceRollup(_Dimensions, _Narrow):
     """Activities, participants and minutes by month, place and commune: the most active places and communes."""
 
     month = models.DateField()
     place_id = _id()
     commune_id = _code(5)
     structure_id = _id()
-    departement_code = _code(3)
-    region_code = _code(3)
-    kind = _code(20)
-    source = _code(12)
-    is_conseiller_numerique = models.BooleanField(default=False)
 
     class Meta:
         db_table = "dashboards_rollup_month_place"
@@ -187,11 +176,7 @@ class MonthlyPlaceRollup(_Narrow):
                     "place_id",
                     "commune_id",
                     "structure_id",
-                    "departement_code",
-                    "region_code",
-                    "kind",
-                    "source",
-                    "is_conseiller_numerique",
+                    *TERRITORY_DIMENSIONS,
                 ],
                 name="rollup_month_place_key",
             )
@@ -201,22 +186,14 @@ class MonthlyPlaceRollup(_Narrow):
             models.Index(fields=["structure_id", "month"], name="rollup_month_place_str"),
         ]
 
-    def __str__(self):
-        return f"{self.month} : {self.activities} activités"
 
-
-class MonthlyTagRollup(_Narrow):
+class MonthlyTagRollup(_Dimensions, _Narrow):
     """Activities, participants and minutes by month and tag (an activity counts in each of its tags)."""
 
     month = models.DateField()
     tag_id = _id()
     mediator_id = _id()
     structure_id = _id()
-    departement_code = _code(3)
-    region_code = _code(3)
-    kind = _code(20)
-    source = _code(12)
-    is_conseiller_numerique = models.BooleanField(default=False)
 
     class Meta:
         db_table = "dashboards_rollup_month_tag"
@@ -227,16 +204,9 @@ class MonthlyTagRollup(_Narrow):
                     "tag_id",
                     "mediator_id",
                     "structure_id",
-                    "departement_code",
-                    "region_code",
-                    "kind",
-                    "source",
-                    "is_conseiller_numerique",
+                    *TERRITORY_DIMENSIONS,
                 ],
                 name="rollup_month_tag_key",
             )
         ]
         indexes = [models.Index(fields=["structure_id", "month"], name="rollup_month_tag_str")]
-
-    def __str__(self):
-        return f"{self.month} : {self.activities} activités"

@@ -41,6 +41,7 @@ from django.db import connection, connections, transaction
 from cordee.activities.models import Activity
 from cordee.dashboards import measures
 from cordee.dashboards.models import (
+    TERRITORY_DIMENSIONS,
     DailyRollup,
     MonthlyMediatorRollup,
     MonthlyPlaceRollup,
@@ -48,7 +49,7 @@ from cordee.dashboards.models import (
     MonthlyTerritoryRollup,
 )
 
-TERRITORY_DIMS = ("departement_code", "region_code", "kind", "source", "is_conseiller_numerique")
+TERRITORY_DIMS = tuple(TERRITORY_DIMENSIONS)
 ACTIVITY = Activity._meta.db_table
 TAGS = Activity.tags.through._meta.db_table
 TRIGGER_PREFIX = "cordee_rollup"
