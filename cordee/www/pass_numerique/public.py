@@ -11,20 +11,18 @@ how long to wait.
 """
 
 import math
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cordee.core import ratelimit
 from cordee.core.errors import Invalid
 from cordee.core.net import rate_limit_key
-from cordee.core.pseudonyms import keyed_hash
 from cordee.pass_numerique import codes
 from cordee.pass_numerique.enums import PassState
 from cordee.pass_numerique.models import Pass
@@ -45,18 +43,11 @@ def _rate() -> tuple[int, int]:
 
 def too_many_lookups(request) -> int:
     """Count this look-up; the seconds to wait if the address is over the limit, else 0."""
-    limit, window = _rate()
-    now = time.time()
-    bucket = int(now // window)
-    key = f"pass-check:{keyed_hash(rate_limit_key(request))}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
+    attempts, window = _rate()
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    if count > limit:
-        return max(1, math.ceil((bucket + 1) * window - now))
+        ratelimit.check_and_count(ratelimit.Limit("pass-check", attempts, window), rate_limit_key(request))
+    except ratelimit.RateLimited as error:
+        return error.retry_after
     return 0
 
 
