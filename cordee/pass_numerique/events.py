@@ -19,7 +19,9 @@ def _actor_fields(actor) -> dict:
 
 
 def write_events(passes, kind, from_state, to_state, actor, *, structure=None, place=None, at=None) -> int:
-    """One event per pass (``passes``: Pass objects, or ``(pk, order_id, value_cents)`` tuples)."""
+    """One event per pass (``passes``: Pass objects, or ``(pk, order_id, value_cents)`` tuples); ``structure``: a
+    Structure or its id."""
+    structure_id = getattr(structure, "pk", structure)
     at = at or timezone.now()
     who = _actor_fields(actor)
     rows = []
@@ -33,7 +35,7 @@ def write_events(passes, kind, from_state, to_state, actor, *, structure=None, p
                 from_state=from_state or "",
                 to_state=to_state,
                 amount_cents=value if kind in MONEY_KINDS else 0,
-                structure=structure,
+                structure_id=structure_id,
                 place=place,
                 at=at,
                 **who,

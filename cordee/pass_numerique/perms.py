@@ -14,14 +14,18 @@
   claiming structure answer a refusal and send the statement back.
 """
 
-from django.db.models import Exists, OuterRef, Q, Value
+import functools
 
+from django.db import connection
+from django.db.models import Q
+
+from cordee.core.sql import Loader
 from cordee.pass_numerique.models import Book, Order, Statement
 from cordee.places.models import Place
 from cordee.structures.enums import MembershipRole
 from cordee.structures.models import Membership
 from cordee.structures.roles import roles_of
-from cordee.territories.models import Commune, territories_q
+from cordee.territories.models import Commune, Departement, territories_q
 
 REDEEMING_ROLES = frozenset(
     {MembershipRole.MEDIATEUR, MembershipRole.CONSEILLER_NUMERIQUE, MembershipRole.GESTIONNAIRE}
@@ -98,26 +102,52 @@ def can_redeem_at(user, place) -> bool:
     return place.structure_id is not None and roles_of(user).is_member(place.structure_id, REDEEMING_ROLES)
 
 
-def redeeming_place(user, place_pk):
-    """The place ``place_pk`` with its structure and ``may_redeem`` (the rule of ``can_redeem_at``), in one query;
-    None when there is no such place. The membership is read in the same query rather than through the person's
-    roles (two queries): a redemption over the API asks nothing else about the person. Only the fields a
-    redemption needs are loaded (name, structure)."""
-    if not _is_active_user(user):
-        may_redeem = Value(False)
-    else:
-        may_redeem = Exists(
-            Membership.objects.active().filter(
-                user_id=user.pk, structure_id=OuterRef("structure_id"), role__in=REDEEMING_ROLES
-            )
-        )
-    return (
-        Place.objects.select_related("structure")
-        .only("name", "structure_id", "structure__id")
-        .annotate(may_redeem=may_redeem)
-        .filter(pk=place_pk)
-        .first()
+PLACE = Loader(
+    Place, "p", ["id", "name", "structure_id", "accepts_pass_numerique", "qualification_state", "commune_ref_id"]
+)
+COMMUNE = Loader(Commune, "c", ["code_insee", "parent_id", "departement_id", "epci_id"])
+DEPARTEMENT = Loader(Departement, "d", ["code", "region_id"])
+MEMBERSHIP = Loader(Membership, "m", [])
+
+
+@functools.cache
+def _redeeming_place_sql(vendor: str) -> str:
+    """Written by hand (``cordee.core.sql``): the redemption is the hottest write of the API, and the ORM spent
+    longer composing this query than the database answering it."""
+    roles = ", ".join(["%s"] * len(REDEEMING_ROLES))
+    member = (
+        f"SELECT 1 FROM {MEMBERSHIP.table} m WHERE {MEMBERSHIP.column('user_id')} = %s "
+        f"AND {MEMBERSHIP.column('structure_id')} = {PLACE.column('structure_id')} "
+        f"AND {MEMBERSHIP.column('is_active')} AND {MEMBERSHIP.column('role')} IN ({roles})"
     )
+    return (
+        f"SELECT {PLACE.columns}, {COMMUNE.columns}, {DEPARTEMENT.columns}, EXISTS ({member}) "
+        f"FROM {PLACE.table} p "
+        f"LEFT JOIN {COMMUNE.table} c ON {COMMUNE.column('code_insee')} = {PLACE.column('commune_ref_id')} "
+        f"LEFT JOIN {DEPARTEMENT.table} d ON {DEPARTEMENT.column('code')} = {COMMUNE.column('departement_id')} "
+        f"WHERE {PLACE.column('id')} = %s"
+    )
+
+
+def redeeming_place(user, place_pk):
+    """The place ``place_pk`` with ``may_redeem`` (the rule of ``can_redeem_at``) and what the order's perimeter
+    is checked against (acceptance, qualification, commune with its département), in one query; None when there
+    is no such place. The membership is read in the same query rather than through the person's roles (two
+    queries): a redemption over the API asks nothing else about the person. The place holds only these fields
+    (the others are deferred, read on access)."""
+    user_pk = user.pk if _is_active_user(user) else None
+    with connection.cursor() as cursor:
+        cursor.execute(_redeeming_place_sql(connection.vendor), [user_pk, *sorted(REDEEMING_ROLES), place_pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    place = PLACE.load(row)
+    commune = COMMUNE.load(row, PLACE.width)
+    if commune is not None:
+        commune.departement = DEPARTEMENT.load(row, PLACE.width + COMMUNE.width)
+        place.commune_ref = commune
+    place.may_redeem = bool(row[-1])
+    return place
 
 
 def _is_active_user(user) -> bool:

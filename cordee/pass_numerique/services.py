@@ -6,14 +6,16 @@ redemption, expiry, cancellation, claims) is journaled (``cordee.journal.service
 """
 
 import datetime as dt
+import functools
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import Conflict, Invalid, NotAllowed, NotFound, Refused
+from cordee.core.sql import Loader
 from cordee.diagnostics.models import Diagnostic
 from cordee.journal.services import record
 from cordee.pass_numerique import codes, perms
@@ -47,7 +49,7 @@ from cordee.places.models import Place
 from cordee.structures.models import Structure
 from cordee.territories import local_time
 from cordee.territories.enums import TerritoryKind
-from cordee.territories.models import Commune, Departement, Epci, Region, territories_q
+from cordee.territories.models import Commune, Departement, Epci, Region, commune_in_territory, territories_q
 
 MAX_BOOKS = 10_000
 MAX_PASSES_PER_BOOK = 100
@@ -683,14 +685,16 @@ def allowed_places(order: Order):
 
 
 def is_place_allowed(order: Order, place: Place) -> bool:
-    """The rule of ``allowed_places`` for one place, in one query."""
-    accepted = Order.accepted_places.through.objects.filter(order_id=order.pk)
-    in_perimeter = territories_q(order.territory_pairs(), "commune_ref__") & _perimeter_q()
-    return (
-        Place.objects.filter(pk=place.pk)
-        .filter(Exists(accepted.filter(place_id=OuterRef("pk"))) | (~Exists(accepted) & in_perimeter))
-        .exists()
-    )
+    """The rule of ``allowed_places`` for one place: one query (the order's accepted places), the perimeter being
+    checked on the place's loaded commune (``perms.redeeming_place`` loads it with its département) by the same
+    definition of a territory as the SQL (``commune_in_territory``)."""
+    accepted = set(Order.accepted_places.through.objects.filter(order_id=order.pk).values_list("place_id", flat=True))
+    if accepted:
+        return place.pk in accepted
+    if not (place.accepts_pass_numerique and place.qualification_state == QualificationState.QUALIFIED):
+        return False
+    commune = place.commune_ref
+    return any(commune_in_territory(commune, kind, code) for kind, code in order.territory_pairs())
 
 
 def already_redeemed(redemption: Redemption) -> Conflict:
@@ -708,6 +712,36 @@ def already_redeemed(redemption: Redemption) -> Conflict:
 def _is_structure_activity(activity_pk, structure_id) -> bool:
     """Whether the activity exists and was recorded for that structure (one query)."""
     return Activity.objects.filter(pk=activity_pk, structure_id=structure_id).exists()
+
+
+PASS_ROW = Loader(Pass, "p")
+ORDER_ROW = Loader(Order, "o")
+
+
+@functools.cache
+def _locked_pass_sql(vendor: str) -> str:
+    lock = ""
+    if connection.features.has_select_for_update:
+        lock = " " + connection.ops.for_update_sql(of=("p",), no_key=connection.features.has_select_for_no_key_update)
+    return (
+        f"SELECT {PASS_ROW.columns}, {ORDER_ROW.columns} FROM {PASS_ROW.table} p "
+        f"INNER JOIN {ORDER_ROW.table} o ON {ORDER_ROW.column('id')} = {PASS_ROW.column('order_id')} "
+        f"WHERE {PASS_ROW.column('code')} = %s{lock}"
+    )
+
+
+def _locked_pass_with_order(code: str) -> Pass | None:
+    """The pass of ``code`` with its order, the pass row locked until the end of the transaction on PostgreSQL
+    (SQLite's immediate transaction already serialises the writers). Hand-written (``cordee.core.sql``): the ORM
+    took twice as long composing it as the database answering."""
+    with connection.cursor() as cursor:
+        cursor.execute(_locked_pass_sql(connection.vendor), [code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    target = PASS_ROW.load(row)
+    target.order = ORDER_ROW.load(row, PASS_ROW.width)
+    return target
 
 
 def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
@@ -742,12 +776,7 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
     writing_redemption = False
     try:
         with transaction.atomic():
-            target = (
-                Pass.objects.select_for_update(of=("self",), no_key=True)
-                .select_related("order")
-                .filter(code=normalised)
-                .first()
-            )
+            target = _locked_pass_with_order(normalised)
             if target is None:
                 raise Refused("Aucun Pass numérique ne porte ce code.", reason="unknown_code")
             moment = _now(now)
@@ -776,7 +805,7 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
                 PassState.DISTRIBUTED,
                 PassState.REDEEMED,
                 actor,
-                structure=place.structure,
+                structure=place.structure_id,
                 place=place,
                 at=moment,
             )

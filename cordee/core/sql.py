@@ -1,0 +1,71 @@
+"""Model instances from a hand-written SELECT, for the few hottest statements of the platform.
+
+The ORM composes each query anew: on the Pass numérique redemption and the API token check, composing cost
+several times what the database spent answering (measured in docs/benchmarks.md). A ``Loader`` gives the
+column list of a model under a table alias, and turns the matching slice of a row into the instance the ORM
+would have built: the same database converters (SQLite's dates and booleans, JSON…) and ``from_db``, so the
+instance is an ordinary one (saved, refreshed, compared like any other). Only the fields asked for are loaded;
+the others are deferred and read on access, as with ``QuerySet.only``.
+
+    PASS = Loader(Pass, "p")
+    cursor.execute(f"SELECT {PASS.columns} FROM {PASS.table} p WHERE p.code = %s", [code])
+    target = PASS.load(cursor.fetchone())
+
+Everything else goes through the ORM.
+"""
+
+from django.db import connection
+
+
+class Loader:
+    def __init__(self, model, alias: str, fields: list[str] | None = None):
+        """``fields``: attribute names (``structure_id`` for a foreign key), all concrete fields by default."""
+        concrete = model._meta.concrete_fields
+        if fields is not None:
+            unknown = set(fields) - {field.attname for field in concrete}
+            if unknown:
+                raise ValueError(f"Champs inconnus de {model.__name__} : {sorted(unknown)}")
+        self.model = model
+        self.alias = alias
+        self.fields = [field for field in concrete if fields is None or field.attname in fields]
+        self.attnames = [field.attname for field in self.fields]
+        self.width = len(self.fields)
+        pk = model._meta.pk.attname
+        self._pk_index = self.attnames.index(pk) if pk in self.attnames else None
+        self._converters: dict[str, list] = {}
+
+    @property
+    def table(self) -> str:
+        return connection.ops.quote_name(self.model._meta.db_table)
+
+    @property
+    def columns(self) -> str:
+        quote = connection.ops.quote_name
+        return ", ".join(f"{self.alias}.{quote(field.column)}" for field in self.fields)
+
+    def column(self, attname: str) -> str:
+        """``alias.column`` of one field, for the WHERE and JOIN clauses."""
+        field = self.model._meta.get_field(attname)
+        return f"{self.alias}.{connection.ops.quote_name(field.column)}"
+
+    def _field_converters(self) -> list:
+        """Per field, ``(converters, expression)`` as the ORM's compiler would apply them on this database."""
+        vendor = connection.vendor
+        if vendor not in self._converters:
+            result = []
+            for field in self.fields:
+                expression = field.get_col(self.alias)
+                converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+                result.append((converters, expression))
+            self._converters[vendor] = result
+        return self._converters[vendor]
+
+    def load(self, row, start: int = 0):
+        """The instance from ``row[start:start + width]``; None when its key is NULL (an outer join found nothing)."""
+        values = list(row[start : start + self.width])
+        if self._pk_index is not None and values[self._pk_index] is None:
+            return None
+        for index, (converters, expression) in enumerate(self._field_converters()):
+            for converter in converters:
+                values[index] = converter(values[index], expression, connection)
+        return self.model.from_db(connection.alias, self.attnames, values)

@@ -1,0 +1,87 @@
+"""Where a pass may be used: the redemption's check on one place (``is_place_allowed``, on the place loaded by
+``perms.redeeming_place``, in Python) and the list of the order's places (``allowed_places``, in SQL) agree for
+every kind of perimeter, arrondissements included, and with accepted places."""
+
+import pytest
+
+from cordee.pass_numerique import perms, services
+from cordee.places.models import Place
+from tests.pass_numerique.factories import build_world
+from tests.places.factories import PlaceFactory
+from tests.territories.factories import CommuneFactory
+
+pytestmark = pytest.mark.django_db
+
+PERIMETERS = [
+    ["region:75"],
+    ["departement:23"],
+    ["epci:200067213"],
+    ["commune:23096"],
+    ["commune:13055"],
+    ["commune:13201"],
+    ["departement:13"],
+    ["region:93", "commune:23096"],
+    ["epci:200054807"],
+]
+
+
+@pytest.fixture
+def world():
+    world = build_world(books=1, passes_per_book=1, allocate=0, distribute=0)
+    arrondissement = CommuneFactory(marseille_1er=True)
+    structure = world.place_structure
+    world.places = [
+        world.place,  # Guéret, qualified, accepting
+        world.other_place,  # Guéret, not accepting
+        PlaceFactory(structure=structure, pass_numerique=True),  # Guéret, accepting, not qualified
+        PlaceFactory(structure=structure, pass_numerique=True, qualified=True, commune_ref=arrondissement),
+        PlaceFactory(structure=structure, pass_numerique=True, qualified=True, in_marseille=True),
+        PlaceFactory(structure=structure, pass_numerique=True, qualified=True, commune_ref=None),
+    ]
+    return world
+
+
+def _order(world, territories, accepted=()):
+    data = {
+        "funder_structure_id": world.funder.pk,
+        "books": 1,
+        "passes_per_book": 1,
+        "value_cents": 1000,
+        "valid_from": world.order.valid_from,
+        "valid_until": world.order.valid_until,
+        "territories": territories,
+    }
+    if accepted:
+        data["accepted_place_ids"] = [place.pk for place in accepted]
+    return services.create_order(world.funder_manager, data)
+
+
+@pytest.mark.parametrize("territories", PERIMETERS, ids=lambda value: "+".join(value))
+def test_the_check_on_one_place_agrees_with_the_list_of_places(world, territories):
+    order = _order(world, territories)
+    listed = set(services.allowed_places(order).values_list("pk", flat=True))
+    for place in world.places:
+        loaded = perms.redeeming_place(world.mediateur, place.pk)
+        assert services.is_place_allowed(order, loaded) == (place.pk in listed), (territories, place)
+        # A place loaded by the ORM (the activity form's) gets the same answer.
+        assert services.is_place_allowed(order, Place.objects.get(pk=place.pk)) == (place.pk in listed)
+
+
+def test_accepted_places_are_the_only_ones_allowed(world):
+    accepted = [world.place]
+    order = _order(world, ["departement:23"], accepted)
+    assert set(services.allowed_places(order)) == {world.place}
+    for place in world.places:
+        loaded = perms.redeeming_place(world.mediateur, place.pk)
+        assert services.is_place_allowed(order, loaded) == (place == world.place)
+
+
+def test_the_checks_cover_the_perimeters_both_ways(world):
+    """The grid above is not trivial: each place is allowed by some perimeter and refused by another."""
+    answers = {place.pk: set() for place in world.places}
+    for territories in PERIMETERS:
+        order = _order(world, territories)
+        for place in world.places:
+            answers[place.pk].add(services.is_place_allowed(order, perms.redeeming_place(world.mediateur, place.pk)))
+    allowed_somewhere = [pk for pk, seen in answers.items() if True in seen]
+    assert len(allowed_somewhere) == 3 and all(False in seen for seen in answers.values())
