@@ -684,13 +684,17 @@ def allowed_places(order: Order):
     return Place.objects.filter(territories_q(order.territory_pairs(), "commune_ref__"), _perimeter_q())
 
 
-def is_place_allowed(order: Order, place: Place) -> bool:
-    """The rule of ``allowed_places`` for one place: one query (the order's accepted places), the perimeter being
-    checked on the place's loaded commune (``perms.redeeming_place`` loads it with its département) by the same
-    definition of a territory as the SQL (``commune_in_territory``)."""
-    accepted = set(Order.accepted_places.through.objects.filter(order_id=order.pk).values_list("place_id", flat=True))
-    if accepted:
-        return place.pk in accepted
+def is_place_allowed(order: Order, place: Place, *, accepted: tuple[bool, bool] | None = None) -> bool:
+    """The rule of ``allowed_places`` for one place, the perimeter checked on the place's commune (loaded with
+    its département by ``perms.redeeming_place``) by the same definition of a territory as the SQL
+    (``commune_in_territory``). ``accepted``: whether the order names its accepted places and whether this place
+    is one of them, when already read (the redemption reads them with the pass); one query otherwise."""
+    if accepted is None:
+        named = Order.accepted_places.through.objects.filter(order_id=order.pk)
+        accepted = (named.exists(), named.filter(place_id=place.pk).exists())
+    restricted, named_place = accepted
+    if restricted:
+        return named_place
     if not (place.accepts_pass_numerique and place.qualification_state == QualificationState.QUALIFIED):
         return False
     commune = place.commune_ref
@@ -723,25 +727,31 @@ def _locked_pass_sql(vendor: str) -> str:
     lock = ""
     if connection.features.has_select_for_update:
         lock = " " + connection.ops.for_update_sql(of=("p",), no_key=connection.features.has_select_for_no_key_update)
+    through, quote = Order.accepted_places.through._meta, connection.ops.quote_name
+    order_column, place_column = (quote(through.get_field(name).column) for name in ("order", "place"))
+    named = f"SELECT 1 FROM {quote(through.db_table)} a WHERE a.{order_column} = {ORDER_ROW.column('id')}"
     return (
-        f"SELECT {PASS_ROW.columns}, {ORDER_ROW.columns} FROM {PASS_ROW.table} p "
+        f"SELECT {PASS_ROW.columns}, {ORDER_ROW.columns}, "
+        f"EXISTS ({named}), EXISTS ({named} AND a.{place_column} = %s) "
+        f"FROM {PASS_ROW.table} p "
         f"INNER JOIN {ORDER_ROW.table} o ON {ORDER_ROW.column('id')} = {PASS_ROW.column('order_id')} "
         f"WHERE {PASS_ROW.column('code')} = %s{lock}"
     )
 
 
-def _locked_pass_with_order(code: str) -> Pass | None:
+def _locked_pass_with_order(code: str, place_pk: int) -> tuple[Pass | None, tuple[bool, bool]]:
     """The pass of ``code`` with its order, the pass row locked until the end of the transaction on PostgreSQL
-    (SQLite's immediate transaction already serialises the writers). Hand-written (``cordee.core.sql``): the ORM
-    took twice as long composing it as the database answering."""
+    (SQLite's immediate transaction already serialises the writers), and the order's accepted places as
+    ``is_place_allowed`` reads them. Hand-written (``cordee.core.sql``): the ORM took twice as long composing it
+    as the database answering."""
     with connection.cursor() as cursor:
-        cursor.execute(_locked_pass_sql(connection.vendor), [code])
+        cursor.execute(_locked_pass_sql(connection.vendor), [place_pk, code])
         row = cursor.fetchone()
     if row is None:
-        return None
+        return None, (False, False)
     target = PASS_ROW.load(row)
     target.order = ORDER_ROW.load(row, PASS_ROW.width)
-    return target
+    return target, (bool(row[-2]), bool(row[-1]))
 
 
 def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
@@ -776,12 +786,12 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
     writing_redemption = False
     try:
         with transaction.atomic():
-            target = _locked_pass_with_order(normalised)
+            target, accepted = _locked_pass_with_order(normalised, place.pk)
             if target is None:
                 raise Refused("Aucun Pass numérique ne porte ce code.", reason="unknown_code")
             moment = _now(now)
             order = target.order
-            _check_redeemable(target, order, place, moment)
+            _check_redeemable(target, order, place, moment, accepted)
             updated = Pass.objects.filter(pk=target.pk, state=PassState.DISTRIBUTED).update(
                 state=PassState.REDEEMED, updated_at=moment
             )
@@ -826,10 +836,10 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
     return redemption
 
 
-def _check_redeemable(target: Pass, order: Order, place: Place, moment) -> None:
+def _check_redeemable(target: Pass, order: Order, place: Place, moment, accepted) -> None:
     """The refusals of ``redeem``, in the order a person needs them (the pass row is locked). The place comes first:
     a member of a place where the pass is not accepted never learns where and when it was used."""
-    if not is_place_allowed(order, place):
+    if not is_place_allowed(order, place, accepted=accepted):
         raise Refused("Ce pass ne peut pas être utilisé dans ce lieu.", reason="place_not_allowed")
     if target.state == PassState.REDEEMED:
         raise already_redeemed(Redemption.objects.select_related("place", "order").get(pass_obj=target))
