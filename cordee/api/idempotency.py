@@ -38,6 +38,7 @@ from rest_framework.response import Response
 
 from cordee.api.models import IdempotencyKey
 from cordee.core.errors import Invalid, Refused
+from cordee.core.sql import update_row
 
 HEADER = "Idempotency-Key"
 BODY_FIELD = "idempotency_key"
@@ -207,9 +208,11 @@ def idempotent(required: bool = False):
                 if response.status_code >= 500:
                     transaction.set_rollback(True)
                     return response
-                row.response_status = response.status_code
-                row.response_body = _json_text(response.data)
-                row.save(update_fields=["response_status", "response_body"])
+                update_row(
+                    IdempotencyKey,
+                    row.pk,
+                    {"response_status": response.status_code, "response_body": _json_text(response.data)},
+                )
                 return response
 
         wrapper.idempotent = True

@@ -11,8 +11,11 @@ the others are deferred and read on access, as with ``QuerySet.only``.
     cursor.execute(f"SELECT {PASS.columns} FROM {PASS.table} p WHERE p.code = %s", [code])
     target = PASS.load(cursor.fetchone())
 
-Everything else goes through the ORM.
+``update_row`` is the matching UPDATE of one row by its key, with optional conditions, values prepared by the
+fields as the ORM's ``QuerySet.update`` does (no signals, like it). Everything else goes through the ORM.
 """
+
+import functools
 
 from django.db import connection
 
@@ -69,3 +72,24 @@ class Loader:
             for converter in converters:
                 values[index] = converter(values[index], expression, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
+
+
+@functools.cache
+def _update_sql(model, names: tuple[str, ...], conditions: tuple[str, ...], vendor: str) -> str:
+    meta, quote = model._meta, connection.ops.quote_name
+    assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in names)
+    where = " AND ".join(f"{quote(meta.get_field(name).column)} = %s" for name in (meta.pk.attname, *conditions))
+    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {where}"
+
+
+def update_row(model, pk, values: dict, *, where: dict | None = None) -> int:
+    """``UPDATE`` the row of key ``pk`` with ``values`` (attribute names) if it still matches ``where``
+    (equalities); the number of rows changed (0 or 1), as ``QuerySet.filter(pk=…, **where).update(**values)``."""
+    where = where or {}
+    meta = model._meta
+    params = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in values.items()]
+    params.append(meta.pk.get_db_prep_value(pk, connection))
+    params += [meta.get_field(name).get_db_prep_value(value, connection) for name, value in where.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(_update_sql(model, tuple(values), tuple(where), connection.vendor), params)
+        return cursor.rowcount

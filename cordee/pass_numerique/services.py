@@ -15,7 +15,7 @@ from django.utils import timezone
 from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import Conflict, Invalid, NotAllowed, NotFound, Refused
-from cordee.core.sql import Loader
+from cordee.core.sql import Loader, update_row
 from cordee.diagnostics.models import Diagnostic
 from cordee.journal.services import record
 from cordee.pass_numerique import codes, perms
@@ -792,8 +792,11 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
             moment = _now(now)
             order = target.order
             _check_redeemable(target, order, place, moment, accepted)
-            updated = Pass.objects.filter(pk=target.pk, state=PassState.DISTRIBUTED).update(
-                state=PassState.REDEEMED, updated_at=moment
+            updated = update_row(
+                Pass,
+                target.pk,
+                {"state": PassState.REDEEMED, "updated_at": moment},
+                where={"state": PassState.DISTRIBUTED},
             )
             if updated != 1:
                 raise Conflict("Ce pass vient d'être utilisé.", reason="already_redeemed")

@@ -1,9 +1,11 @@
 """``cordee.core.sql.Loader`` builds from a hand-written SELECT the same instances as the ORM."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 
-from cordee.core.sql import Loader
+from cordee.core.sql import Loader, update_row
 from cordee.pass_numerique.models import Order
 from cordee.places.models import Place
 from cordee.users.models import ApiToken, User
@@ -75,3 +77,26 @@ def test_an_outer_join_that_found_nothing_gives_none():
 def test_an_unknown_field_is_refused_at_once():
     with pytest.raises(ValueError, match="inconnus"):
         Loader(Place, "p", ["id", "nom"])
+
+
+def test_update_row_changes_one_row_only_while_it_matches_the_conditions():
+    world = build_world(books=1, passes_per_book=1, allocate=0, distribute=0)
+    order = world.order
+    later = order.created_at + dt.timedelta(days=3)
+    assert (
+        update_row(Order, order.pk, {"eligibility": "Habitants", "closed_at": later}, where={"state": "confirmed"})
+        == 1
+    )
+    order.refresh_from_db()
+    assert (order.eligibility, order.closed_at) == ("Habitants", later)
+    # The condition no longer holds: nothing changes.
+    assert update_row(Order, order.pk, {"eligibility": "Autre"}, where={"state": "draft"}) == 0
+    assert update_row(Order, order.pk + 1000, {"eligibility": "Autre"}) == 0
+    order.refresh_from_db()
+    assert order.eligibility == "Habitants"
+
+
+def test_update_row_prepares_values_as_the_orm_does():
+    world = build_world(books=1, passes_per_book=1, allocate=0, distribute=0)
+    assert update_row(Order, world.order.pk, {"territories": ["commune:23096", "epci:200067213"]}) == 1
+    assert Order.objects.get(pk=world.order.pk).territories == ["commune:23096", "epci:200067213"]
