@@ -12,7 +12,9 @@ the others are deferred and read on access, as with ``QuerySet.only``.
     target = PASS.load(cursor.fetchone())
 
 ``update_row`` is the matching UPDATE of one row by its key, with optional conditions, values prepared by the
-fields as the ORM's ``QuerySet.update`` does (no signals, like it). Everything else goes through the ORM.
+fields as the ORM's ``QuerySet.update`` does (no signals, like it); ``insert_row`` the INSERT of one new instance
+as ``save()`` would write it (defaults, ``auto_now_add``), for models whose ``save()`` adds nothing to an insert.
+Everything else goes through the ORM.
 """
 
 import functools
@@ -93,3 +95,27 @@ def update_row(model, pk, values: dict, *, where: dict | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_update_sql(model, tuple(values), tuple(where), connection.vendor), params)
         return cursor.rowcount
+
+
+@functools.cache
+def _insert_sql(model, vendor: str) -> tuple[str, list]:
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [field for field in meta.concrete_fields if not (field.primary_key and field.db_returning)]
+    columns = ", ".join(quote(field.column) for field in fields)
+    returning = f" RETURNING {quote(meta.pk.column)}" if connection.features.can_return_columns_from_insert else ""
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}){returning}"
+    return sql, fields
+
+
+def insert_row(instance):
+    """Write the new ``instance`` (its key given by the database) in one INSERT, and return it saved."""
+    model = type(instance)
+    sql, fields = _insert_sql(model, connection.vendor)
+    params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        key = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+    instance.pk = key
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance

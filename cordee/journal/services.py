@@ -11,6 +11,7 @@ details or in an object's text, by its keyed hash.
 import re
 
 from cordee.core.pseudonyms import keyed_hash, user_label
+from cordee.core.sql import insert_row
 from cordee.journal.models import Entry
 
 # Models whose text (``str``) names a person: the journal keeps "<kind> n° <id>" instead.
@@ -53,5 +54,4 @@ def record(actor, action: str, obj=None, **details) -> Entry:
         entry.object_type = obj._meta.label_lower
         entry.object_id = str(obj.pk)
         entry.object_repr = object_label(obj)
-    entry.save()
-    return entry
+    return insert_row(entry)  # a new row only (the journal is append-only), written by one plain INSERT

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from cordee.core.pseudonyms import user_label
+from cordee.core.sql import insert_row
 from cordee.pass_numerique import codes
 from cordee.pass_numerique.enums import PassEventKind, PassState
 from cordee.pass_numerique.models import Book, Pass, PassEvent
@@ -41,7 +42,10 @@ def write_events(passes, kind, from_state, to_state, actor, *, structure=None, p
                 **who,
             )
         )
-    PassEvent.objects.bulk_create(rows, batch_size=BATCH)
+    if len(rows) == 1:  # one pass used or handed out: the most frequent, kept to one plain INSERT
+        insert_row(rows[0])
+    else:
+        PassEvent.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
 
 

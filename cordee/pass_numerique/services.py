@@ -15,7 +15,7 @@ from django.utils import timezone
 from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import Conflict, Invalid, NotAllowed, NotFound, Refused
-from cordee.core.sql import Loader, update_row
+from cordee.core.sql import Loader, insert_row, update_row
 from cordee.diagnostics.models import Diagnostic
 from cordee.journal.services import record
 from cordee.pass_numerique import codes, perms
@@ -801,15 +801,17 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
             if updated != 1:
                 raise Conflict("Ce pass vient d'être utilisé.", reason="already_redeemed")
             writing_redemption = True
-            redemption = Redemption.objects.create(
-                pass_obj=target,
-                order=order,
-                place=place,
-                structure_id=place.structure_id,
-                value_cents=target.value_cents,
-                redeemed_at=moment,
-                by=actor,
-                activity_id=activity_pk,
+            redemption = insert_row(
+                Redemption(
+                    pass_obj=target,
+                    order=order,
+                    place=place,
+                    structure_id=place.structure_id,
+                    value_cents=target.value_cents,
+                    redeemed_at=moment,
+                    by=actor,
+                    activity_id=activity_pk,
+                )
             )
             writing_redemption = False
             write_events(

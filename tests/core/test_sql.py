@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from cordee.core.sql import Loader, update_row
+from cordee.core.sql import Loader, insert_row, update_row
+from cordee.journal.models import Entry
 from cordee.pass_numerique.models import Order
 from cordee.places.models import Place
 from cordee.users.models import ApiToken, User
@@ -100,3 +101,11 @@ def test_update_row_prepares_values_as_the_orm_does():
     world = build_world(books=1, passes_per_book=1, allocate=0, distribute=0)
     assert update_row(Order, world.order.pk, {"territories": ["commune:23096", "epci:200067213"]}) == 1
     assert Order.objects.get(pk=world.order.pk).territories == ["commune:23096", "epci:200067213"]
+
+
+def test_insert_row_writes_what_save_would_write():
+    world = build_world(books=1, passes_per_book=1, allocate=0, distribute=0)
+    entry = insert_row(Entry(action="essai.insert", details={"order_id": world.order.pk}, actor_label="x"))
+    stored = Entry.objects.get(pk=entry.pk)
+    assert not entry._state.adding and stored.action == "essai.insert"
+    assert stored.details == {"order_id": world.order.pk} and stored.at == entry.at and stored.at.tzinfo is not None
