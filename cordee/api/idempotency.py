@@ -144,7 +144,9 @@ def _insert_claim(values: dict) -> IdempotencyKey | None:
         inserted = cursor.fetchone()
     if inserted is None:
         return None
-    return IdempotencyKey.from_db(connection.alias, ["id", *CLAIM_FIELDS], [inserted[0], *values.values()])
+    row = IdempotencyKey(pk=inserted[0], **values)
+    row._state.adding, row._state.db = False, connection.alias
+    return row
 
 
 def _claim(user, endpoint: str, key: str, print_: str) -> tuple[IdempotencyKey, bool]:

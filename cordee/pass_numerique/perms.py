@@ -137,7 +137,10 @@ def redeeming_place(user, place_pk):
     (the others are deferred, read on access)."""
     user_pk = user.pk if _is_active_user(user) else None
     with connection.cursor() as cursor:
-        cursor.execute(_redeeming_place_sql(connection.vendor), [user_pk, *sorted(REDEEMING_ROLES), place_pk])
+        cursor.execute(
+            _redeeming_place_sql(connection.vendor),
+            [user_pk, *sorted(str(role) for role in REDEEMING_ROLES), place_pk],
+        )
         row = cursor.fetchone()
     if row is None:
         return None
