@@ -20,6 +20,7 @@ from cordee.pass_numerique.jobs import alerts
 from cordee.pass_numerique.jobs.models import BookPrint, ExpiryAlert
 from cordee.pass_numerique.models import Redemption, Statement
 from cordee.pass_numerique.pdf import BookSheet, PassCard, format_euros, render_books
+from tests.activities.factories import ActivityFactory
 from tests.pass_numerique.factories import build_world
 from tests.referrals.test_views import pdf_objects
 from tests.structures.factories import MembershipFactory
@@ -182,6 +183,27 @@ def test_a_mediateur_redeems_by_typing_once_only(client):
     typo = client.post(url, {"code": code[:-1] + ("2" if code[-1] != "2" else "3"), "place": world.place.pk})
     assert typo.status_code == 400 and "erreur de saisie" in typo.content.decode()
     assert Redemption.objects.count() == 1
+
+
+def test_the_redemption_page_offers_the_persons_recent_accompaniments_to_link(client):
+    world = past_world()
+    code = world.code("distributed")
+    structure = world.place_structure
+    today = timezone.localdate()
+    recent = ActivityFactory(structure=structure, mediator=world.mediateur, place=world.place, date=today)
+    old = ActivityFactory(structure=structure, mediator=world.mediateur, date=today - dt.timedelta(days=90))
+    colleague = ActivityFactory(structure=structure, date=today)
+    client.force_login(world.mediateur)
+    url = reverse("www:pass_numerique:redeem")
+    page = client.get(url).content.decode()
+    assert f"{today:%d/%m/%Y} · Accompagnement individuel · Médiathèque (n° {recent.pk})" in page
+    assert f"(n° {old.pk})" not in page and f"(n° {colleague.pk})" not in page
+    # Not offered, not accepted: an old accompaniment or a colleague's.
+    for other in (old, colleague):
+        refused = client.post(url, {"code": code, "place": world.place.pk, "activity": other.pk})
+        assert refused.status_code == 400
+    assert client.post(url, {"code": code, "place": world.place.pk, "activity": recent.pk}).status_code == 302
+    assert Redemption.objects.get().activity == recent
 
 
 # --- Statements -----------------------------------------------------------------------------------------------

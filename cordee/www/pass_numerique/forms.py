@@ -169,6 +169,10 @@ class DistributionForm(DsfrFormMixin, forms.Form):
         )
 
 
+# The redemption page offers the person's accompaniments of these last days to link the pass to.
+RECENT_ACTIVITY_DAYS = 60
+
+
 class RedemptionForm(DsfrFormMixin, forms.Form):
     code = forms.CharField(
         label="Code du pass",
@@ -185,17 +189,27 @@ class RedemptionForm(DsfrFormMixin, forms.Form):
         ),
     )
     place = forms.ModelChoiceField(label="Lieu où le pass est utilisé", queryset=None, empty_label=None)
-    activity = forms.IntegerField(
-        label="Numéro de l'accompagnement",
+    activity = forms.ModelChoiceField(
+        label="Accompagnement payé par ce pass (facultatif)",
+        queryset=None,
         required=False,
-        min_value=1,
-        help_text="Pour relier le pass à l'accompagnement qu'il paie, si vous l'avez déjà enregistré.",
+        empty_label="Aucun, ou pas encore enregistré",
+        help_text=f"Vos accompagnements des {RECENT_ACTIVITY_DAYS} derniers jours. Vous pouvez aussi enregistrer "
+        "l'accompagnement avec son compte rendu : le formulaire d'activité propose le pass.",
     )
 
-    def __init__(self, *args, places=None, **kwargs):
+    def __init__(self, *args, places=None, activities=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = places
         self.fields["place"].label_from_instance = lambda place: f"{place.name} ({place.commune_name})"
+        self.fields["activity"].queryset = activities
+        self.fields["activity"].label_from_instance = activity_label
+
+
+def activity_label(activity) -> str:
+    """« 12/11/2026 · Accompagnement individuel · Médiathèque (n° 42) »: nothing about the person."""
+    where = activity.place.name if activity.place_id else activity.get_location_kind_display()
+    return f"{activity.date:%d/%m/%Y} · {activity.get_kind_display()} · {where} (n° {activity.pk})"
 
 
 class PayForm(DsfrFormMixin, forms.Form):
