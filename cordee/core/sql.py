@@ -98,11 +98,11 @@ def update_row(model, pk, values: dict, *, where: dict | None = None) -> int:
 
 
 @functools.cache
-def _insert_sql(model, vendor: str) -> tuple[str, list]:
+def _insert_sql(model, vendor: str, returning_key: bool) -> tuple[str, list]:
     meta, quote = model._meta, connection.ops.quote_name
     fields = [field for field in meta.concrete_fields if not (field.primary_key and field.db_returning)]
     columns = ", ".join(quote(field.column) for field in fields)
-    returning = f" RETURNING {quote(meta.pk.column)}" if connection.features.can_return_columns_from_insert else ""
+    returning = f" RETURNING {quote(meta.pk.column)}" if returning_key else ""
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}){returning}"
     return sql, fields
 
@@ -110,11 +110,12 @@ def _insert_sql(model, vendor: str) -> tuple[str, list]:
 def insert_row(instance):
     """Write the new ``instance`` (its key given by the database) in one INSERT, and return it saved."""
     model = type(instance)
-    sql, fields = _insert_sql(model, connection.vendor)
+    returning_key = connection.features.can_return_columns_from_insert  # SQLite before 3.35: lastrowid
+    sql, fields = _insert_sql(model, connection.vendor, returning_key)
     params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        key = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+        key = cursor.fetchone()[0] if returning_key else cursor.lastrowid
     instance.pk = key
     instance._state.adding = False
     instance._state.db = connection.alias

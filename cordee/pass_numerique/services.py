@@ -444,12 +444,17 @@ def find_pass(code: str) -> Pass:
     return found
 
 
+# The largest key a table can hold (64-bit integers on both databases): a larger number names nothing, and SQLite
+# would refuse to compare it.
+MAX_ID = 2**63 - 1
+
+
 def _optional_id(errors, name, value):
     if value in (None, ""):
         return None
     try:
         number = int(value)
-        if isinstance(value, bool) or number <= 0:
+        if isinstance(value, bool) or not 0 < number <= MAX_ID:
             raise ValueError
         return number
     except (TypeError, ValueError):

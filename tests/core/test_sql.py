@@ -109,3 +109,17 @@ def test_insert_row_writes_what_save_would_write():
     stored = Entry.objects.get(pk=entry.pk)
     assert not entry._state.adding and stored.action == "essai.insert"
     assert stored.details == {"order_id": world.order.pk} and stored.at == entry.at and stored.at.tzinfo is not None
+
+
+def test_insert_row_without_insert_returning_takes_the_last_row_id(monkeypatch):
+    """SQLite before 3.35 has no RETURNING: the key comes from lastrowid, and switching back and forth uses the
+    right statement each time (the statement is cached per mode)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL always returns the inserted key")
+    first = insert_row(Entry(action="essai.avec", actor_label="x"))
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    second = insert_row(Entry(action="essai.sans", actor_label="x"))
+    monkeypatch.undo()
+    third = insert_row(Entry(action="essai.avec", actor_label="x"))
+    assert first.pk < second.pk < third.pk
+    assert Entry.objects.get(pk=second.pk).action == "essai.sans"

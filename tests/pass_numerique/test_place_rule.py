@@ -4,6 +4,7 @@ every kind of perimeter, arrondissements included, and with accepted places."""
 
 import pytest
 
+from cordee.core.errors import Invalid
 from cordee.pass_numerique import perms, services
 from cordee.places.models import Place
 from tests.pass_numerique.factories import build_world
@@ -85,3 +86,11 @@ def test_the_checks_cover_the_perimeters_both_ways(world):
             answers[place.pk].add(services.is_place_allowed(order, perms.redeeming_place(world.mediateur, place.pk)))
     allowed_somewhere = [pk for pk, seen in answers.items() if True in seen]
     assert len(allowed_somewhere) == 3 and all(False in seen for seen in answers.values())
+
+
+@pytest.mark.parametrize("place_id", [2**63, 10**30])
+def test_a_place_number_beyond_any_key_is_refused_plainly(world, place_id):
+    code = world.order.passes.first().code
+    with pytest.raises(Invalid) as refused:
+        services.redeem(world.mediateur, code=code, place_id=place_id)
+    assert refused.value.errors == {"place_id": "Identifiant invalide."}
