@@ -30,7 +30,7 @@ import json
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import JSONRenderer
@@ -38,7 +38,7 @@ from rest_framework.response import Response
 
 from cordee.api.models import IdempotencyKey
 from cordee.core.errors import Invalid, Refused
-from cordee.core.sql import update_row
+from cordee.core.sql import insert_row, update_row
 
 HEADER = "Idempotency-Key"
 BODY_FIELD = "idempotency_key"
@@ -104,68 +104,17 @@ def _replay(row: IdempotencyKey) -> Response:
     return response
 
 
-CLAIM_FIELDS = [
-    "user_id",
-    "endpoint",
-    "key",
-    "fingerprint",
-    "response_status",
-    "response_body",
-    "created_at",
-    "expires_at",
-]
-
-
-@functools.cache
-def _claim_sql(vendor: str) -> str:
-    """Insert the key's row unless it exists, in one statement: no savepoint to undo a failed insert (the
-    claim is made by every API write). Names from the model."""
-    meta, quote = IdempotencyKey._meta, connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in CLAIM_FIELDS)
-    return (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(CLAIM_FIELDS))}) "
-        f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
-    )
-
-
-def _insert_claim(values: dict) -> IdempotencyKey | None:
-    """The new row, or None when the key is already there (on PostgreSQL, after waiting for a concurrent first
-    request to commit or roll back)."""
-    if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
-        try:
-            with transaction.atomic():
-                return IdempotencyKey.objects.create(**values)
-        except IntegrityError:
-            return None
-    adapt = connection.ops.adapt_datetimefield_value
-    params = [adapt(values[name]) if name.endswith("_at") else values[name] for name in CLAIM_FIELDS]
-    with connection.cursor() as cursor:
-        cursor.execute(_claim_sql(connection.vendor), params)
-        inserted = cursor.fetchone()
-    if inserted is None:
-        return None
-    row = IdempotencyKey(pk=inserted[0], **values)
-    row._state.adding, row._state.db = False, connection.alias
-    return row
-
-
 def _claim(user, endpoint: str, key: str, print_: str) -> tuple[IdempotencyKey, bool]:
     """The key's row, locked until the end of the transaction; True when this request is the first."""
     now = timezone.now()
     expires_at = now + timedelta(seconds=settings.IDEMPOTENCY_KEY_TTL)
-    values = {
-        "user_id": user.pk,
-        "endpoint": endpoint,
-        "key": key,
-        "fingerprint": print_,
-        "response_status": None,
-        "response_body": "",
-        "created_at": now,
-        "expires_at": expires_at,
-    }
-    row = _insert_claim(values)
-    if row is not None:
-        return row, True
+    # One INSERT … ON CONFLICT DO NOTHING: no savepoint to undo a failed insert (every API write claims a key);
+    # on PostgreSQL it waits for a concurrent first request with the same key to commit or roll back.
+    claimed = IdempotencyKey(
+        user_id=user.pk, endpoint=endpoint, key=key, fingerprint=print_, created_at=now, expires_at=expires_at
+    )
+    if insert_row(claimed, ignore_conflict=True) is not None:
+        return claimed, True
     # Waits here (PostgreSQL) until a concurrent first request commits.
     row = IdempotencyKey.objects.select_for_update().get(user=user, endpoint=endpoint, key=key)
     if row.expires_at <= now or row.response_status is None:

@@ -98,24 +98,36 @@ def update_row(model, pk, values: dict, *, where: dict | None = None) -> int:
 
 
 @functools.cache
-def _insert_sql(model, vendor: str, returning_key: bool) -> tuple[str, list]:
+def _insert_sql(model, vendor: str, returning_key: bool, ignore_conflict: bool) -> tuple[str, list]:
     meta, quote = model._meta, connection.ops.quote_name
     fields = [field for field in meta.concrete_fields if not (field.primary_key and field.db_returning)]
     columns = ", ".join(quote(field.column) for field in fields)
+    conflict = " ON CONFLICT DO NOTHING" if ignore_conflict else ""
     returning = f" RETURNING {quote(meta.pk.column)}" if returning_key else ""
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}){returning}"
+    values = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values}){conflict}{returning}"
     return sql, fields
 
 
-def insert_row(instance):
-    """Write the new ``instance`` (its key given by the database) in one INSERT, and return it saved."""
+def insert_row(instance, *, ignore_conflict: bool = False):
+    """Write the new ``instance`` (its key given by the database) in one INSERT, and return it saved.
+
+    ``ignore_conflict``: a row breaking a unique constraint is not written and None is returned, without an
+    error (no savepoint needed to carry on); on PostgreSQL the INSERT first waits for a concurrent transaction
+    that wrote the same unique values."""
     model = type(instance)
     returning_key = connection.features.can_return_columns_from_insert  # SQLite before 3.35: lastrowid
-    sql, fields = _insert_sql(model, connection.vendor, returning_key)
+    sql, fields = _insert_sql(model, connection.vendor, returning_key, ignore_conflict)
     params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        key = cursor.fetchone()[0] if returning_key else cursor.lastrowid
+        if returning_key:
+            inserted = cursor.fetchone()
+            key = inserted[0] if inserted else None
+        else:
+            key = cursor.lastrowid if cursor.rowcount else None
+    if key is None:
+        return None
     instance.pk = key
     instance._state.adding = False
     instance._state.db = connection.alias
