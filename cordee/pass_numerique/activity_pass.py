@@ -7,7 +7,10 @@ to the activity. Any refusal (malformed code, expired, already used…) undoes t
 the same domain error, its message on the ``pass_code`` field.
 """
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 
 from cordee.activities import services as activity_services
 from cordee.activities.enums import LocationKind
@@ -50,6 +53,20 @@ def _redeem_for(user, activity: Activity, pass_code: str) -> Redemption | None:
         return services.redeem(user, code=code, place_id=place.pk, activity_id=activity.pk)
     except DomainError as error:
         raise type(error)(error.message, reason=error.reason, errors={FIELD: error.message}, **error.extra) from None
+
+
+# The redemption page offers the person's accompaniments of these last days to link a pass to.
+RECENT_ACTIVITY_DAYS = 60
+
+
+def recent_activities(user, structure_ids):
+    """The person's own accompaniments of the last ``RECENT_ACTIVITY_DAYS`` days in these structures, newest first."""
+    since = timezone.localdate() - dt.timedelta(days=RECENT_ACTIVITY_DAYS)
+    return (
+        Activity.objects.filter(mediator=user, structure_id__in=structure_ids, date__gte=since)
+        .select_related("place")
+        .order_by("-date", "-pk")
+    )
 
 
 def redemptions_of(activity: Activity):

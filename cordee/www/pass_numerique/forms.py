@@ -4,6 +4,7 @@ errors (``errors={field: message}``) are put back on the fields by ``show_domain
 from django import forms
 
 from cordee.pass_numerique import models as pass_models
+from cordee.pass_numerique.activity_pass import RECENT_ACTIVITY_DAYS
 from cordee.www.accounts.forms import DsfrFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -167,10 +168,6 @@ class DistributionForm(DsfrFormMixin, forms.Form):
         self.fields["diagnostic"].label_from_instance = lambda diagnostic: (
             f"Diagnostic n° {diagnostic.pk} du {diagnostic.created_at:%d/%m/%Y}"
         )
-
-
-# The redemption page offers the person's accompaniments of these last days to link the pass to.
-RECENT_ACTIVITY_DAYS = 60
 
 
 class RedemptionForm(DsfrFormMixin, forms.Form):

@@ -2,20 +2,16 @@
 (``pass-scanner.js`` with the vendored jsQR decoder fills the same field). Members (médiateur, conseiller
 numérique, gestionnaire) of a structure running a place."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from cordee.activities.models import Activity
 from cordee.core.errors import DomainError
-from cordee.pass_numerique import perms, services
+from cordee.pass_numerique import activity_pass, perms, services
 from cordee.pass_numerique.perms import REDEEMING_ROLES
 from cordee.places.models import Place
 from cordee.structures.roles import roles_of
-from cordee.www.pass_numerique.forms import RECENT_ACTIVITY_DAYS, RedemptionForm, show_domain_error
+from cordee.www.pass_numerique.forms import RedemptionForm, show_domain_error
 
 
 def redeem(request):
@@ -27,12 +23,7 @@ def redeem(request):
         )
     structure_ids = roles_of(user).structure_ids(*REDEEMING_ROLES)
     places = Place.objects.filter(structure_id__in=structure_ids).order_by("name", "pk")
-    since = timezone.localdate() - dt.timedelta(days=RECENT_ACTIVITY_DAYS)
-    activities = (
-        Activity.objects.filter(mediator=user, structure_id__in=structure_ids, date__gte=since)
-        .select_related("place")
-        .order_by("-date", "-pk")
-    )
+    activities = activity_pass.recent_activities(user, structure_ids)
     initial = {"code": request.GET.get("code", "")}
     if places.count() == 1:
         initial["place"] = places.first()
