@@ -123,6 +123,70 @@ def _memory_kib(pids):
     return rss, pss
 
 
+_TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ticks(pids) -> int:
+    """User and system CPU time of these processes (all their threads), in clock ticks; gone processes count 0."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
+
+
+def _postgres_pids():
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def _machine_busy_ticks() -> int:
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(values) - values[3] - values[4]  # all but idle and iowait
+
+
+class CpuMeter:
+    """Where the CPU time of a load went: the server's processes, PostgreSQL's, and the rest of the machine (the
+    load generator, the kernel). ``start()`` then ``stop(requests)`` gives milliseconds of CPU per request, and the
+    throughput these costs allow when every core of the machine works for this load alone."""
+
+    def __init__(self, server):
+        self.server = server
+        self._start = None
+
+    def _snapshot(self):
+        return (
+            _cpu_ticks(_process_tree(self.server.process.pid)),
+            _cpu_ticks(_postgres_pids()),
+            _machine_busy_ticks(),
+        )
+
+    def start(self):
+        self._start = self._snapshot()
+
+    def stop(self, requests: int) -> dict:
+        spent = [after - before for after, before in zip(self._snapshot(), self._start, strict=True)]
+        server, database, machine = spent
+        per_request = {
+            name: round(ticks * 1000 / _TICKS_PER_SECOND / max(requests, 1), 2)
+            for name, ticks in (("server", server), ("database", database), ("rest", machine - server - database))
+        }
+        total = sum(per_request.values())
+        per_request["total"] = round(total, 2)
+        per_request["capacity_rps"] = round((os.cpu_count() or 1) * 1000 / total, 1) if total else None
+        return per_request
+
+
 class Server:
     """gunicorn serving ``config.wsgi`` on 127.0.0.1 with production settings; ``stop()`` ends it.
 

@@ -120,13 +120,18 @@ def _run_backend(vendor, database_url):
             setup = json.loads((WORK / "http.json").read_text())
             report["paced"] = _wrk(server, setup, DURATION, PAUSE_MS, 0, "paced")
             used = report["paced"]["requests"] + 1000  # codes a wrk thread may have taken beyond its share
+            meter = serving.CpuMeter(server)
+            meter.start()
             report["saturation"] = _wrk(server, setup, DURATION, 0, used, "saturation")
+            report["saturation_cpu"] = meter.stop(report["saturation"]["requests"])
             report["codes_left"] = HTTP_PASSES - used - report["saturation"]["requests"]
             floor_script = WORK / "floor.lua"
             floor_script.write_text(FLOOR_LUA)
+            meter.start()
             report["floor"] = serving.wrk(
                 f"{server.url}/api/v1/pass-numerique/redemptions/", floor_script, connections=CONNECTIONS, seconds=10
             )
+            report["floor_cpu"] = meter.stop(report["floor"]["requests"])
     finally:
         server.stop()
     report["verify"] = _step(database_url, "verify", str(WORK))
@@ -222,10 +227,20 @@ def _write_doc(report):
             f"{b['saturation']['p99']} ms, erreurs {b['saturation']['errors'] + b['saturation']['non2xx']}"
         ),
     )
+
+    def cpu(figures):
+        return (
+            f"serveur {figures['server']} ms, PostgreSQL {figures['database']} ms, reste de la machine (wrk, "
+            f"noyau) {figures['rest']} ms : **{figures['total']} ms**, soit au plus ≈ {figures['capacity_rps']}/s "
+            "sur 2 cœurs"
+        )
+
+    row("… temps de calcul par utilisation à saturation", lambda b: cpu(b["saturation_cpu"]))
     row(
         "Repère : le même serveur répondant 405 (sans base, avant l'authentification), wrk sans pause",
         lambda b: f"{b['floor']['rps']}/s",
     )
+    row("… temps de calcul par réponse 405", lambda b: cpu(b["floor_cpu"]))
     row(
         "Grand livre de la commande chargée par wrk",
         lambda b: "oui" if not b["verify"]["http"]["ledger_problems"] else "NON",
