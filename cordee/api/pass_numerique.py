@@ -102,6 +102,13 @@ class OrderSerializer(serializers.Serializer):
     time_zone = serializers.CharField()
     territories = serializers.ListField(child=serializers.CharField())
     accepted_place_ids = serializers.ListField(child=serializers.IntegerField())
+    accepted_places_only = serializers.BooleanField(
+        help_text=(
+            "true : les pass ne s'utilisent que dans les lieux nommés (accepted_place_ids, ceux qui existent "
+            "encore ; aucun si tous ont disparu) ; false : dans tous les lieux qualifiés du périmètre qui "
+            "acceptent le Pass numérique."
+        )
+    )
     eligibility = serializers.CharField()
     created_at = serializers.DateTimeField()
     confirmed_at = serializers.DateTimeField(allow_null=True)
@@ -225,6 +232,7 @@ def order_payload(order: Order, *, with_books=False) -> dict:
         "time_zone": order.time_zone,
         "territories": order.territories,
         "accepted_place_ids": list(order.accepted_places.order_by("pk").values_list("pk", flat=True)),
+        "accepted_places_only": order.named_places_only,
         "eligibility": order.eligibility,
         "created_at": order.created_at,
         "confirmed_at": order.confirmed_at,

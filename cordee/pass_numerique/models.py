@@ -69,6 +69,9 @@ class Order(models.Model):
         verbose_name="lieux acceptés",
         help_text="Vide : tous les lieux qualifiés du périmètre qui acceptent le Pass numérique.",
     )
+    # Whether the funder named its accepted places: kept apart from the list so that a named place deleted later
+    # narrows where the passes are accepted, never widens it to the whole perimeter.
+    named_places_only = models.BooleanField("seulement les lieux nommés", default=False, editable=False)
     time_zone = models.CharField(
         "fuseau horaire du financeur", max_length=40, default=local_time.DEFAULT_TIME_ZONE, editable=False
     )

@@ -269,7 +269,13 @@ def create_order(actor, data: dict) -> Order:
             reason="not_allowed",
         )
     with transaction.atomic():
-        order = Order.objects.create(funder=funder, time_zone=_funder_time_zone(funder), created_by=actor, **fields)
+        order = Order.objects.create(
+            funder=funder,
+            time_zone=_funder_time_zone(funder),
+            created_by=actor,
+            named_places_only=bool(places),
+            **fields,
+        )
         if places:
             order.accepted_places.set(places)
         record(actor, "pass_numerique.order.create", order, funder_id=funder.pk, total_cents=order.total_cents)
@@ -296,6 +302,8 @@ def update_order(actor, order: Order, data: dict) -> Order:
             raise NotAllowed("Ce périmètre sort de votre territoire.", reason="not_allowed")
         for name, value in fields.items():
             setattr(order, name, value)
+        if places is not None:
+            order.named_places_only = bool(places)
         order.save()
         if places is not None:
             order.accepted_places.set(places)
@@ -682,24 +690,22 @@ def _perimeter_q() -> Q:
 
 
 def allowed_places(order: Order):
-    """Where the passes of ``order`` can be used: its accepted places, else the qualified places of its perimeter
-    that accept the Pass numérique."""
-    if order.accepted_places.exists():
+    """Where the passes of ``order`` can be used: the places its funder named (those that still exist), else the
+    qualified places of its perimeter that accept the Pass numérique."""
+    if order.named_places_only:
         return order.accepted_places.all()
     return Place.objects.filter(territories_q(order.territory_pairs(), "commune_ref__"), _perimeter_q())
 
 
-def is_place_allowed(order: Order, place: Place, *, accepted: tuple[bool, bool] | None = None) -> bool:
+def is_place_allowed(order: Order, place: Place, *, named: bool | None = None) -> bool:
     """The rule of ``allowed_places`` for one place, the perimeter checked on the place's commune (loaded with
     its département by ``perms.redeeming_place``) by the same definition of a territory as the SQL
-    (``commune_in_territory``). ``accepted``: whether the order names its accepted places and whether this place
-    is one of them, when already read (the redemption reads them with the pass); one query otherwise."""
-    if accepted is None:
-        named = Order.accepted_places.through.objects.filter(order_id=order.pk)
-        accepted = (named.exists(), named.filter(place_id=place.pk).exists())
-    restricted, named_place = accepted
-    if restricted:
-        return named_place
+    (``commune_in_territory``). ``named``: whether the order names this place, when already read (the redemption
+    reads it with the pass); one query otherwise."""
+    if order.named_places_only:
+        if named is None:
+            named = order.accepted_places.filter(pk=place.pk).exists()
+        return named
     if not (place.accepts_pass_numerique and place.qualification_state == QualificationState.QUALIFIED):
         return False
     commune = place.commune_ref
@@ -734,29 +740,31 @@ def _locked_pass_sql(vendor: str) -> str:
         lock = " " + connection.ops.for_update_sql(of=("p",), no_key=connection.features.has_select_for_no_key_update)
     through, quote = Order.accepted_places.through._meta, connection.ops.quote_name
     order_column, place_column = (quote(through.get_field(name).column) for name in ("order", "place"))
-    named = f"SELECT 1 FROM {quote(through.db_table)} a WHERE a.{order_column} = {ORDER_ROW.column('id')}"
+    named = (
+        f"SELECT 1 FROM {quote(through.db_table)} a WHERE a.{order_column} = {ORDER_ROW.column('id')} "
+        f"AND a.{place_column} = %s"
+    )
     return (
-        f"SELECT {PASS_ROW.columns}, {ORDER_ROW.columns}, "
-        f"EXISTS ({named}), EXISTS ({named} AND a.{place_column} = %s) "
+        f"SELECT {PASS_ROW.columns}, {ORDER_ROW.columns}, EXISTS ({named}) "
         f"FROM {PASS_ROW.table} p "
         f"INNER JOIN {ORDER_ROW.table} o ON {ORDER_ROW.column('id')} = {PASS_ROW.column('order_id')} "
         f"WHERE {PASS_ROW.column('code')} = %s{lock}"
     )
 
 
-def _locked_pass_with_order(code: str, place_pk: int) -> tuple[Pass | None, tuple[bool, bool]]:
+def _locked_pass_with_order(code: str, place_pk: int) -> tuple[Pass | None, bool]:
     """The pass of ``code`` with its order, the pass row locked until the end of the transaction on PostgreSQL
-    (SQLite's immediate transaction already serialises the writers), and the order's accepted places as
-    ``is_place_allowed`` reads them. Hand-written (``cordee.core.sql``): the ORM took twice as long composing it
+    (SQLite's immediate transaction already serialises the writers), and whether the order names the place
+    among its accepted places. Hand-written (``cordee.core.sql``): the ORM took twice as long composing it
     as the database answering."""
     with connection.cursor() as cursor:
         cursor.execute(_locked_pass_sql(connection.vendor), [place_pk, code])
         row = cursor.fetchone()
     if row is None:
-        return None, (False, False)
+        return None, False
     target = PASS_ROW.load(row)
     target.order = ORDER_ROW.load(row, PASS_ROW.width)
-    return target, (bool(row[-2]), bool(row[-1]))
+    return target, bool(row[-1])
 
 
 def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
@@ -791,12 +799,12 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
     writing_redemption = False
     try:
         with transaction.atomic():
-            target, accepted = _locked_pass_with_order(normalised, place.pk)
+            target, named = _locked_pass_with_order(normalised, place.pk)
             if target is None:
                 raise Refused("Aucun Pass numérique ne porte ce code.", reason="unknown_code")
             moment = _now(now)
             order = target.order
-            _check_redeemable(target, order, place, moment, accepted)
+            _check_redeemable(target, order, place, moment, named)
             updated = update_row(
                 Pass,
                 target.pk,
@@ -846,10 +854,10 @@ def redeem(actor, *, code, place_id, activity_id=None, now=None) -> Redemption:
     return redemption
 
 
-def _check_redeemable(target: Pass, order: Order, place: Place, moment, accepted) -> None:
+def _check_redeemable(target: Pass, order: Order, place: Place, moment, named: bool) -> None:
     """The refusals of ``redeem``, in the order a person needs them (the pass row is locked). The place comes first:
     a member of a place where the pass is not accepted never learns where and when it was used."""
-    if not is_place_allowed(order, place, accepted=accepted):
+    if not is_place_allowed(order, place, named=named):
         raise Refused("Ce pass ne peut pas être utilisé dans ce lieu.", reason="place_not_allowed")
     if target.state == PassState.REDEEMED:
         raise already_redeemed(Redemption.objects.select_related("place", "order").get(pass_obj=target))

@@ -2,16 +2,22 @@
 ``perms.redeeming_place``, in Python) and the list of the order's places (``allowed_places``, in SQL) agree for
 every kind of perimeter, arrondissements included, and with accepted places."""
 
-import pytest
+import importlib
 
-from cordee.core.errors import Invalid
+import pytest
+from django.apps import apps
+
+from cordee.core.errors import Invalid, Refused
 from cordee.pass_numerique import perms, services
+from cordee.pass_numerique.models import Order
 from cordee.places.models import Place
 from tests.pass_numerique.factories import build_world
 from tests.places.factories import PlaceFactory
 from tests.territories.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
+
+named_places_migration = importlib.import_module("cordee.pass_numerique.migrations.0004_order_named_places_only")
 
 PERIMETERS = [
     ["region:75"],
@@ -75,6 +81,36 @@ def test_accepted_places_are_the_only_ones_allowed(world):
     for place in world.places:
         loaded = perms.redeeming_place(world.mediateur, place.pk)
         assert services.is_place_allowed(order, loaded) == (place == world.place)
+
+
+def test_a_named_place_gone_from_the_directory_narrows_the_order_never_widens_it():
+    gone = PlaceFactory(name="Atelier fermé", pass_numerique=True, qualified=True)  # in Guéret, like the others
+    world = build_world(accepted_place_ids=[gone.pk])
+    gone.delete()
+    order = Order.objects.get(pk=world.order.pk)
+    assert order.named_places_only and not services.allowed_places(order).exists()
+    assert not services.is_place_allowed(order, perms.redeeming_place(world.mediateur, world.place.pk))
+    with pytest.raises(Refused) as refused:
+        services.redeem(world.mediateur, code=world.code(), place_id=world.place.pk)
+    assert refused.value.reason == "place_not_allowed"
+
+
+def test_an_order_names_its_places_until_a_draft_lets_them_go(world):
+    order = _order(world, ["departement:23"], [world.place])
+    assert order.named_places_only
+    services.update_order(world.funder_manager, order, {"accepted_place_ids": []})
+    order.refresh_from_db()
+    assert not order.named_places_only
+    assert world.place in services.allowed_places(order)
+
+
+def test_the_migration_marks_the_orders_that_named_places(world):
+    naming = _order(world, ["departement:23"], [world.place])
+    open_order = _order(world, ["departement:23"])
+    Order.objects.update(named_places_only=False)
+    named_places_migration.mark_orders_naming_places(apps, None)
+    assert Order.objects.get(pk=naming.pk).named_places_only
+    assert not Order.objects.get(pk=open_order.pk).named_places_only
 
 
 def test_the_checks_cover_the_perimeters_both_ways(world):
