@@ -101,6 +101,13 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": database_config(VAR_DIR / "cordee.sqlite3")}
+# The hottest hand-written statements (cordee.core.sql) are kept prepared on each PostgreSQL connection: parsed
+# and planned once, not at every request. Turn off behind a pooler in transaction mode that cannot keep them
+# (PgBouncer before 1.21, or without max_prepared_statements).
+DATABASE_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
+if DATABASE_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg prepares at first use what cordee.core.sql.prepared_cursor() sends; the ORM's cursors never prepare.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
 _replica = replica_config()
 if _replica:
     DATABASES["replica"] = _replica

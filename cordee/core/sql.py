@@ -15,11 +15,32 @@ the others are deferred and read on access, as with ``QuerySet.only``.
 fields as the ORM's ``QuerySet.update`` does (no signals, like it); ``insert_row`` the INSERT of one new instance
 as ``save()`` would write it (defaults, ``auto_now_add``), for models whose ``save()`` adds nothing to an insert.
 Everything else goes through the ORM.
+
+On PostgreSQL their statements go through ``prepared_cursor()``: sent apart from their values and kept prepared
+on the connection, so the database parses and plans each once per connection instead of at every request (the ORM's
+statements are sent with their values inlined, never prepared). ``DB_PREPARED_STATEMENTS=false`` turns this off
+for a pooler that cannot keep prepared statements.
 """
 
 import functools
 
+from django.conf import settings
 from django.db import connection
+
+
+def prepared_cursor():
+    """A cursor for the statements of this module's users (``with sql.prepared_cursor() as cursor:``): on
+    PostgreSQL, statements prepared once per connection; elsewhere, or with prepared statements turned off, the
+    usual one, as also while queries are logged (DEBUG, tests counting queries): Django can only show the text of
+    a statement it did not prepare. Wrapped like ``connection.cursor()``'s (health check, errors)."""
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS or connection.queries_logged:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor  # psycopg is there only with PostgreSQL
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
 
 
 class Loader:
@@ -92,7 +113,7 @@ def update_row(model, pk, values: dict, *, where: dict | None = None) -> int:
     params = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in values.items()]
     params.append(meta.pk.get_db_prep_value(pk, connection))
     params += [meta.get_field(name).get_db_prep_value(value, connection) for name, value in where.items()]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_update_sql(model, tuple(values), tuple(where), connection.vendor), params)
         return cursor.rowcount
 
@@ -119,7 +140,7 @@ def insert_row(instance, *, ignore_conflict: bool = False):
     returning_key = connection.features.can_return_columns_from_insert  # SQLite before 3.35: lastrowid
     sql, fields = _insert_sql(model, connection.vendor, returning_key, ignore_conflict)
     params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         if returning_key:
             inserted = cursor.fetchone()

@@ -19,7 +19,7 @@ import functools
 from django.db import connection
 from django.db.models import Q
 
-from cordee.core.sql import Loader
+from cordee.core.sql import Loader, prepared_cursor
 from cordee.pass_numerique.models import Book, Order, Statement
 from cordee.places.models import Place
 from cordee.structures.enums import MembershipRole
@@ -136,7 +136,7 @@ def redeeming_place(user, place_pk):
     queries): a redemption over the API asks nothing else about the person. The place holds only these fields
     (the others are deferred, read on access)."""
     user_pk = user.pk if _is_active_user(user) else None
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _redeeming_place_sql(connection.vendor),
             [user_pk, *sorted(str(role) for role in REDEEMING_ROLES), place_pk],

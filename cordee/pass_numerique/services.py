@@ -15,7 +15,7 @@ from django.utils import timezone
 from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import Conflict, Invalid, NotAllowed, NotFound, Refused
-from cordee.core.sql import Loader, insert_row, update_row
+from cordee.core.sql import Loader, insert_row, prepared_cursor, update_row
 from cordee.diagnostics.models import Diagnostic
 from cordee.journal.services import record
 from cordee.pass_numerique import codes, perms
@@ -757,7 +757,7 @@ def _locked_pass_with_order(code: str, place_pk: int) -> tuple[Pass | None, bool
     (SQLite's immediate transaction already serialises the writers), and whether the order names the place
     among its accepted places. Hand-written (``cordee.core.sql``): the ORM took twice as long composing it
     as the database answering."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_locked_pass_sql(connection.vendor), [place_pk, code])
         row = cursor.fetchone()
     if row is None:

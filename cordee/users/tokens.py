@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cordee.core.errors import Invalid, NotFound, Refused
-from cordee.core.sql import Loader
+from cordee.core.sql import Loader, prepared_cursor
 from cordee.journal.services import record
 from cordee.users.models import ApiToken, User
 
@@ -95,7 +95,7 @@ def _token_sql(vendor: str) -> str:
 def _token_with_user(digest: str) -> ApiToken | None:
     """The token of this digest with its user, in one hand-written query (``cordee.core.sql``): every API
     request asks it, and the ORM took longer composing it than the database answering."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_token_sql(connection.vendor), [digest])
         row = cursor.fetchone()
     if row is None:

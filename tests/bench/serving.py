@@ -127,14 +127,17 @@ _TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_ticks(pids) -> int:
-    """User and system CPU time of these processes (all their threads), in clock ticks; gone processes count 0."""
+    """CPU time of these processes (all their threads) and of their children that have ended, in clock ticks.
+
+    Pass every live process of a tree (a server and its workers, PostgreSQL's postmaster and backends): the time
+    of a process that ends is then still counted, in its parent's, and nothing twice."""
     total = 0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
     return total
 
 

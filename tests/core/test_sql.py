@@ -123,3 +123,32 @@ def test_insert_row_without_insert_returning_takes_the_last_row_id(monkeypatch):
     third = insert_row(Entry(action="essai.avec", actor_label="x"))
     assert first.pk < second.pk < third.pk
     assert Entry.objects.get(pk=second.pk).action == "essai.sans"
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_the_hand_written_statements_are_prepared_once_per_connection():
+    place = PlaceFactory(name="Avant")
+    connection.connection.execute("DEALLOCATE ALL")
+    connection.connection._prepared.clear()  # psycopg's own list of what it prepared on this connection
+    for name in ("Après", "Encore"):
+        assert update_row(Place, place.pk, {"name": name}) == 1
+    prepared = _prepared_statements()
+    assert len([statement for statement in prepared if statement.startswith('UPDATE "places_place"')]) == 1
+    place.refresh_from_db()
+    assert place.name == "Encore"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_prepared_statements_can_be_turned_off_for_a_pooler(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    place = PlaceFactory(name="Avant")
+    connection.connection.execute("DEALLOCATE ALL")
+    connection.connection._prepared.clear()
+    assert update_row(Place, place.pk, {"name": "Après"}) == 1
+    assert _prepared_statements() == []
