@@ -227,6 +227,9 @@ API_MAX_BODY_SIZE = env.int("API_MAX_BODY_SIZE", default=1024 * 1024)
 API_MAX_JSON_DEPTH = 32
 # An idempotency key (Idempotency-Key header) is remembered this long, then purged by a periodic task.
 IDEMPOTENCY_KEY_TTL = env.int("IDEMPOTENCY_KEY_TTL", default=60 * 60 * 24)
+# Days the pseudonymous reference of a Pass numérique distribution is kept after the passes of its order expired
+# (end date plus tolerance): long enough for the last statements and the funder's checks, then erased.
+PASS_REFERENCE_RETENTION_DAYS = env.int("PASS_REFERENCE_RETENTION_DAYS", default=180)
 # Reverse proxies in front of the application that append to X-Forwarded-For (0: the header is ignored).
 TRUSTED_PROXY_COUNT = trusted_proxy_count()
 

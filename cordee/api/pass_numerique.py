@@ -141,7 +141,14 @@ class BookSerializer(serializers.Serializer):
 class DistributionInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
     reference = serializers.CharField(
-        required=False, allow_blank=True, max_length=64, help_text="Référence pseudonyme, jamais un nom."
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text=(
+            "Référence pseudonyme : un numéro de dossier de la structure, avec au moins un chiffre (« CCAS-142 »). "
+            "Refusées (400 sur « reference ») : sans chiffre (un nom), adresse électronique, numéro de téléphone, "
+            "suite de plus de 12 chiffres."
+        ),
     )
     beneficiary_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     diagnostic_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)

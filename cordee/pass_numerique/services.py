@@ -18,7 +18,7 @@ from cordee.core.errors import Conflict, Invalid, NotAllowed, NotFound, Refused
 from cordee.core.sql import Loader, insert_row, prepared_cursor, update_row
 from cordee.diagnostics.models import Diagnostic
 from cordee.journal.services import record
-from cordee.pass_numerique import codes, perms
+from cordee.pass_numerique import codes, perms, references
 from cordee.pass_numerique.enums import (
     CancellationReason,
     CreditKind,
@@ -56,7 +56,6 @@ MAX_PASSES_PER_BOOK = 100
 MAX_PASSES = 200_000
 MAX_VALUE_CENTS = 100_000  # 1 000 € a pass
 MAX_TOLERANCE_DAYS = 365
-MAX_REFERENCE_LENGTH = 64
 MONEY_FIELDS = (
     "books",
     "passes_per_book",
@@ -487,10 +486,9 @@ def distribute(
         raise NotAllowed(NOT_HOLDER_MESSAGE, reason="not_holder")
     errors: dict = {}
     reference = str(reference or "").strip()
-    if len(reference) > MAX_REFERENCE_LENGTH:
-        errors["reference"] = f"Au plus {MAX_REFERENCE_LENGTH} caractères."
-    elif "@" in reference:
-        errors["reference"] = "Une référence pseudonyme, jamais une adresse électronique ni un nom."
+    refused = references.problem(reference)
+    if refused:
+        errors["reference"] = refused
     beneficiary_pk = _optional_id(errors, "beneficiary_id", beneficiary_id)
     diagnostic_pk = _optional_id(errors, "diagnostic_id", diagnostic_id)
     beneficiary = diagnostic = None

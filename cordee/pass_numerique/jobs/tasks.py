@@ -1,11 +1,12 @@
-"""Scheduled and background work of the Pass numérique (Huey): printing, monthly statements, expiry, alerts."""
+"""Scheduled and background work of the Pass numérique (Huey): printing, monthly statements, expiry, alerts,
+erasure of the references of distributions."""
 
 import logging
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from cordee.pass_numerique import services
+from cordee.pass_numerique import retention, services
 from cordee.pass_numerique.jobs import alerts, printing
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,14 @@ def expire_daily():
     expired = services.expire_passes()
     logger.info("Pass numérique : %d pass expiré(s)", expired)
     return expired
+
+
+@db_periodic_task(crontab(hour=1, minute=10))
+def erase_references_daily():
+    """The pseudonymous references of distributions past their keeping time are erased."""
+    erased = retention.erase_references()
+    logger.info("Pass numérique : %d référence(s) de remise effacée(s)", erased)
+    return erased
 
 
 @db_periodic_task(crontab(hour=6, minute=30))

@@ -153,7 +153,10 @@ class DistributionForm(DsfrFormMixin, forms.Form):
         label="Référence de la personne",
         max_length=64,
         required=False,
-        help_text="Une référence pseudonyme de votre dossier (jamais un nom ni une adresse).",
+        help_text=(
+            "Un numéro de dossier de votre structure, par exemple CCAS-142 (jamais un nom, une adresse ni un "
+            "téléphone)."
+        ),
     )
     beneficiary = forms.ModelChoiceField(
         label="Ou une personne suivie par votre structure", queryset=None, required=False, empty_label="Aucune"
