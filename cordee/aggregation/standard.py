@@ -120,14 +120,14 @@ LEGACY_COLUMN_LABELS = {
 }
 
 
-def unrecognised_values(place) -> list[tuple[str, list[str]]]:
-    """(label of the column, values as the file wrote them) that an import could not read, for the page
-    of the place's managers."""
+def unrecognised_values(place) -> list[tuple[str, str, list[str]]]:
+    """(column, its label, values as the file wrote them) that an import could not read, for the page of the
+    place's managers."""
     from cordee.places.models import Place
 
     rows = []
     for column, values in sorted((place.unrecognised_values or {}).items()):
         model_field = STANDARD_TO_MODEL.get(column)
         label = Place._meta.get_field(model_field).verbose_name if model_field else LEGACY_COLUMN_LABELS.get(column)
-        rows.append((str(label or column).capitalize(), list(values)))
+        rows.append((column, str(label or column).capitalize(), list(values)))
     return rows

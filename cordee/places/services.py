@@ -136,3 +136,23 @@ def update_place(actor, place: Place, values: dict) -> tuple[Place, list[str]]:
         _after_change(actor, locked, changed)
         record(actor, "places.place.updated", locked, fields=changed)
     return locked, changed
+
+
+def dismiss_unrecognised(actor, place: Place, column: str) -> list[str]:
+    """A person has dealt with the values an import could not read in ``column`` (reported them in the place's
+    fields, or judged them wrong): they are no longer shown. The journal keeps them (they describe the place,
+    never a person); an import that still sends them brings them back. Returns the values dismissed."""
+    if not perms.can_edit_place(actor, place):
+        raise NotAllowed("Vous ne pouvez pas modifier ce lieu.", reason="place_not_editable")
+    with transaction.atomic():
+        locked = Place.objects.select_for_update(of=("self",)).get(pk=place.pk)
+        remaining = dict(locked.unrecognised_values or {})
+        if column not in remaining:
+            raise Invalid(
+                "Ces valeurs ne sont plus à traiter : la page a peut-être été ouverte deux fois.",
+                reason="nothing_to_dismiss",
+            )
+        dismissed = list(remaining.pop(column))
+        Place.objects.filter(pk=locked.pk).update(unrecognised_values=remaining)
+        record(actor, "places.place.unrecognised_dismissed", locked, column=column, values=dismissed)
+    return dismissed

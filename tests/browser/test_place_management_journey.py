@@ -167,3 +167,22 @@ def test_gestionnaire_sees_a_location_to_check_and_fixes_the_point(
     expect(page).to_have_url(re.compile(rf"/gestion/lieux/{place.pk}/$"))
     expect(page.get_by_text("Localisation à vérifier")).to_have_count(0)
     assert Place.objects.get(pk=place.pk).location_warning == ""
+
+
+def test_gestionnaire_deals_with_the_values_an_import_could_not_read(
+    page, login_as, assert_accessible, gestionnaire_and_place
+):
+    user, place = gestionnaire_and_place
+    Place.objects.filter(pk=place.pk).update(unrecognised_values={"services": ["Cours de cuisine"]})
+    login_as(user)
+    page.goto(f"/gestion/lieux/{place.pk}/")
+    expect(page.get_by_role("heading", name="Valeurs non reconnues")).to_be_visible()
+    expect(page.get_by_text("« Cours de cuisine »")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name=re.compile("C'est réglé : ne plus afficher")).click()
+
+    expect(page.get_by_text("ne seront plus affichées sur cette fiche")).to_be_visible()
+    expect(page.get_by_role("heading", name="Valeurs non reconnues")).to_have_count(0)
+    assert_accessible(page)
+    assert Place.objects.get(pk=place.pk).unrecognised_values == {}

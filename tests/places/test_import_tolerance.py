@@ -233,6 +233,28 @@ def test_the_managers_page_shows_the_unrecognised_values(client):
     assert "« Cours de cuisine »" in page and "Publics accueillis (v0.1)" in page
 
 
+def test_a_manager_says_the_unrecognised_values_are_dealt_with_and_the_journal_keeps_them(client):
+    from cordee.journal.models import Entry
+    from tests.users.factories import UserFactory
+
+    place = PlaceFactory(unrecognised_values={"services": ["Cours de cuisine"], "publics_accueillis": ["Adultes+"]})
+    client.force_login(UserFactory(national_admin=True))
+    url = f"/gestion/lieux/{place.pk}/valeurs-non-reconnues/"
+
+    response = client.post(url, {"column": "services"}, follow=True)
+
+    place.refresh_from_db()
+    assert place.unrecognised_values == {"publics_accueillis": ["Adultes+"]}
+    page = response.content.decode()
+    assert "« Cours de cuisine » ne seront plus affichées" in page and "« Adultes+ »" in page
+    entry = Entry.objects.get(action="places.place.unrecognised_dismissed")
+    assert entry.details == {"column": "services", "values": ["Cours de cuisine"]}
+    # The same form sent again (a second tab) changes nothing and says so.
+    again = client.post(url, {"column": "services"}, follow=True).content.decode()
+    assert "ne sont plus à traiter" in again
+    assert Entry.objects.filter(action="places.place.unrecognised_dismissed").count() == 1
+
+
 # --- 2. Column aliases ------------------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ POST_EXPECTATIONS = {
     "create": expect(302, 403, OK, 403, OK, 403, OK),
     "edit": expect(302, OK, OK, 403, OK, 403, OK),  # the team updates the practical information
     "criteria_declare": expect(302, 403, OK, 403, OK, 403, OK),
+    "unrecognised_dismiss": expect(302, 403, OK, 403, OK, 403, OK),
     "qualification_request": expect(302, 403, OK, 403, OK, 403, OK),
     "qualification_decide": expect(302, 403, 403, 403, OK, 403, OK),
     "report_resolve": expect(302, 403, OK, 403, OK, 403, OK),
@@ -73,6 +74,9 @@ def prepare(name, place):
         return reverse(f"{manage}:edit", kwargs={"pk": place.pk}), form_data(place, name="Nouveau nom")
     if name == "criteria_declare":
         return reverse(f"{manage}:criteria_declare", kwargs={"pk": place.pk}), {"criteria": [manual_criterion().pk]}
+    if name == "unrecognised_dismiss":
+        Place.objects.filter(pk=place.pk).update(unrecognised_values={"services": ["Astrologie"]})
+        return reverse(f"{manage}:unrecognised_dismiss", kwargs={"pk": place.pk}), {"column": "services"}
     if name == "qualification_request":
         manual = QualityCriterion.objects.active().filter(automatic="")
         PlaceCriterion.objects.bulk_create([PlaceCriterion(place=place, criterion=c) for c in manual])

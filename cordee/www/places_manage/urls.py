@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.place_detail, name="detail"),
     path("<int:pk>/modifier/", views.place_edit, name="edit"),
     path("<int:pk>/criteres/", views.criteria_declare, name="criteria_declare"),
+    path("<int:pk>/valeurs-non-reconnues/", views.unrecognised_dismiss, name="unrecognised_dismiss"),
     path("<int:pk>/qualification/demander/", views.qualification_request, name="qualification_request"),
     path("<int:pk>/qualification/decider/", views.qualification_decide, name="qualification_decide"),
     path("qualification/", views.qualification_queue, name="qualification_queue"),

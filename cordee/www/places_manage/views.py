@@ -265,8 +265,22 @@ def place_detail(request, pk):
             "review_flag": quality.review_flag(place),
             "personal_contacts": contacts.place_personal_contacts(place),
             "unrecognised": unrecognised_values(place),
+            "can_edit": can_edit,
         },
     )
+
+
+@require_POST
+def unrecognised_dismiss(request, pk):
+    place = _place(request, pk, allowed=perms.can_edit_place)
+    try:
+        dismissed = services.dismiss_unrecognised(request.user, place, request.POST.get("column", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        shown = ", ".join(f"« {value} »" for value in dismissed)
+        messages.success(request, f"C'est noté : {shown} ne seront plus affichées sur cette fiche.")
+    return redirect("www:places_manage:detail", pk=place.pk)
 
 
 @require_POST
