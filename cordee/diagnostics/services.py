@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cordee.beneficiaries import perms as beneficiary_perms
+from cordee.core import ratelimit
 from cordee.core.errors import Conflict, Invalid, NotFound, Refused
 from cordee.diagnostics import scoring
 from cordee.diagnostics.enums import Answer, Mode, VersionState
@@ -148,11 +149,34 @@ def find_by_short_code(code: str) -> Diagnostic:
     return diagnostic
 
 
-@transaction.atomic
+# Wrong codes typed by one account to attach a diagnostic: the same limit as the public look-up per address, so
+# that nobody signed in can try codes one after the other and attach the answers of a stranger.
+IMPORT_WRONG_CODES = ratelimit.Limit(
+    "diagnostic-import-code",
+    attempts=10,
+    window=15 * 60,
+    message="Trop de codes inconnus ou expirés ont été essayés depuis votre compte. Vérifiez le code écrit sur le "
+    "résultat de la personne, puis réessayez dans {wait}.",
+)
+
+
 def import_by_short_code(actor, code: str, beneficiary) -> Diagnostic:
-    """Attach a self-diagnostic to a person the actor's structure follows; the code stops working."""
+    """Attach a self-diagnostic to a person the actor's structure follows; the code stops working. Past
+    ``IMPORT_WRONG_CODES`` unknown or expired codes, ``RateLimited`` (429) until the window ends."""
     if beneficiary is None or not beneficiary_perms.can_view_beneficiary(actor, beneficiary):
         raise NotFound("Personne introuvable.", reason="beneficiary_not_found")
+    who = f"user:{actor.pk}"
+    ratelimit.check(IMPORT_WRONG_CODES, who)
+    try:
+        return _attach(actor, code, beneficiary)
+    except (NotFound, Refused) as error:
+        if error.reason in ("unknown_code", "expired_code"):
+            ratelimit.count(IMPORT_WRONG_CODES, who)  # outside the transaction: the database cache keeps it
+        raise
+
+
+@transaction.atomic
+def _attach(actor, code: str, beneficiary) -> Diagnostic:
     diagnostic = find_by_short_code(code)
     diagnostic = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
     if diagnostic.beneficiary_id is not None:

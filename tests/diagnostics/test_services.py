@@ -5,6 +5,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from cordee.core.errors import Conflict, Invalid, NotFound, Refused
+from cordee.core.ratelimit import RateLimited
 from cordee.diagnostics import services
 from cordee.diagnostics.enums import Mode, VersionState
 from cordee.diagnostics.models import SHORT_CODE_ALPHABET, Diagnostic, DiagnosticVersion
@@ -74,6 +75,25 @@ def test_an_expired_short_code_is_refused_with_a_clear_message():
 def test_an_unknown_short_code_is_not_found():
     with pytest.raises(NotFound):
         services.find_by_short_code("AAAAAA")
+
+
+def test_an_account_cannot_try_codes_one_after_the_other_to_attach_a_strangers_diagnostic():
+    membership = MembershipFactory(aiguilleur=True)
+    beneficiary = BeneficiaryFactory(structure=membership.structure)
+    colleague = MembershipFactory(aiguilleur=True, structure=membership.structure).user
+    stored = services.save_self(services.current_version(), answers(), consent=True)
+    for _attempt in range(services.IMPORT_WRONG_CODES.attempts):
+        with pytest.raises(NotFound):
+            services.import_by_short_code(membership.user, "AAAAAA", beneficiary)
+    # Past the limit even the right code waits, and nothing is attached.
+    with pytest.raises(RateLimited) as refused:
+        services.import_by_short_code(membership.user, stored.short_code, beneficiary)
+    assert refused.value.status == 429 and refused.value.retry_after > 0
+    assert "depuis votre compte" in refused.value.message
+    stored.refresh_from_db()
+    assert stored.beneficiary is None
+    # The limit is the account's: a colleague is not held back.
+    assert services.import_by_short_code(colleague, stored.short_code, beneficiary).beneficiary == beneficiary
 
 
 def test_import_into_a_person_of_another_structure_is_not_found():

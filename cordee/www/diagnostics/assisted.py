@@ -134,11 +134,14 @@ def diagnostic_create(request, pk):
 def diagnostic_import(request, pk):
     beneficiary = _beneficiary_or_404(request.user, pk)
     form = ShortCodeForm(request.POST)
+    status, retry_after = 400, None
     if form.is_valid():
         try:
             diagnostic = services.import_by_short_code(request.user, form.cleaned_data["code"], beneficiary)
         except DomainError as error:
             form.add_error("code", error.message)
+            status = error.status if error.status == 429 else 400
+            retry_after = getattr(error, "retry_after", None)
         else:
             messages.success(request, "Le diagnostic fait par la personne est rattaché à son suivi.")
             return redirect("www:diagnostics:detail", pk=diagnostic.pk)
@@ -151,7 +154,10 @@ def diagnostic_import(request, pk):
         "timeline": timeline(request.user, beneficiary),
         "can_report": activity_perms.can_record(request.user, beneficiary.structure),
     }
-    return render(request, "www/diagnostics/beneficiary_detail.html", context, status=400)
+    response = render(request, "www/diagnostics/beneficiary_detail.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def beneficiary_anonymise(request, pk):
