@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, connections, transaction
 
+from cordee.activities import rollup_switch
 from cordee.activities.models import Activity
 from cordee.dashboards import measures
 from cordee.dashboards.models import (
@@ -53,7 +54,7 @@ TERRITORY_DIMS = tuple(TERRITORY_DIMENSIONS)
 ACTIVITY = Activity._meta.db_table
 TAGS = Activity.tags.through._meta.db_table
 TRIGGER_PREFIX = "cordee_rollup"
-SUSPENDED = "cordee.rollups_suspended"  # a session setting: the triggers do nothing (PostgreSQL)
+SUSPENDED = rollup_switch.SETTING  # 'on' (for a session or a transaction): the triggers do nothing (PostgreSQL)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from freezegun import freeze_time
 
 from cordee.activities.legacy.importer import import_cra_v1
 from cordee.activities.legacy.models import LegacyActivityRow, LegacyMediator, LegacyStructure
 from cordee.activities.models import Activity
+from cordee.dashboards.models import MonthlyTerritoryRollup
 from cordee.journal.models import Entry
 from cordee.structures.models import Structure
 from tests.places.factories import PlaceFactory
@@ -284,6 +286,25 @@ def test_a_dry_run_writes_nothing_and_reports_the_same(territory, tmp_path):
     assert not Structure.objects.filter(siret="44315772200010").exists()
     assert not Entry.objects.filter(action="activities.v1_imported").exists()
     assert report  # the report is written all the same
+
+
+def test_a_dry_run_neither_counts_nor_locks_the_dashboards_rollups(territory, tmp_path):
+    """Counted, a dry run would hold the rollup rows of its months and départements until it ends (PostgreSQL):
+    every mediator saving an activity there would wait. Its writes are rolled back anyway."""
+    rollups_during_the_run = []
+    run(EXAMPLE, tmp_path, wet_run=False, progress=lambda *_: rollups_during_the_run.append(rollup_rows()))
+    if connection.vendor == "postgresql":
+        assert rollups_during_the_run and set(rollups_during_the_run) == {0}
+    else:  # SQLite's triggers count as usual: its writers are serialised anyway
+        assert rollups_during_the_run[-1] > 0
+    assert rollup_rows() == 0
+    # Once the dry run is over, writes are counted again, in the same session.
+    run(EXAMPLE, tmp_path, wet_run=True)
+    assert rollup_rows() > 0
+
+
+def rollup_rows():
+    return MonthlyTerritoryRollup.objects.count()
 
 
 def test_places_come_from_the_permanence_columns(territory, tmp_path):

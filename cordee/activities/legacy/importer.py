@@ -25,6 +25,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from cordee.activities import rollup_switch
 from cordee.activities.enums import Source
 from cordee.activities.fields import MULTI_ENUM_FIELDS
 from cordee.activities.legacy import mapping
@@ -126,6 +127,8 @@ def import_cra_v1(path, *, wet_run: bool, report_path=None, progress=None, today
         total = _count_rows(path)
         context = Context(path.name, today or timezone.localdate())
         with transaction.atomic() if not wet_run else nullcontext():
+            if not wet_run:
+                rollup_switch.skip_rollups_in_this_transaction()  # all rolled back: lock no rollup row meanwhile
             result.mediators_attached = attach_known_mediators(context.mediators)
             for batch in _batches(path, result, batch_size, context.today):
                 _import_batch(batch, context, result, report)
