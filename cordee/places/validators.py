@@ -346,6 +346,12 @@ ARTICLES = ("la", "le", "les", "l")
 _ARTICLE_AFTER = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<article>l'|l’|la|le|les)\s*\)\s*$", re.IGNORECASE)
 CLOSE_SPELLING = 0.85  # difflib ratio between two names without their article: a typo, a lost "s" or accent
 _SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+# A municipal arrondissement as the référentiel names it ("Paris 14e Arrondissement", "Marseille 1er
+# Arrondissement"), and as files write it ("PARIS 14", "Lyon 7ème", "Marseille 1er arr."), in search_key form.
+_ARRONDISSEMENT_NAME = re.compile(r"^(?P<city>.+?) (?P<number>\d{1,2})(?:er|e) arrondissement$")
+_ARRONDISSEMENT_WRITTEN = re.compile(
+    r"^(?P<city>[a-z][a-z ]*?) ?(?P<number>\d{1,2}) ?(?:er|e|eme|em|ieme)?(?: ?(?:arrondissement|arrdt|arrt|arr))?$"
+)
 
 
 @dataclass
@@ -368,6 +374,13 @@ class CommuneMatch:
     commune: CommuneInfo | None
     notes: list = field(default_factory=list)
     corrected_code: str = ""  # the INSEE code written, when it was replaced by the commune's
+
+
+def _arrondissement_of(name: str, pattern) -> tuple[str, int] | None:
+    """(city, number) of a municipal arrondissement's name, as the référentiel (``_ARRONDISSEMENT_NAME``) or a file
+    (``_ARRONDISSEMENT_WRITTEN``) writes it; None for any other name."""
+    match = pattern.match(search_key(name))
+    return (match["city"].strip(), int(match["number"])) if match else None
 
 
 def _prefix_of_each_other(first, second):
@@ -421,7 +434,8 @@ class CommuneIndex:
     3. the same name in the département of the postal code (a neighbour's postal code, a CEDEX one);
     4. the only commune of the postal code, or the one nearest to the coordinates;
     5. anywhere else only when the postal code says nothing (none, or unknown) or the coordinates confirm it:
-       the only commune of that name, or the one near the coordinates.
+       the only commune of that name, or the one near the coordinates; else a municipal arrondissement written
+       with its number ("PARIS 14", "Lyon 7ème", "Marseille 1er arr.").
     """
 
     def __init__(self, communes=()):
@@ -430,6 +444,7 @@ class CommuneIndex:
         self.by_name = {}
         self.by_key = {}
         self.by_bare_key = {}
+        self.by_arrondissement = {}
         for commune in communes:
             self.by_code[commune.code_insee] = commune
             for code in commune.postal_codes:
@@ -438,6 +453,9 @@ class CommuneIndex:
             key, bare = commune_name_keys(commune.name)
             self.by_key.setdefault(key, []).append(commune)
             self.by_bare_key.setdefault(bare, []).append(commune)
+            arrondissement = _arrondissement_of(commune.name, _ARRONDISSEMENT_NAME)
+            if arrondissement:
+                self.by_arrondissement[arrondissement] = commune
 
     @classmethod
     def from_database(cls):
@@ -466,6 +484,9 @@ class CommuneIndex:
         if name:
             words = _words_without_article(name)
             variants = {search_key(name), words, *(f"{article} {words}" for article in ARTICLES)}
+            written = _arrondissement_of(name, _ARRONDISSEMENT_WRITTEN)
+            if written:
+                variants |= {f"{written[0]} {written[1]}{suffix} arrondissement" for suffix in ("e", "er")}
             condition |= Q(search_name__in=sorted(variants))
         rows = Commune.objects.filter(condition).distinct().order_by("code_insee")
         return cls(CommuneInfo(c.code_insee, c.name, c.latitude, c.longitude, tuple(c.postal_code_list)) for c in rows)
@@ -534,7 +555,12 @@ class CommuneIndex:
             # The postal code is known and names other communes: a namesake elsewhere only if the point is there.
             near = [c for c in same_name if _near(c, latitude, longitude)]
             return near[0] if len(near) == 1 else None
-        return self._one_or_nearest(same_name, latitude, longitude)
+        return self._one_or_nearest(same_name, latitude, longitude) or self._arrondissement(name)
+
+    def _arrondissement(self, name):
+        """ "PARIS 14", "Lyon 7ème", "Marseille 1er arr." → that municipal arrondissement, or None."""
+        written = _arrondissement_of(name, _ARRONDISSEMENT_WRITTEN)
+        return self.by_arrondissement.get(written) if written else None
 
     def _same_name(self, key, bare):
         """Communes of that name, with or without its article ("Le Mont-Dore" is also "Mont-Dore")."""
@@ -647,6 +673,9 @@ def _same_or_prefix(given, official):
     key, bare = commune_name_keys(official)
     if given_key in (key, bare) or given_bare in (key, bare):
         return True
+    written = _arrondissement_of(given, _ARRONDISSEMENT_WRITTEN)
+    if written and written == _arrondissement_of(official, _ARRONDISSEMENT_NAME):
+        return True  # "Paris 14ème" for "Paris 14e Arrondissement"
     return _prefix_of_each_other(search_key(given), search_key(official))
 
 

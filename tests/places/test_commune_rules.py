@@ -182,3 +182,35 @@ def test_every_overseas_commune_is_found_by_its_name_and_postal_code(index):
                 if found is None or found.code_insee != commune.code_insee:
                     missed.append((name, postal, found and found.code_insee))
     assert missed == []
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("PARIS 14", "75114"),
+        ("Paris 14ème", "75114"),
+        ("paris 20e arrondissement", "75120"),
+        ("MARSEILLE 1", "13201"),
+        ("Marseille 1er arr.", "13201"),
+        ("Lyon 7eme", "69387"),
+        ("LYON 3E ARRDT", "69383"),
+    ],
+)
+def test_an_arrondissement_written_with_its_number_is_found_without_postal_code(index, name, expected):
+    assert index.find("", "", name).code_insee == expected
+
+
+def test_a_number_that_is_no_arrondissement_finds_nothing(index):
+    assert index.find("", "", "Paris 21") is None
+    assert index.find("", "", "Valence 2") is None
+
+
+@pytest.mark.django_db
+def test_the_forms_find_an_arrondissement_written_with_its_number():
+    from tests.territories.factories import CommuneFactory, DepartementFactory
+
+    paris = DepartementFactory(code="75", name="Paris")
+    CommuneFactory(code_insee="75114", name="Paris 14e Arrondissement", departement=paris, postal_codes="75014")
+    for written in ("PARIS 14", "Paris 14ème", "paris 14e arr."):
+        found = validators.commune(CommuneIndex.for_values(name=written), "", "", written)
+        assert found.code_insee == "75114", written
