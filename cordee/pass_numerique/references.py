@@ -8,9 +8,10 @@ has 13 or 15), and words without any digit ("Jean Dupont", "Mme Martin") — a f
 
 import re
 
-import phonenumbers
+from cordee.pass_numerique.models import Distribution
+from cordee.places.validators import parse_phone
 
-MAX_LENGTH = 64
+MAX_LENGTH = Distribution._meta.get_field("reference").max_length
 # A social security number (NIR) has 13 digits, 15 with its key; no file number of a structure needs as many.
 LONGEST_DIGIT_RUN = 12
 ADVICE = "Écrivez un numéro de dossier de votre structure (par exemple « CCAS-142 »)."
@@ -36,10 +37,4 @@ def problem(reference: str) -> str | None:
 
 
 def _is_phone_number(reference: str) -> bool:
-    if not re.fullmatch(r"[\d\s.\-+()/]+", reference):
-        return False
-    try:
-        number = phonenumbers.parse(reference, "FR")
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.is_valid_number(number)
+    return bool(re.fullmatch(r"[\d\s.\-+()/]+", reference)) and parse_phone(reference, "FR") is not None

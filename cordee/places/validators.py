@@ -158,7 +158,8 @@ def phone_region(postal_code: str = "", departement: str = "") -> str:
     return PHONE_REGIONS.get(departement or (postal_code or "")[:3], "FR")
 
 
-def _parse_phone(value: str, region: str):
+def parse_phone(value: str, region: str):
+    """The phone number written, if it is a valid one of that numbering region (or international), else None."""
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -199,12 +200,12 @@ def phone_number(value: str, postal_code: str = "", departement: str = "") -> tu
         if phonenumbers.country_code_for_region(region) != phonenumbers.country_code_for_region(overseas):
             region = overseas
         # Saint-Pierre-et-Miquelon numbers have 6 digits after +508: "05 08 41 23 45" is +508 41 23 45.
-        number = _parse_phone("+508" + national[3:] if overseas == "PM" else "0" + national, region)
+        number = parse_phone("+508" + national[3:] if overseas == "PM" else "0" + national, region)
         if number is not None:
             corrected = bool(written_code) and written_code != str(number.country_code)
             return _e164(number), corrected
     for region in dict.fromkeys([phone_region(postal_code, departement), "FR"]):
-        number = _parse_phone(value, region)
+        number = parse_phone(value, region)
         if number is not None:
             return _e164(number), False
     raise FieldError(f"Numéro de téléphone invalide : « {value} ». Indiquez 10 chiffres, ex. 05 55 52 00 00.")
