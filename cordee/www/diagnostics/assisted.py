@@ -10,6 +10,7 @@ from cordee.activities import perms as activity_perms
 from cordee.beneficiaries import perms as beneficiary_perms
 from cordee.beneficiaries import services as beneficiary_services
 from cordee.core.errors import DomainError
+from cordee.core.ratelimit import RateLimited
 from cordee.diagnostics import perms, services
 from cordee.structures.models import Structure
 from cordee.www.activities.timeline import timeline
@@ -138,10 +139,11 @@ def diagnostic_import(request, pk):
     if form.is_valid():
         try:
             diagnostic = services.import_by_short_code(request.user, form.cleaned_data["code"], beneficiary)
+        except RateLimited as error:
+            form.add_error("code", error.message)
+            status, retry_after = error.status, error.retry_after
         except DomainError as error:
             form.add_error("code", error.message)
-            status = error.status if error.status == 429 else 400
-            retry_after = getattr(error, "retry_after", None)
         else:
             messages.success(request, "Le diagnostic fait par la personne est rattaché à son suivi.")
             return redirect("www:diagnostics:detail", pk=diagnostic.pk)
