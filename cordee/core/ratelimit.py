@@ -2,8 +2,11 @@
 
 ``check_and_count(limit, identifier)`` counts one more attempt and raises ``RateLimited`` (429, French
 message, ``retry_after`` in seconds) once ``limit.attempts`` were made within ``limit.window`` seconds.
-The identifier (a client address from ``cordee.core.net.rate_limit_key``, a referral id…) is stored only as
-a keyed hash (``cordee.core.pseudonyms``). The cache must be shared by every process (database cache or
+A limit with a ``lock`` is used the other way round, for failures counted after the fact (wrong passwords):
+``count`` returns the count, ``lock`` refuses the identifier for ``limit.lock`` seconds, ``locked_for`` says
+how long is left and ``reset`` forgets it all (``cordee.users.throttling``).
+The identifier (a client address from ``cordee.core.net.rate_limit_key``, a referral id, an e-mail…) is stored
+only as a keyed hash (``cordee.core.pseudonyms``). The cache must be shared by every process (database cache or
 Redis), as for the other limits (docs/deployment.md, "Rate limits").
 """
 
@@ -33,6 +36,7 @@ class Limit:
     attempts: int  # at most this many…
     window: int  # …within this many seconds, counted from the first one
     message: str = ""  # French; "{wait}" is replaced by the time to wait ("5 minutes")
+    lock: int = 0  # seconds an identifier stays refused once ``lock`` is called (0: no lock, the window rules)
 
 
 def wait_text(seconds: int) -> str:
@@ -43,17 +47,15 @@ def wait_text(seconds: int) -> str:
     return "une minute" if minutes == 1 else f"{minutes} minutes"
 
 
-def _keys(limit: Limit, identifier: str) -> tuple[str, str]:
-    base = f"ratelimit:{limit.name}:{keyed_hash(str(identifier))}"
-    return f"{base}:count", f"{base}:start"
+def _key(limit: Limit, identifier: str, suffix: str) -> str:
+    return f"ratelimit:{limit.name}:{keyed_hash(str(identifier))}:{suffix}"
 
 
 def retry_after(limit: Limit, identifier: str) -> int:
     """Seconds to wait before the next attempt is allowed, 0 when it is."""
-    count_key, start_key = _keys(limit, identifier)
-    if (cache.get(count_key) or 0) < limit.attempts:
+    if (cache.get(_key(limit, identifier, "count")) or 0) < limit.attempts:
         return 0
-    started = cache.get(start_key)
+    started = cache.get(_key(limit, identifier, "start"))
     return max(1, math.ceil(started + limit.window - time.time())) if started else limit.window
 
 
@@ -65,19 +67,37 @@ def check(limit: Limit, identifier: str) -> None:
         raise RateLimited(message, retry_after=wait)
 
 
-def count(limit: Limit, identifier: str) -> None:
-    """Count one attempt (e.g. a failed one, after the fact)."""
-    count_key, start_key = _keys(limit, identifier)
+def count(limit: Limit, identifier: str) -> int:
+    """Count one attempt (e.g. a failed one, after the fact); returns the count in the current window."""
+    count_key = _key(limit, identifier, "count")
     if cache.add(count_key, 0, timeout=limit.window):
-        cache.set(start_key, time.time(), timeout=limit.window)
+        cache.set(_key(limit, identifier, "start"), time.time(), timeout=limit.window)
     try:
-        cache.incr(count_key)
+        return cache.incr(count_key)
     except ValueError:  # expired between add and incr
         cache.set(count_key, 1, timeout=limit.window)
-        cache.set(start_key, time.time(), timeout=limit.window)
+        cache.set(_key(limit, identifier, "start"), time.time(), timeout=limit.window)
+        return 1
 
 
 def check_and_count(limit: Limit, identifier: str) -> None:
     """Refuse (``RateLimited``) when the limit is reached, else count this attempt."""
     check(limit, identifier)
     count(limit, identifier)
+
+
+def lock(limit: Limit, identifier: str) -> None:
+    """Refuse this identifier for ``limit.lock`` seconds; its count starts again afterwards."""
+    cache.set(_key(limit, identifier, "lock"), time.time() + limit.lock, timeout=limit.lock)
+    cache.delete(_key(limit, identifier, "count"))
+
+
+def locked_for(limit: Limit, identifier: str) -> int:
+    """Seconds left on the lock of this identifier, 0 when free."""
+    until = cache.get(_key(limit, identifier, "lock"))
+    return max(0, math.ceil(until - time.time())) if until else 0
+
+
+def reset(limit: Limit, identifier: str) -> None:
+    """Forget the attempts and the lock of this identifier (the right password was given)."""
+    cache.delete_many([_key(limit, identifier, suffix) for suffix in ("count", "start", "lock")])
