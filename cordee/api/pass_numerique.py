@@ -18,7 +18,7 @@ from cordee.api.idempotency import idempotent
 from cordee.api.schema import ErrorSerializer, error_responses
 from cordee.api.views import ApiView
 from cordee.core.errors import DomainError, Invalid, NotAllowed
-from cordee.pass_numerique import codes, ledger, perms, services
+from cordee.pass_numerique import codes, ledger, perms, references, services
 from cordee.pass_numerique.enums import OrderState, PassState
 from cordee.pass_numerique.models import Order
 
@@ -143,7 +143,7 @@ class DistributionInputSerializer(serializers.Serializer):
     reference = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=64,
+        max_length=references.MAX_LENGTH,
         help_text=(
             "Référence pseudonyme : un numéro de dossier de la structure, avec au moins un chiffre (« CCAS-142 »). "
             "Refusées (400 sur « reference ») : sans chiffre (un nom), adresse électronique, numéro de téléphone, "

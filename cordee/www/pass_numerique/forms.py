@@ -5,6 +5,7 @@ from django import forms
 
 from cordee.pass_numerique import models as pass_models
 from cordee.pass_numerique.activity_pass import RECENT_ACTIVITY_DAYS
+from cordee.pass_numerique.references import MAX_LENGTH as REFERENCE_MAX_LENGTH
 from cordee.www.accounts.forms import DsfrFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -151,7 +152,7 @@ class DistributionForm(DsfrFormMixin, forms.Form):
     distributed_on = forms.DateField(label="Remis le", widget=DATE)
     reference = forms.CharField(
         label="Référence de la personne",
-        max_length=64,
+        max_length=REFERENCE_MAX_LENGTH,
         required=False,
         help_text=(
             "Un numéro de dossier de votre structure, par exemple CCAS-142 (jamais un nom, une adresse ni un "
