@@ -112,6 +112,7 @@ class OrderSerializer(serializers.Serializer):
     eligibility = serializers.CharField()
     created_at = serializers.DateTimeField()
     confirmed_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True, help_text="Quand la commande a été close (POST …/close/).")
     books = BookSummarySerializer(many=True, required=False, help_text="Une fois la commande confirmée.")
 
 
@@ -243,6 +244,7 @@ def order_payload(order: Order, *, with_books=False) -> dict:
         "eligibility": order.eligibility,
         "created_at": order.created_at,
         "confirmed_at": order.confirmed_at,
+        "closed_at": order.closed_at,
     }
     if with_books:
         body["books"] = [
@@ -333,6 +335,27 @@ class OrderConfirmView(DomainErrorsMixin, ApiView):
         order = _managed_order(request.user, pk)
         order = services.confirm_order(request.user, order)
         return Response(order_payload(order, with_books=True))
+
+
+class OrderCloseView(DomainErrorsMixin, ApiView):
+    @extend_schema(
+        parameters=[IDEMPOTENCY_PARAMETER],
+        operation_id="pass_numerique_orders_close",
+        summary="Clore une commande dont plus aucun pass ne peut servir",
+        description=(
+            "Possible quand tous ses pass sont utilisés, expirés ou annulés ; sinon 409 « passes_outstanding ». "
+            "Une commande qui n'est pas confirmée (brouillon, déjà close) : 409. Les relevés des pass utilisés "
+            "restent dus."
+        ),
+        request=None,
+        responses={200: OrderSerializer, **error_responses(400, 401, 403, 404, 409, 429)},
+        tags=TAGS,
+    )
+    @idempotent()
+    def post(self, request, pk):
+        order = _managed_order(request.user, pk)
+        order = services.close_order(request.user, order)
+        return Response(order_payload(order))
 
 
 class OrderAllocationsView(DomainErrorsMixin, ApiView):
@@ -479,6 +502,7 @@ urlpatterns = [
     path("orders/", OrderListView.as_view(), name="pass-orders"),
     path("orders/<int:pk>/", OrderDetailView.as_view(), name="pass-order"),
     path("orders/<int:pk>/confirm/", OrderConfirmView.as_view(), name="pass-order-confirm"),
+    path("orders/<int:pk>/close/", OrderCloseView.as_view(), name="pass-order-close"),
     path("orders/<int:pk>/allocations/", OrderAllocationsView.as_view(), name="pass-order-allocations"),
     path("orders/<int:pk>/ledger/", OrderLedgerView.as_view(), name="pass-order-ledger"),
     path("books/<int:pk>/", BookDetailView.as_view(), name="pass-book"),

@@ -116,3 +116,23 @@ def build_world(*, books=2, passes_per_book=5, allocate=1, distribute=3, **order
     for item in world.passes("allocated")[:distribute]:
         services.distribute(aiguilleur, code=item.code, reference=f"P-{item.pk}")
     return world
+
+
+def spent_order(world) -> Order:
+    """A second confirmed order of the world's funder whose passes were all cancelled: nothing left outstanding, so
+    it can be closed."""
+    order = services.create_order(
+        world.funder_manager,
+        {
+            "funder_structure_id": world.funder.pk,
+            "books": 1,
+            "passes_per_book": 2,
+            "valid_from": timezone.localdate() - dt.timedelta(days=10),
+            "valid_until": timezone.localdate() + dt.timedelta(days=60),
+            "territories": ["departement:23"],
+        },
+    )
+    services.confirm_order(world.funder_manager, order)
+    services.cancel_passes(world.funder_manager, order, book_ids=list(order.books.values_list("pk", flat=True)))
+    order.refresh_from_db()
+    return order

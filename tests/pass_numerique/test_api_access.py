@@ -15,7 +15,7 @@ from cordee.pass_numerique.enums import PassState
 from cordee.pass_numerique.models import Allocation, Book, Distribution, Order, Pass, PassEvent, Redemption
 from cordee.pass_numerique.services import create_order
 from tests.activities.factories import ActivityFactory
-from tests.pass_numerique.factories import build_world
+from tests.pass_numerique.factories import build_world, spent_order
 from tests.user_kinds import PASS_KINDS, expect_pass, make_pass_user
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,7 @@ GET_EXPECTATIONS = {
 POST_EXPECTATIONS = {
     "api:pass-orders": expect_pass(401, 201, 403, 403, 403, 403, 201, 403, 201),
     "api:pass-order-confirm": expect_pass(401, 200, 404, 404, 404, 404, 200, 404, 200),
+    "api:pass-order-close": expect_pass(401, 200, 404, 404, 404, 404, 200, 404, 200),
     "api:pass-order-allocations": expect_pass(401, 201, 403, 404, 404, 404, 403, 404, 201),
     "api:pass-distributions": expect_pass(401, 403, 201, 403, 403, 403, 403, 403, 403),
     "api:pass-redemptions": expect_pass(401, 403, 403, 403, 201, 403, 403, 403, 403),
@@ -54,7 +55,10 @@ def snapshot():
     return {
         model.__name__: model.objects.count()
         for model in (Order, Book, Pass, PassEvent, Allocation, Distribution, Redemption)
-    } | {"states": sorted(Pass.objects.values_list("state", flat=True))}
+    } | {
+        "states": sorted(Pass.objects.values_list("state", flat=True)),
+        "orders": sorted(Order.objects.values_list("state", flat=True)),
+    }
 
 
 def read_url(name, world):
@@ -100,6 +104,8 @@ def write_request(name, world):
             },
         )
         return reverse(name, kwargs={"pk": draft.pk}), {}
+    if name == "api:pass-order-close":
+        return reverse(name, kwargs={"pk": spent_order(world).pk}), {}
     if name == "api:pass-order-allocations":
         return reverse(name, kwargs={"pk": world.order.pk}), {"structure_id": world.other_holder.pk, "books": 1}
     if name == "api:pass-distributions":
@@ -124,6 +130,9 @@ def test_post_access(world, name, kind):
         assert after["Order"] == before["Order"] + 1
     elif name == "api:pass-order-confirm":
         assert after["Pass"] == before["Pass"] + 2
+    elif name == "api:pass-order-close":
+        assert response.json()["state"] == "closed"
+        assert Order.objects.get(pk=response.json()["id"]).state == "closed"
     elif name == "api:pass-order-allocations":
         assert after["Allocation"] == before["Allocation"] + 1
     elif name == "api:pass-distributions":

@@ -21,7 +21,7 @@ from cordee.pass_numerique import services
 from cordee.pass_numerique.enums import StatementState
 from cordee.pass_numerique.jobs.models import BookPrint
 from cordee.pass_numerique.models import Distribution, Order, PassEvent, Redemption, Statement
-from tests.pass_numerique.factories import OrderFactory, build_world
+from tests.pass_numerique.factories import OrderFactory, build_world, spent_order
 from tests.user_kinds import PASS_KINDS, expect_pass, make_pass_user
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,8 @@ POST_EXPECTATIONS = {
     "www:pass_numerique:order_create": expect(302, OK, 403, 403, 403, 403, OK, 400, OK),
     "www:pass_numerique:order_edit": expect(302, OK, 404, 404, 404, 404, OK, 404, OK),
     "www:pass_numerique:order_confirm": expect(302, OK, 404, 404, 404, 404, OK, 404, OK),
+    # An order whose passes were all cancelled: nothing outstanding, it can be closed.
+    "www:pass_numerique:order_close": expect(302, OK, 404, 404, 404, 404, OK, 404, OK),
     "www:pass_numerique:order_delete": expect(302, OK, 404, 404, 404, 404, OK, 404, OK),
     "www:pass_numerique:order_allocate": expect(302, OK, 403, 404, 404, 404, 403, 404, OK),
     "www:pass_numerique:order_cancel": expect(302, OK, 403, 404, 404, 404, 403, 404, OK),
@@ -92,6 +94,7 @@ def world():
     world.rejected = services.generate_statements()[0]
     services.reject_statement(world.funder_manager, world.rejected, "Attestation manquante")
     world.draft = OrderFactory(funder=world.funder)
+    world.spent = spent_order(world)
     job = BookPrint.objects.create(order=world.order, requested_by=world.funder_manager)
     job.result_file.save("carnets.zip", ContentFile(b"PK"), save=False)
     job.finish(books_count=1)
@@ -112,6 +115,7 @@ def url_of(name, world):
         "www:pass_numerique:order": {"pk": order.pk},
         "www:pass_numerique:order_edit": {"pk": draft.pk},
         "www:pass_numerique:order_confirm": {"pk": draft.pk},
+        "www:pass_numerique:order_close": {"pk": world.spent.pk},
         "www:pass_numerique:order_delete": {"pk": draft.pk},
         "www:pass_numerique:order_allocate": {"pk": order.pk},
         "www:pass_numerique:order_cancel": {"pk": order.pk},

@@ -188,6 +188,16 @@ def order_confirm(request, pk):
 
 
 @require_POST
+def order_close(request, pk):
+    order = _order(request, pk, manage=True)
+    try:
+        services.close_order(request.user, order)
+    except DomainError as error:
+        return _refused(request, order, error)
+    return _done(request, order, "Commande close. Les pass utilisés restent dus sur les relevés.")
+
+
+@require_POST
 def order_delete(request, pk):
     order = _order(request, pk, manage=True)
     try:

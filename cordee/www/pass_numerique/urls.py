@@ -13,6 +13,7 @@ urlpatterns = [
     path("pass-numerique/commandes/<int:pk>/", orders.order_detail, name="order"),
     path("pass-numerique/commandes/<int:pk>/modifier/", orders.order_edit, name="order_edit"),
     path("pass-numerique/commandes/<int:pk>/confirmer/", orders.order_confirm, name="order_confirm"),
+    path("pass-numerique/commandes/<int:pk>/clore/", orders.order_close, name="order_close"),
     path("pass-numerique/commandes/<int:pk>/supprimer/", orders.order_delete, name="order_delete"),
     path("pass-numerique/commandes/<int:pk>/attribuer/", orders.order_allocate, name="order_allocate"),
     path("pass-numerique/commandes/<int:pk>/annuler/", orders.order_cancel, name="order_cancel"),
