@@ -140,8 +140,9 @@ def idempotent(required: bool = False):
                     )
                 return method(view, request, *args, **kwargs)
             print_ = fingerprint(request)
-            if isinstance(request.data, dict):
-                request.data.pop(BODY_FIELD, None)
+            # An empty body sent as a form comes as an immutable QueryDict: nothing to take out of it.
+            if isinstance(request.data, dict) and BODY_FIELD in request.data:
+                request.data.pop(BODY_FIELD)
             with transaction.atomic():
                 row, first = _claim(request.user, _endpoint(request), key, print_)
                 if not first:

@@ -130,6 +130,36 @@ def test_an_error_answer_is_replayed_too_and_a_server_error_is_not_stored(admin,
 
 
 @pytest.mark.django_db
+def _idempotent_api_posts():
+    """(name, has_pk) of every API route whose POST takes an idempotency key."""
+    from django.urls import get_resolver
+
+    routes = []
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif namespace == "api" and pattern.name:
+                view = getattr(pattern.callback, "view_class", None)
+                if getattr(getattr(view, "post", None), "idempotent", False):
+                    routes.append((f"api:{pattern.name}", "pk" in pattern.pattern.regex.groupindex))
+
+    walk(get_resolver().url_patterns, None)
+    return routes
+
+
+@pytest.mark.parametrize(("name", "has_pk"), _idempotent_api_posts())
+def test_an_empty_form_body_with_a_key_is_answered_without_a_server_error(admin, name, has_pk):
+    """`curl -d '' -H 'Idempotency-Key: …'` sends an empty form: DRF reads it as an immutable QueryDict."""
+    client = client_of(admin)
+    url = reverse(name, kwargs={"pk": 1} if has_pk else None)
+    client.raise_request_exception = False
+    response = client.post(url, data="", content_type="application/x-www-form-urlencoded", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert response.status_code < 500, response.content
+    assert set(response.json()) >= {"detail", "reason"}
+
+
 def test_a_bad_key_is_400(admin):
     client = client_of(admin)
     for key in ("x" * 256, "clé-accentuée"):
