@@ -9,6 +9,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from cordee.core.ids import is_number
+
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10**9
@@ -16,7 +18,7 @@ MAX_PAGE = 10**9
 
 def _whole_number(text: str, low: int, high: int) -> int | None:
     text = (text or "").strip()
-    if not text.isdigit() or len(text) > 12:
+    if not is_number(text) or len(text) > 12:
         return None
     number = int(text)
     return number if low <= number <= high else None

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cordee.core.errors import Invalid, NotFound, Refused
+from cordee.core.ids import as_id
 from cordee.core.sql import Loader, prepared_cursor
 from cordee.journal.services import record
 from cordee.users.models import ApiToken, User
@@ -60,7 +61,8 @@ def create_api_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 @transaction.atomic
 def revoke_api_token(user: User, token_id) -> ApiToken:
     """Revoke one of the person's own tokens; NotFound for any other."""
-    token = ApiToken.objects.filter(user=user, pk=token_id).first() if str(token_id).isdigit() else None
+    key = as_id(token_id)
+    token = ApiToken.objects.filter(user=user, pk=key).first() if key else None
     if token is None:
         raise NotFound("Ce jeton n'existe pas ou a déjà été supprimé.")
     token.delete()

@@ -12,6 +12,7 @@ from cordee.activities.enums import SERVICE_THEME, LocationKind, Theme
 from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import DomainError
+from cordee.core.ids import as_id
 from cordee.diagnostics.models import Diagnostic
 from cordee.pass_numerique import activity_pass
 from cordee.places.models import Place
@@ -82,14 +83,14 @@ def _initial_from_query(request) -> tuple[dict, str]:
     user = request.user
     query = request.GET
     initial, origin = {}, ""
-    if query.get("dupliquer", "").isdigit():
-        source = _visible_or_404(user, int(query["dupliquer"]))
+    if as_id(query.get("dupliquer", "")):
+        source = _visible_or_404(user, as_id(query["dupliquer"]))
         values = services.copy_values(source)
         initial = _form_values(values)
         origin = f"Copie de l'activité du {source.date:%d/%m/%Y} : vérifiez la date, la durée et la personne."
-    if query.get("orientation", "").isdigit():
+    if as_id(query.get("orientation", "")):
         referral = Referral.objects.filter(
-            pk=int(query["orientation"]), place__structure_id__in=perms.recording_structure_ids(user)
+            pk=as_id(query["orientation"]), place__structure_id__in=perms.recording_structure_ids(user)
         ).first()
         if referral is None:
             raise Http404("Orientation introuvable.")
@@ -105,9 +106,9 @@ def _initial_from_query(request) -> tuple[dict, str]:
         if referral.beneficiary and referral.beneficiary.structure_id == referral.place.structure_id:
             initial["beneficiary"] = referral.beneficiary_id
         origin = "Compte rendu de l'orientation reçue : l'enregistrer la marque « personne accompagnée »."
-    if query.get("diagnostic", "").isdigit():
+    if as_id(query.get("diagnostic", "")):
         diagnostic = Diagnostic.objects.filter(
-            pk=int(query["diagnostic"]), structure_id__in=perms.recording_structure_ids(user)
+            pk=as_id(query["diagnostic"]), structure_id__in=perms.recording_structure_ids(user)
         ).first()
         if diagnostic is None:
             raise Http404("Diagnostic introuvable.")
@@ -120,10 +121,10 @@ def _initial_from_query(request) -> tuple[dict, str]:
             }
         )
         origin = f"Accompagnement à la suite du diagnostic du {diagnostic.created_at:%d/%m/%Y}."
-    if query.get("personne", "").isdigit():
+    if as_id(query.get("personne", "")):
         person = (
             Beneficiary.objects.active()
-            .filter(pk=int(query["personne"]), structure_id__in=perms.recording_structure_ids(user))
+            .filter(pk=as_id(query["personne"]), structure_id__in=perms.recording_structure_ids(user))
             .first()
         )
         if person is None:

@@ -16,6 +16,7 @@ from cordee.beneficiaries.duplicates import find_duplicates
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core import tabular
 from cordee.core.errors import DomainError
+from cordee.core.ids import as_id
 from cordee.structures.models import Structure
 from cordee.structures.roles import roles_of
 from cordee.www.beneficiaries.forms import BeneficiaryEditForm, FileFilterForm, MergeForm
@@ -66,7 +67,8 @@ def _file(request):
     query = (data.get("q") or "").strip()
     if query:
         number = query.removeprefix("n°").strip()
-        people = people.filter(pk=int(number)) if number.isdigit() else people.filter(alias__icontains=query)
+        key = as_id(number)
+        people = people.filter(pk=key) if key else people.filter(alias__icontains=query)
     sort = data.get("tri") or DEFAULT_SORT
     return form, structure, sorted_file(with_accompaniments(people), sort if sort in SORTS else DEFAULT_SORT)
 
@@ -175,7 +177,7 @@ def merge(request):
 @require_POST
 def anonymise(request):
     _structures(request.user)
-    ids = [value for value in request.POST.getlist("personnes") if value.isdigit()]
+    ids = [key for key in map(as_id, request.POST.getlist("personnes")) if key]
     people = list(perms.visible_beneficiaries(request.user).filter(pk__in=ids).order_by("alias", "pk"))
     if len(people) != len(set(ids)):
         raise Http404("Personne introuvable, ou vous ne la suivez pas.")

@@ -1,11 +1,15 @@
 """Forms of the Pass numérique pages. They only shape what is typed: the rules are in the domain services, whose
 errors (``errors={field: message}``) are put back on the fields by ``show_domain_error``."""
 
+from decimal import Decimal
+
 from django import forms
 
+from cordee.core.ids import as_id
 from cordee.pass_numerique import models as pass_models
 from cordee.pass_numerique.activity_pass import RECENT_ACTIVITY_DAYS
 from cordee.pass_numerique.references import MAX_LENGTH as REFERENCE_MAX_LENGTH
+from cordee.pass_numerique.services import MAX_VALUE_CENTS
 from cordee.www.accounts.forms import DsfrFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -46,7 +50,12 @@ class OrderForm(DsfrFormMixin, forms.Form):
     )
     value_euros = forms.DecimalField(
         label="Valeur d'un pass (€)",
-        min_value=0,
+        min_value=Decimal("0.01"),
+        max_value=Decimal(MAX_VALUE_CENTS) / 100,
+        error_messages={
+            "min_value": "Un pass vaut au moins 0,01 €.",
+            "max_value": f"Un pass vaut au plus {MAX_VALUE_CENTS // 100} €.",
+        },
         decimal_places=2,
         max_digits=7,
         initial=pass_models.DEFAULT_VALUE_CENTS // 100,
@@ -109,7 +118,7 @@ class OrderForm(DsfrFormMixin, forms.Form):
             "tolerance_days": data["tolerance_days"],
             "territories": [part.strip() for part in data["territories"].split(",") if part.strip()],
             "eligibility": data["eligibility"],
-            "accepted_place_ids": [int(pk) if pk.isdigit() else pk for pk in ids],
+            "accepted_place_ids": [as_id(pk) or pk for pk in ids],
         }
 
 

@@ -14,6 +14,7 @@ from cordee.activities import perms as activity_perms
 from cordee.beneficiaries.perms import following_structure_ids, visible_beneficiaries
 from cordee.core import ratelimit
 from cordee.core.errors import DomainError
+from cordee.core.ids import as_id
 from cordee.core.net import rate_limit_key
 from cordee.diagnostics.perms import visible_diagnostics
 from cordee.places.hours_text import describe
@@ -117,10 +118,10 @@ def suggest(request):
 
 def _diagnostic(request):
     """The diagnostic the referral starts from (``?diagnostic=<id>``), when the user's structure holds it."""
-    text = request.GET.get("diagnostic", "")
-    if not text.isdigit():
+    key = as_id(request.GET.get("diagnostic", ""))
+    if key is None:
         return None
-    return visible_diagnostics(request.user).select_related("beneficiary__commune").filter(pk=int(text)).first()
+    return visible_diagnostics(request.user).select_related("beneficiary__commune").filter(pk=key).first()
 
 
 def create(request):
@@ -148,7 +149,7 @@ def create(request):
                 user,
                 structure=data["structure"],
                 place_id=place.pk,
-                next_place_ids=[int(pk) for pk in request.GET.getlist("suivants") if pk.isdigit()],
+                next_place_ids=[key for key in map(as_id, request.GET.getlist("suivants")) if key],
                 services=data["services"],
                 constraints=form.constraints(),
                 message=data["message"],
