@@ -1,14 +1,27 @@
-"""The API reads JSON only, within bounds: size, nesting depth, no NUL character in any text."""
+"""The API reads JSON only, within bounds: size, nesting depth, no NUL character and no lone UTF-16 surrogate
+(``"\\ud800"``, which JSON allows but no database or UTF-8 text can hold) in any text."""
 
 import json
+import re
 
 from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError, ValidationError
 
 from cordee.api.errors import BodyTooDeep, BodyTooLarge
+from cordee.core.ids import is_number
 
 NUL_MESSAGE = "Le caractère nul (\\u0000) n'est pas accepté."
+SURROGATE_MESSAGE = "Le texte contient un demi-caractère (\\ud800 à \\udfff seul) : envoyez un texte UTF-8 valide."
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return NUL_MESSAGE
+    if SURROGATE.search(text):
+        return SURROGATE_MESSAGE
+    return None
 
 
 def max_body_size() -> int:
@@ -24,7 +37,8 @@ def _reject_constant(name):
 
 
 def check_structure(data, limit: int) -> None:
-    """Raise BodyTooDeep past ``limit`` levels, ValidationError on a NUL character (with the field's path)."""
+    """Raise BodyTooDeep past ``limit`` levels, ValidationError on a NUL character or a lone surrogate (with the
+    field's path)."""
     stack = [(data, 1, "")]
     nul_errors = {}
     while stack:
@@ -34,11 +48,12 @@ def check_structure(data, limit: int) -> None:
                 raise BodyTooDeep(f"Le JSON envoyé est trop imbriqué (au plus {limit} niveaux).")
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
-                if isinstance(key, str) and "\x00" in key:
-                    nul_errors[path or "non_field_errors"] = NUL_MESSAGE
+                problem = _text_problem(key) if isinstance(key, str) else None
+                if problem:
+                    nul_errors[path or "non_field_errors"] = problem
                 stack.append((item, depth + 1, f"{path}.{key}" if path else str(key)))
-        elif isinstance(value, str) and "\x00" in value:
-            nul_errors[path or "non_field_errors"] = NUL_MESSAGE
+        elif isinstance(value, str) and (problem := _text_problem(value)):
+            nul_errors[path or "non_field_errors"] = problem
     if nul_errors:
         raise ValidationError(nul_errors)
 
@@ -50,7 +65,7 @@ class JSONParser(parsers.JSONParser):
         limit = max_body_size()
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and str(declared).isdigit() and int(declared) > limit:
+        if declared and is_number(declared) and int(declared) > limit:
             raise BodyTooLarge(f"Le corps de la requête est trop volumineux (au plus {limit} octets).")
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
