@@ -69,15 +69,20 @@ def check(limit: Limit, identifier: str) -> None:
 
 def count(limit: Limit, identifier: str) -> int:
     """Count one attempt (e.g. a failed one, after the fact); returns the count in the current window."""
-    count_key = _key(limit, identifier, "count")
+    count_key, start_key = _key(limit, identifier, "count"), _key(limit, identifier, "start")
     if cache.add(count_key, 0, timeout=limit.window):
-        cache.set(_key(limit, identifier, "start"), time.time(), timeout=limit.window)
+        cache.set(start_key, time.time(), timeout=limit.window)
     try:
-        return cache.incr(count_key)
+        value = cache.incr(count_key)
     except ValueError:  # expired between add and incr
         cache.set(count_key, 1, timeout=limit.window)
-        cache.set(_key(limit, identifier, "start"), time.time(), timeout=limit.window)
+        cache.set(start_key, time.time(), timeout=limit.window)
         return 1
+    # The database cache writes an incremented value with its default timeout (5 minutes), not the key's: the
+    # counter gets the rest of its window back, or a window of an hour would forget its count after 5 minutes.
+    started = cache.get(start_key)
+    cache.touch(count_key, max(1, math.ceil(started + limit.window - time.time())) if started else limit.window)
+    return value
 
 
 def check_and_count(limit: Limit, identifier: str) -> None:
