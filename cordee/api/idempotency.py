@@ -138,7 +138,8 @@ def idempotent(required: bool = False):
                         f"Une clé d'idempotence est obligatoire (en-tête {HEADER} ou champ « {BODY_FIELD} »).",
                         errors={BODY_FIELD: "Clé d'idempotence manquante."},
                     )
-                return method(view, request, *args, **kwargs)
+                with transaction.atomic():  # as with a key: nothing half-written if the answer fails
+                    return method(view, request, *args, **kwargs)
             print_ = fingerprint(request)
             # An empty body sent as a form comes as an immutable QueryDict: nothing to take out of it.
             if isinstance(request.data, dict) and BODY_FIELD in request.data:

@@ -52,13 +52,16 @@ def covers_perimeter(user, territories) -> bool:
 
 
 def can_order_for(user, funder, territories) -> bool:
-    """May this person place an order for ``funder`` on that perimeter?"""
+    """May this person place an order for ``funder`` on that perimeter? A coordinator: for a funder of their
+    territory (as the web form offers), on a perimeter inside it."""
     roles = roles_of(user)
     if not roles.is_authenticated:
         return False
     if roles.is_national_admin or roles.is_member(funder.pk, {MembershipRole.GESTIONNAIRE}):
         return True
-    return covers_perimeter(user, territories)
+    if not roles.scopes or not covers_perimeter(user, territories):
+        return False
+    return type(funder).objects.filter(territories_q(roles.scopes, "commune__"), pk=funder.pk).exists()
 
 
 def can_manage_order(user, order: Order) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cordee.activities.models import Activity
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import Conflict, Invalid, NotAllowed, NotFound, Refused
+from cordee.core.ids import MAX_ID, as_id
 from cordee.core.sql import Loader, insert_row, prepared_cursor, update_row
 from cordee.diagnostics.models import Diagnostic
 from cordee.journal.services import record
@@ -90,16 +91,27 @@ def _integer(errors, name, value, low, high, label):
     return number
 
 
+# Validity dates of an order: a year outside these is a typing error (« 0202 », « 20266 »), and the dates computed
+# from them (end + tolerance, local midnight) must stay within what the calendar and the databases hold.
+FIRST_VALID_DATE = dt.date(2000, 1, 1)
+LAST_VALID_DATE = dt.date(2100, 12, 31)
+
+
 def _date(errors, name, value, label):
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        errors[name] = f"{label} : une date AAAA-MM-JJ est attendue."
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except (TypeError, ValueError):
+            errors[name] = f"{label} : une date AAAA-MM-JJ est attendue."
+            return None
+    if not FIRST_VALID_DATE <= value <= LAST_VALID_DATE:
+        errors[name] = (
+            f"{label} : une date entre le {FIRST_VALID_DATE:%d/%m/%Y} et le {LAST_VALID_DATE:%d/%m/%Y} est attendue."
+        )
         return None
+    return value
 
 
 def clean_territories(errors, territories) -> list[str]:
@@ -130,11 +142,11 @@ def _places_in_perimeter(errors, place_ids, territories) -> list[Place]:
     if isinstance(place_ids, str) or not isinstance(place_ids, list | tuple):
         errors["accepted_place_ids"] = "Une liste d'identifiants de lieux est attendue."
         return []
-    try:
-        ids = sorted({int(value) for value in place_ids})
-    except (TypeError, ValueError):
-        errors["accepted_place_ids"] = "Une liste d'identifiants de lieux est attendue."
+    keys = [as_id(value) for value in place_ids]
+    if None in keys:
+        errors["accepted_place_ids"] = "Une liste d'identifiants de lieux est attendue (des nombres entiers)."
         return []
+    ids = sorted(set(keys))
     places = list(Place.objects.filter(pk__in=ids).order_by("pk"))
     unknown = sorted(set(ids) - {place.pk for place in places})
     if unknown:
@@ -177,8 +189,18 @@ def _structure_in_perimeter(order: Order, structure_id, field_name) -> Structure
 
 
 def _funder_time_zone(funder: Structure) -> str:
-    departement_id = Commune.objects.filter(pk=funder.commune_id).values_list("departement_id", flat=True).first()
+    return structure_time_zone(funder)
+
+
+def structure_time_zone(structure: Structure) -> str:
+    """The time zone of the structure's commune (Europe/Paris when it has none)."""
+    departement_id = Commune.objects.filter(pk=structure.commune_id).values_list("departement_id", flat=True).first()
     return local_time.time_zone_name(departement_id or "")
+
+
+def local_today(structure: Structure, now=None) -> dt.date:
+    """Today's date where the structure is (a pass is handed out there: the default date of the form)."""
+    return local_time.wall_clock(_now(now), local_time.zone(structure_time_zone(structure))).date()
 
 
 def _raise(errors):
@@ -215,7 +237,12 @@ def _clean_order(data: dict, *, partial_of: Order | None = None) -> tuple[dict, 
         )
     if given("value_cents"):
         fields["value_cents"] = _integer(
-            errors, "value_cents", data.get("value_cents", DEFAULT_VALUE_CENTS), 1, MAX_VALUE_CENTS, "Valeur"
+            errors,
+            "value_cents",
+            data.get("value_cents", DEFAULT_VALUE_CENTS),
+            1,
+            MAX_VALUE_CENTS,
+            "Valeur en centimes",
         )
     if given("tolerance_days"):
         fields["tolerance_days"] = _integer(
@@ -451,11 +478,6 @@ def find_pass(code: str) -> Pass:
     return found
 
 
-# The largest key a table can hold (64-bit integers on both databases): a larger number names nothing, and SQLite
-# would refuse to compare it.
-MAX_ID = 2**63 - 1
-
-
 def _optional_id(errors, name, value):
     if value in (None, ""):
         return None
@@ -501,7 +523,9 @@ def distribute(
         if diagnostic is None:
             errors["diagnostic_id"] = "Diagnostic inconnu de votre structure."
     order = book.order
-    today = order.local_date(timezone.now())
+    # « Not in the future » where the pass is handed out (the holder's day) or in the funder's, whichever is later:
+    # an aiguilleur in Guadeloupe on a Paris order is not refused today's date at 20:00.
+    today = max(order.local_date(timezone.now()), local_today(book.holder))
     day = today if distributed_on in (None, "") else _date(errors, "distributed_on", distributed_on, "Date de remise")
     if day and day > today:
         errors["distributed_on"] = "La date de remise ne peut pas être dans le futur."

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cordee.beneficiaries.perms import visible_beneficiaries
@@ -48,9 +47,10 @@ def distribute(request):
     if not perms.held_books(user).exists():
         raise PermissionDenied("Votre structure ne détient aucun carnet de Pass numérique.")
     holder_ids = roles_of(user).structure_ids()
+    holder = perms.held_books(user).select_related("holder").order_by("holder_id").first().holder
     form = DistributionForm(
         request.POST or None,
-        initial={"distributed_on": timezone.localdate(), "code": request.GET.get("code", "")},
+        initial={"distributed_on": services.local_today(holder), "code": request.GET.get("code", "")},
         beneficiaries=visible_beneficiaries(user).filter(structure_id__in=holder_ids).order_by("alias", "pk"),
         diagnostics=visible_diagnostics(user).filter(structure_id__in=holder_ids).order_by("-created_at", "-pk")[:200],
     )

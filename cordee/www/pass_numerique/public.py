@@ -104,6 +104,14 @@ def status_of(item: Pass, today) -> dict:
         )
     else:
         status.update(valid=True, title="Ce pass est valable")
+        if today > order.valid_until:  # the tolerance after the printed end date: say until when, plainly
+            status.update(
+                usable_until=order.last_valid_day,
+                text=(
+                    f"La date de fin imprimée sur le pass ({order.valid_until:%d/%m/%Y}) est passée, mais les lieux "
+                    f"l'acceptent encore jusqu'au {order.last_valid_day:%d/%m/%Y}."
+                ),
+            )
     return status
 
 
