@@ -51,7 +51,13 @@ class ReferralInputSerializer(serializers.Serializer):
     services = serializers.ListField(
         child=serializers.CharField(), help_text="Services du standard (valeurs françaises, comme /api/v1/places/)."
     )
-    constraints = serializers.DictField(required=False)
+    constraints = serializers.DictField(
+        required=False,
+        help_text=(
+            "Contraintes de la personne, clés possibles : availability (texte), max_distance_km (1 à 100), "
+            "accessibility (texte), language (texte), holds_pass_numerique (booléen). Une autre clé : 400."
+        ),
+    )
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     beneficiary_id = serializers.IntegerField(required=False, allow_null=True)
     diagnostic_id = serializers.IntegerField(required=False, allow_null=True)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from cordee.core.workflow import TransitionLogMixin
+from cordee.referrals.constraints import described as described_constraints
 from cordee.referrals.enums import CloseOutcome, ContactPreference, ReferralState, RefusalReason
 
 OPEN_STATES = (ReferralState.SENT, ReferralState.IN_REVIEW)
@@ -133,6 +134,10 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"Orientation {self.number}"
+
+    def constraint_rows(self) -> list[tuple[str, str]]:
+        """The person's constraints as the receiving place reads them (French labels)."""
+        return described_constraints(self.constraints)
 
     @property
     def number(self) -> str:

@@ -13,6 +13,7 @@ from cordee.journal.services import record
 from cordee.places.enums import Service
 from cordee.places.models import Place
 from cordee.referrals import conf, notifications, perms
+from cordee.referrals import constraints as referral_constraints
 from cordee.referrals.enums import ContactPreference, ReferralState
 from cordee.referrals.models import Referral, ReferralMessage
 from cordee.referrals.workflow import REFERRAL, Step, apply
@@ -71,6 +72,7 @@ def create_referral(
     if (contact_phone or contact_email or beneficiary_id) and not consent:
         raise Invalid(CONSENT_MESSAGE, reason="consent_required", errors={"consent": CONSENT_MESSAGE})
     place = _place(place_id)
+    cleaned_constraints = referral_constraints.clean(constraints)
     next_ids = []
     for next_id in list(next_place_ids or [])[:MAX_NEXT_PLACES]:
         if next_id != place.pk and next_id not in next_ids:
@@ -100,7 +102,7 @@ def create_referral(
             place=place,
             next_place_ids=next_ids,
             services=_clean_services(services),
-            constraints=dict(constraints or {}),
+            constraints=cleaned_constraints,
             message=(message or "").strip(),
             beneficiary=beneficiary,
             diagnostic=diagnostic,

@@ -68,6 +68,10 @@ def appointment_given(referral, actor):
     if when is None:
         message = "Indiquez la date et l'heure du rendez-vous."
         raise Invalid(message, reason="appointment_required", errors={"appointment_at": message})
+    # A year far away is a typing error, and a date at the ends of the calendar cannot be stored in every time zone.
+    if not 2000 <= when.year <= 2100:
+        message = "Choisissez une date de rendez-vous entre l'an 2000 et l'an 2100."
+        raise Invalid(message, reason="appointment_out_of_range", errors={"appointment_at": message})
 
 
 def outcome_valid(referral, actor):

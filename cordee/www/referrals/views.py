@@ -128,7 +128,7 @@ def create(request):
     user = request.user
     if not perms.can_refer(user):
         raise Http404
-    place = Place.objects.filter(pk=request.GET.get("lieu") or 0).select_related("structure").first()
+    place = Place.objects.filter(pk=as_id(request.GET.get("lieu")) or 0).select_related("structure").first()
     if place is None:
         return redirect("www:referrals:suggest")
     structures = Structure.objects.filter(pk__in=following_structure_ids(user)).order_by("name")
