@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from cordee.activities.enums import ActivityKind, Source, Theme
 from cordee.core.errors import Invalid
+from cordee.core.ids import MAX_ID
 
 MAX_PERIOD_DAYS = 366 * 10
 YES_NO = [("", "Tous"), ("oui", "Conseillers numériques"), ("non", "Autres médiateurs")]
@@ -62,9 +63,20 @@ def theme_bit(theme) -> int:
     return 1 << list(Theme.values).index(theme)
 
 
+# Periods are read between these dates: a year outside is a typing error, and the months and days computed around a
+# period (its first and last months, the day before it) must stay within the calendar.
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2100, 12, 31)
+
+
+def _within_the_calendar(value):
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        raise forms.ValidationError(f"Choisissez une date entre le {FIRST_DAY:%d/%m/%Y} et le {LAST_DAY:%d/%m/%Y}.")
+
+
 class ActivityFilters(forms.Form):
-    mediator = forms.IntegerField(label="Médiateur (numéro)", required=False, min_value=1)
-    place = forms.IntegerField(label="Lieu (numéro)", required=False, min_value=1)
+    mediator = forms.IntegerField(label="Médiateur (numéro)", required=False, min_value=1, max_value=MAX_ID)
+    place = forms.IntegerField(label="Lieu (numéro)", required=False, min_value=1, max_value=MAX_ID)
     commune = forms.RegexField(
         label="Commune (code INSEE)",
         regex=r"^(\d[0-9AB]\d{3})$",
@@ -79,8 +91,8 @@ class ActivityFilters(forms.Form):
     )
     kind = forms.MultipleChoiceField(label="Type d'activité", choices=ActivityKind.choices, required=False)
     theme = forms.MultipleChoiceField(label="Thématique", choices=Theme.choices, required=False)
-    tag = forms.IntegerField(label="Étiquette (numéro)", required=False, min_value=1)
-    structure = forms.IntegerField(label="Structure (numéro)", required=False, min_value=1)
+    tag = forms.IntegerField(label="Étiquette (numéro)", required=False, min_value=1, max_value=MAX_ID)
+    structure = forms.IntegerField(label="Structure (numéro)", required=False, min_value=1, max_value=MAX_ID)
     conseiller_numerique = forms.ChoiceField(label="Conseiller numérique", choices=YES_NO, required=False)
     source = forms.ChoiceField(label="Origine", choices=[("", "Toutes"), *Source.choices], required=False)
 
@@ -102,6 +114,7 @@ class ActivityFilters(forms.Form):
         for name in ("from", "to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             self.fields[name].error_messages["invalid"] = "Écrivez une date AAAA-MM-JJ."
+            self.fields[name].validators.append(_within_the_calendar)
 
     def clean(self):
         cleaned = super().clean()

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from cordee.core.errors import Invalid, NotAllowed, NotFound
+from cordee.core.ids import as_id
 from cordee.structures.enums import MembershipRole
 from cordee.structures.models import Structure, TeamMembership
 from cordee.structures.roles import NOTHING, roles_of
@@ -155,19 +156,22 @@ def territory_scope(text: str) -> Scope:
 
 def scope_from_ref(ref: str) -> Scope:
     """The view written by ``Scope.ref``; ``NotFound`` for a structure or a person that no longer exists."""
-    kind, _, key = ref.partition(":")
+    kind, _, text = ref.partition(":")
+    key = as_id(text)
+    if kind in (ScopeKind.MEDIATOR, ScopeKind.STRUCTURE, ScopeKind.TEAM) and key is None:
+        raise NotFound()
     if kind == ScopeKind.MEDIATOR:
-        user = User.objects.filter(pk=int(key)).first()
+        user = User.objects.filter(pk=key).first()
         if user is None:
             raise NotFound()
         return mediator_scope(user)
     if kind == ScopeKind.STRUCTURE:
-        structure = Structure.objects.filter(pk=int(key)).first()
+        structure = Structure.objects.filter(pk=key).first()
         if structure is None:
             raise NotFound()
         return structure_scope(structure)
     if kind == ScopeKind.TEAM:
-        coordinator = User.objects.filter(pk=int(key)).first()
+        coordinator = User.objects.filter(pk=key).first()
         if coordinator is None:
             raise NotFound()
         return team_scope(coordinator)
