@@ -39,6 +39,7 @@ from cordee.activities.models import (
 )
 from cordee.beneficiaries.models import Beneficiary
 from cordee.core.errors import Invalid, NotAllowed, NotFound, Refused
+from cordee.core.ids import as_id
 from cordee.diagnostics.models import Diagnostic
 from cordee.journal.services import record
 from cordee.places.models import Place
@@ -149,9 +150,8 @@ def _structure(user, data, errors, kind):
 def _related(model, value, field, errors, message, queryset=None):
     if value in (None, ""):
         return None
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
+    pk = as_id(value)
+    if pk is None:
         errors[field] = message
         return None
     found = (queryset if queryset is not None else model.objects).filter(pk=pk).first()
@@ -269,9 +269,9 @@ def clean(user, data: dict, *, instance: Activity | None = None) -> dict:
         if kind != ActivityKind.WORKSHOP:
             errors["participant_ids"] = "Les participants suivis se rattachent à un atelier collectif."
         else:
-            try:
-                wanted = sorted({int(pk) for pk in participant_ids})
-            except (TypeError, ValueError):
+            keys = [as_id(pk) for pk in participant_ids]
+            wanted = sorted({key for key in keys if key is not None})
+            if None in keys:
                 wanted = []
                 errors["participant_ids"] = "Participants inconnus."
             if len(wanted) > MAX_FOLLOWED_PARTICIPANTS:
@@ -346,17 +346,22 @@ def clean(user, data: dict, *, instance: Activity | None = None) -> dict:
     # Links
     referral = None
     if data.get("referral_id") not in (None, ""):
-        referral = _related(Referral, data.get("referral_id"), "referral_id", errors, "Orientation introuvable.")
-        if referral is not None:
-            if structure is None or referral.place.structure_id != structure.pk:
-                errors["referral_id"] = "Orientation introuvable pour les lieux de cette structure."
-                referral = None
-            elif referral.state not in REFERRAL_LINKABLE_STATES:
-                raise Refused(
-                    "Cette orientation n'a pas été acceptée : acceptez-la avant d'y rattacher un accompagnement.",
-                    reason="referral_not_accepted",
-                    errors={"referral_id": "Orientation non acceptée."},
-                )
+        # Looked up among the referrals of the structure's places only: another structure's referral gets the same
+        # answer as an unknown number (nobody learns which numbers exist).
+        referral = _related(
+            Referral,
+            data.get("referral_id"),
+            "referral_id",
+            errors,
+            "Orientation introuvable pour les lieux de cette structure.",
+            queryset=Referral.objects.filter(place__structure=structure) if structure else Referral.objects.none(),
+        )
+        if referral is not None and referral.state not in REFERRAL_LINKABLE_STATES:
+            raise Refused(
+                "Cette orientation n'a pas été acceptée : acceptez-la avant d'y rattacher un accompagnement.",
+                reason="referral_not_accepted",
+                errors={"referral_id": "Orientation non acceptée."},
+            )
     diagnostic = None
     if data.get("diagnostic_id") not in (None, ""):
         diagnostics = Diagnostic.objects.filter(structure=structure) if structure else Diagnostic.objects.none()

@@ -10,6 +10,7 @@ from cordee.activities.models import AGE_COLUMNS, GENDER_COLUMNS, STATUS_COLUMNS
 from cordee.beneficiaries.enums import Gender, Status
 from cordee.territories.models import Commune
 from cordee.www.accounts.forms import DsfrFormMixin
+from cordee.www.fields import ModelKeysField
 
 OTHER_DURATION = "autre"
 SENSITIVE_WARNING = (
@@ -116,7 +117,7 @@ class ActivityForm(DsfrFormMixin, forms.Form):
     level = forms.ChoiceField(label="Niveau", choices=[("", "—"), *enums.WorkshopLevel.choices], required=False)
     participants = forms.IntegerField(label="Nombre de participants", min_value=1, max_value=10_000, required=False)
     workshop_returning = forms.IntegerField(label="Dont déjà accompagnés", min_value=0, required=False)
-    followed = forms.ModelMultipleChoiceField(
+    followed = ModelKeysField(
         label="Participants suivis par la structure",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

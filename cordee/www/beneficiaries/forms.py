@@ -2,6 +2,7 @@ from django import forms
 
 from cordee.activities.beneficiary_file import DEFAULT_SORT, SORTS
 from cordee.beneficiaries.enums import Gender, Status
+from cordee.core.ids import MAX_ID, as_id
 from cordee.www.accounts.forms import DsfrFormMixin
 
 
@@ -17,13 +18,14 @@ class FileFilterForm(DsfrFormMixin, forms.Form):
 
 
 class MergeForm(forms.Form):
-    kept = forms.IntegerField(label="Fiche à garder")
+    kept = forms.IntegerField(label="Fiche à garder", min_value=1, max_value=MAX_ID)
     members = forms.TypedMultipleChoiceField(coerce=int, choices=())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         values = self.data.getlist("members") if hasattr(self.data, "getlist") else []
-        self.fields["members"].choices = [(value, value) for value in values]
+        # Only values that can be keys are choices: another one is an invalid choice, never a query.
+        self.fields["members"].choices = [(value, value) for value in values if as_id(value)]
 
     def clean(self):
         data = super().clean()

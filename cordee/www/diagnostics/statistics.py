@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from cordee.core.errors import DomainError
+from cordee.core.ids import as_id
 from cordee.diagnostics import perms, services
 from cordee.diagnostics import statistics as figures
 from cordee.diagnostics.enums import VersionState
@@ -98,7 +99,9 @@ def referentiel(request):
                     messages.success(request, "Le brouillon est créé : modifiez ses questions, puis publiez-le.")
                     return redirect("www:diagnostics:referentiel")
             elif action in ("save", "publish"):
-                draft = DiagnosticVersion.objects.get(pk=request.POST.get("version"), state=VersionState.DRAFT)
+                draft = DiagnosticVersion.objects.get(
+                    pk=as_id(request.POST.get("version")) or 0, state=VersionState.DRAFT
+                )
                 for question in draft.questions.all():
                     text = request.POST.get(f"text_{question.pk}", "").strip()
                     if text and text != question.text:

@@ -12,6 +12,7 @@ from cordee.places.enums import ReportKind
 from cordee.places.models import QualityCriterion
 from cordee.places.reports import MAX_MESSAGE_LENGTH
 from cordee.www.accounts.forms import DsfrFormMixin
+from cordee.www.fields import ModelKeysField
 
 HOURS_GRID = "grid"
 HOURS_EXPERT = "expert"
@@ -326,7 +327,7 @@ class PlaceListForm(forms.Form):
 
 
 class ManualCriteriaForm(forms.Form):
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = ModelKeysField(
         label="Critères remplis par le lieu",
         queryset=QualityCriterion.objects.none(),
         required=False,
