@@ -2,7 +2,9 @@
 
 For a set of orders: passes issued, distributed (handed to a person), redeemed, expired and cancelled; the rates
 (distributed / issued, redeemed / distributed); the median number of days from distribution to redemption (the
-redemption's date in the funder's local time); the services offered by the places where passes were redeemed.
+redemption's date in the funder's local time); what the passes paid for: the themes of the accompaniment each
+redeemed pass is linked to (its activity report), the passes linked to none, and the services offered by the places
+where passes were redeemed.
 Territories are the orders' perimeters. Every figure is an integer count or integer cents: rates are computed
 at display time.
 """
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
+from cordee.activities.enums import Theme
 from cordee.pass_numerique.enums import PassState
 from cordee.pass_numerique.models import Distribution, Order, Pass, Redemption
 from cordee.places.enums import Service
@@ -58,6 +61,9 @@ class Report:
     territories: list[Figures]
     places: list[Figures]
     services: list[tuple[str, int]]
+    # (code, label, passes) per theme of the linked activities (a pass counts once in each theme of its activity).
+    themes: list[tuple[str, str, int]] = field(default_factory=list)
+    without_activity: int = 0  # redeemed passes linked to no activity report
 
 
 def _order_figures(orders: list[Order]) -> dict[int, Figures]:
@@ -106,9 +112,11 @@ def report(orders) -> Report:
     zones = {order.pk: order for order in orders}
     places: dict[int, Figures] = {}
     services: Counter = Counter()
+    themes: Counter = Counter()
+    without_activity = 0
     redemptions = (
         Redemption.objects.filter(order_id__in=list(by_order))
-        .select_related("place", "pass_obj__distribution")
+        .select_related("place", "pass_obj__distribution", "activity")
         .order_by("pk")
     )
     for redemption in redemptions:
@@ -124,6 +132,10 @@ def report(orders) -> Report:
             by_order[redemption.order_id].delays.append(delay)
         for service in place.services or []:
             services[service] += 1
+        if redemption.activity is None:
+            without_activity += 1
+        else:
+            themes.update(set(redemption.activity.themes or []))
     funders: dict[int, Figures] = {}
     territories: dict[str, Figures] = defaultdict(lambda: Figures(label=""))
     total = Figures(label="Total")
@@ -145,6 +157,11 @@ def report(orders) -> Report:
         services=[
             (labels.get(code, code), count) for code, count in sorted(services.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
+        themes=[
+            (code, dict(Theme.choices).get(code, code), count)
+            for code, count in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        without_activity=without_activity,
     )
 
 
@@ -194,3 +211,8 @@ def csv_rows(data: Report):
                 row.median_days if row.median_days is not None else "",
                 row.redeemed_cents,
             ]
+    # What the passes paid for: one row per theme of the linked activity reports, then the passes linked to none.
+    for code, label, count in data.themes:
+        yield ["thematique", code, label, "", "", count, "", "", "", "", "", ""]
+    if data.without_activity:
+        yield ["thematique", "", "Sans compte rendu d'activité relié", "", "", data.without_activity, *[""] * 6]

@@ -296,3 +296,28 @@ def test_statistics_count_rates_and_the_median_delay(client):
     response = client.get(reverse("www:pass_numerique:statistics_csv"))
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0].startswith("niveau,cle,libelle") and lines[1].startswith("commande,")
+
+
+def test_statistics_say_what_the_passes_paid_for_from_the_linked_activities(client):
+    world = past_world(books=1, passes_per_book=5, allocate=1, distribute=3)
+    first, second, third = world.passes("distributed")[:3]
+    email = ActivityFactory(
+        structure=world.place_structure, place=world.place, mediator=world.mediateur, themes=["email", "browsing"]
+    )
+    services.redeem(world.mediateur, code=first.code, place_id=world.place.pk, activity_id=email.pk)
+    smartphone = ActivityFactory(
+        structure=world.place_structure, place=world.place, mediator=world.mediateur, themes=["browsing"]
+    )
+    services.redeem(world.mediateur, code=second.code, place_id=world.place.pk, activity_id=smartphone.pk)
+    services.redeem(world.mediateur, code=third.code, place_id=world.place.pk)
+
+    report = stats.report(type(world.order).objects.filter(pk=world.order.pk))
+
+    assert [(code, count) for code, _label, count in report.themes] == [("browsing", 2), ("email", 1)]
+    assert report.without_activity == 1
+    client.force_login(world.funder_manager)
+    page = client.get(reverse("www:pass_numerique:statistics")).content.decode()
+    assert "Ce que les pass ont payé" in page and "Sans compte rendu d'activité relié : 1" in page
+    response = client.get(reverse("www:pass_numerique:statistics_csv"))
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert any(line.startswith("thematique,browsing,") and ",2," in line for line in lines)
