@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve demo test test-browser quality fix bench clean
+.PHONY: install run serve demo test test-pages test-browser quality fix bench clean
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cordée a besoin de Python 3.11 ou plus récent (trouvé : " + sys.version.split()[0] + "). Indiquez-en un avec PYTHON=python3.12 make run")'
@@ -36,11 +36,16 @@ serve: install
 
 # Tests marked slow (whole real files) prove nothing about the database: they run with SQLite only, so a CI run
 # (SQLite, then PostgreSQL) runs them once. PYTEST_ARGS='-m slow' runs them anywhere.
-SLOW_TESTS := $(if $(findstring postgres,$(DATABASE_URL)),-m "not bench and not slow")
+SLOW_TESTS := $(if $(findstring postgres,$(DATABASE_URL)),-m "not bench and not slow and not pages")
 
 test: install
 	bin/ensure-chromium
 	$(PY) -m pytest -n 2 $(SLOW_TESTS) $(PYTEST_ARGS)
+
+# Every page of the site, as each role, at desktop width and at 375 px, through axe (a few minutes; CI runs it).
+test-pages: install
+	bin/ensure-chromium
+	$(PY) -m pytest -p no:randomly -m pages tests/browser/test_page_walk.py
 
 quality: install
 	mkdir -p var

@@ -24,7 +24,12 @@ def format_violations(violations):
 
 def assert_accessible(page, context=None):
     """Run axe on the page as it is now and fail with the list of WCAG 2.1 A/AA violations."""
+    found = violations(page, context)
+    assert not found, f"Problèmes d'accessibilité sur {page.url} :\n{format_violations(found)}"
+
+
+def violations(page, context=None) -> list[dict]:
+    """axe's WCAG 2.1 A/AA violations of the page as it is now (for a test that collects them instead of failing at
+    the first)."""
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    results = _axe.run(page, context=context, options=options)
-    violations = results.response["violations"]
-    assert not violations, f"Problèmes d'accessibilité sur {page.url} :\n{format_violations(violations)}"
+    return _axe.run(page, context=context, options=options).response["violations"]
