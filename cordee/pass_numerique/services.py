@@ -188,10 +188,6 @@ def _structure_in_perimeter(order: Order, structure_id, field_name) -> Structure
     return structure
 
 
-def _funder_time_zone(funder: Structure) -> str:
-    return structure_time_zone(funder)
-
-
 def structure_time_zone(structure: Structure) -> str:
     """The time zone of the structure's commune (Europe/Paris when it has none)."""
     departement_id = Commune.objects.filter(pk=structure.commune_id).values_list("departement_id", flat=True).first()
@@ -297,7 +293,7 @@ def create_order(actor, data: dict) -> Order:
     with transaction.atomic():
         order = Order.objects.create(
             funder=funder,
-            time_zone=_funder_time_zone(funder),
+            time_zone=structure_time_zone(funder),
             created_by=actor,
             named_places_only=bool(places),
             **fields,

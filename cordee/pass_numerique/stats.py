@@ -147,7 +147,7 @@ def report(orders) -> Report:
             row.label, row.key = territory_label(territory), territory
             row.add(figures)
         total.add(figures)
-    labels = dict(Service.choices)
+    labels, theme_labels = dict(Service.choices), dict(Theme.choices)
     return Report(
         total=total,
         orders=[by_order[order.pk] for order in orders],
@@ -158,7 +158,7 @@ def report(orders) -> Report:
             (labels.get(code, code), count) for code, count in sorted(services.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         themes=[
-            (code, dict(Theme.choices).get(code, code), count)
+            (code, theme_labels.get(code, code), count)
             for code, count in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         without_activity=without_activity,

@@ -83,15 +83,13 @@ def _initial_from_query(request) -> tuple[dict, str]:
     user = request.user
     query = request.GET
     initial, origin = {}, ""
-    if as_id(query.get("dupliquer", "")):
-        source = _visible_or_404(user, as_id(query["dupliquer"]))
+    if key := as_id(query.get("dupliquer")):
+        source = _visible_or_404(user, key)
         values = services.copy_values(source)
         initial = _form_values(values)
         origin = f"Copie de l'activité du {source.date:%d/%m/%Y} : vérifiez la date, la durée et la personne."
-    if as_id(query.get("orientation", "")):
-        referral = Referral.objects.filter(
-            pk=as_id(query["orientation"]), place__structure_id__in=perms.recording_structure_ids(user)
-        ).first()
+    if key := as_id(query.get("orientation")):
+        referral = Referral.objects.filter(pk=key, place__structure_id__in=perms.recording_structure_ids(user)).first()
         if referral is None:
             raise Http404("Orientation introuvable.")
         initial.update(
@@ -106,10 +104,8 @@ def _initial_from_query(request) -> tuple[dict, str]:
         if referral.beneficiary and referral.beneficiary.structure_id == referral.place.structure_id:
             initial["beneficiary"] = referral.beneficiary_id
         origin = "Compte rendu de l'orientation reçue : l'enregistrer la marque « personne accompagnée »."
-    if as_id(query.get("diagnostic", "")):
-        diagnostic = Diagnostic.objects.filter(
-            pk=as_id(query["diagnostic"]), structure_id__in=perms.recording_structure_ids(user)
-        ).first()
+    if key := as_id(query.get("diagnostic")):
+        diagnostic = Diagnostic.objects.filter(pk=key, structure_id__in=perms.recording_structure_ids(user)).first()
         if diagnostic is None:
             raise Http404("Diagnostic introuvable.")
         initial.update(
@@ -121,11 +117,9 @@ def _initial_from_query(request) -> tuple[dict, str]:
             }
         )
         origin = f"Accompagnement à la suite du diagnostic du {diagnostic.created_at:%d/%m/%Y}."
-    if as_id(query.get("personne", "")):
+    if key := as_id(query.get("personne")):
         person = (
-            Beneficiary.objects.active()
-            .filter(pk=as_id(query["personne"]), structure_id__in=perms.recording_structure_ids(user))
-            .first()
+            Beneficiary.objects.active().filter(pk=key, structure_id__in=perms.recording_structure_ids(user)).first()
         )
         if person is None:
             raise Http404("Personne introuvable.")

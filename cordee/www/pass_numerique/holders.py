@@ -44,13 +44,13 @@ def distribute(request):
     """Record that a pass was handed to a person: the code, the date, a pseudonymous reference or the followed
     person, optionally their diagnostic. Only members of a structure holding books."""
     user = request.user
-    if not perms.held_books(user).exists():
+    held = perms.held_books(user).select_related("holder").order_by("holder_id").first()
+    if held is None:
         raise PermissionDenied("Votre structure ne détient aucun carnet de Pass numérique.")
     holder_ids = roles_of(user).structure_ids()
-    holder = perms.held_books(user).select_related("holder").order_by("holder_id").first().holder
     form = DistributionForm(
         request.POST or None,
-        initial={"distributed_on": services.local_today(holder), "code": request.GET.get("code", "")},
+        initial={"distributed_on": services.local_today(held.holder), "code": request.GET.get("code", "")},
         beneficiaries=visible_beneficiaries(user).filter(structure_id__in=holder_ids).order_by("alias", "pk"),
         diagnostics=visible_diagnostics(user).filter(structure_id__in=holder_ids).order_by("-created_at", "-pk")[:200],
     )
