@@ -108,13 +108,6 @@ class AppointmentForm(DsfrFormMixin, forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    def clean_appointment_at(self):
-        # A year far away is a typing error (« 0202 »), and a date at the ends of the calendar cannot be stored.
-        value = self.cleaned_data["appointment_at"]
-        if not 2000 <= value.year <= 2100:
-            raise forms.ValidationError("Choisissez une date entre l'an 2000 et l'an 2100.")
-        return value
-
 
 class CloseForm(DsfrFormMixin, forms.Form):
     outcome = forms.ChoiceField(
